@@ -1,0 +1,85 @@
+//! Two containers on one bridge: can they reach each other beyond the
+//! ports they publish?
+//!
+//! Equivalent to (lab step 8, two `docker run -itp 900N:900N centos`):
+//!
+//! ```text
+//! # docker0 and two containers, red (172.17.0.2) and blue (172.17.0.3),
+//! # each plugged into docker0 by a veth pair, as in the bridge example
+//! ifconfig                      # in red, then in blue
+//! ping -c 1 172.17.0.3          # from red
+//! nc -l -p 80                   # in blue: a port nobody published
+//! nc 172.17.0.3 80              # from red
+//! brctl showmacs docker0        # on the host
+//! ```
+//!
+//! Run it: `cargo run --example same_bridge` (add `-- --keep` to look around).
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+
+use anyhow::ensure;
+use netlab::{Lab, Netns, Result};
+
+fn main() -> ExitCode {
+    netlab::run(same_bridge)
+}
+
+async fn same_bridge(lab: &Lab) -> Result<()> {
+    // ANCHOR: containers
+    let host = lab.host().await?;
+    host.add_bridge("docker0").await?;
+    host.add_addr("docker0", "172.17.0.1/16").await?;
+    host.set_up("docker0").await?;
+    let red = docker_run(lab, &host, "red", "172.17.0.2/16").await?;
+    let blue = docker_run(lab, &host, "blue", "172.17.0.3/16").await?;
+    red.show_ifconfig().await?;
+    blue.show_ifconfig().await?;
+    // ANCHOR_END: containers
+
+    // ANCHOR: ping
+    // red and blue are on one Ethernet segment: red finds blue's MAC by ARP
+    // and the bridge switches the frames between their ports. No NAT, no
+    // firewall: `-p 9002:9002` only concerns traffic that comes in through
+    // the host, not traffic between ports of the bridge.
+    lab.say("from red, ping blue");
+    let blue_ip = Ipv4Addr::new(172, 17, 0, 3);
+    ensure!(red.ping(blue_ip)?, "red reaches blue across docker0");
+    // ANCHOR_END: ping
+
+    // ANCHOR: tcp
+    lab.say("blue serves on port 80, which nobody published; red connects to it");
+    blue.serve_once(80, "hello from blue, port 80")?;
+    ensure!(
+        red.connect(blue_ip, 80)?,
+        "red reaches an unpublished port of blue"
+    );
+    // ANCHOR_END: tcp
+
+    // ANCHOR: macs
+    lab.say("the bridge has learned both containers' MACs, one behind each port");
+    host.show_brctl("docker0").await?;
+    host.show_brctl_macs("docker0").await?;
+    // ANCHOR_END: macs
+    Ok(())
+}
+
+// ANCHOR: docker_run
+/// What `docker run` does for the network of a container on docker0: a
+/// namespace, a veth pair from the bridge into it, an address and a route.
+async fn docker_run(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
+    let container = lab.container(name).await?;
+    let (veth, inner) = (format!("veth-{name}"), format!("{name}-eth0"));
+    host.add_veth(&veth, &inner).await?;
+    host.set_master(&veth, "docker0").await?;
+    host.set_up(&veth).await?;
+    host.move_to(&inner, &container).await?;
+    container.rename(&inner, "eth0").await?;
+    container.add_addr("eth0", cidr).await?;
+    container.set_up("eth0").await?;
+    container
+        .add_default_route(Ipv4Addr::new(172, 17, 0, 1))
+        .await?;
+    Ok(container)
+}
+// ANCHOR_END: docker_run

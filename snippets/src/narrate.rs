@@ -1,0 +1,29 @@
+//! The transcript: what a student would have typed, and what they would see.
+//!
+//! Before each step an example prints the shell command it stands for,
+//! prefixed by the namespace it runs in (`red$ ip a` is `ip a` typed in the
+//! red container); after it, the output the student would look at. The book
+//! shows this transcript, recorded by the tests (`output.txt`).
+
+use crate::Netns;
+
+/// `host$ ip link add docker0 type bridge`.
+pub fn command(netns: &Netns, command: &str) {
+    println!("{}$ {command}", netns.name);
+}
+
+/// A comment for the reader, as a shell comment: `# ...`. A blank line
+/// before it separates the lab's steps.
+pub fn say(text: &str) {
+    println!();
+    for line in text.lines() {
+        println!("# {line}");
+    }
+}
+
+/// What a command printed.
+pub fn output(text: &str) {
+    for line in text.lines() {
+        println!("{line}");
+    }
+}

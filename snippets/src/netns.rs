@@ -1,0 +1,131 @@
+//! One network namespace, held by a file descriptor.
+//!
+//! `ip netns add red` gives a namespace a name by bind-mounting it under
+//! `/run/netns/red`; that mount outlives the process that made it, so an
+//! interrupted script leaves it behind. We never name a namespace: we keep
+//! an open file descriptor to it instead. A namespace lives as long as
+//! something refers to it (a process inside it, a mount, or an open fd), so
+//! when our process ends (normally, by error, or by `kill -9`) the kernel
+//! closes the fd and destroys the namespace with every device inside it.
+
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use nix::fcntl::{OFlag, open};
+use nix::sched::{CloneFlags, setns, unshare};
+use nix::sys::stat::Mode;
+use rtnetlink::Handle;
+
+use crate::error::hint_errno;
+
+/// A network namespace of the lab ("host", "red", "blue", ...) and a netlink
+/// connection that was opened inside it.
+#[derive(Clone)]
+pub struct Netns {
+    /// The name this lab uses for it in narration (`red$ ip a`).
+    pub name: String,
+    fd: Arc<OwnedFd>,
+    pub(crate) handle: Handle,
+}
+
+impl Netns {
+    /// Creates a new, empty network namespace: `unshare -n`.
+    ///
+    /// Namespaces belong to threads, not to processes: `unshare(CLONE_NEWNET)`
+    /// moves only the calling thread into the new namespace. So we do it on a
+    /// short-lived thread of our own, open `/proc/thread-self/ns/net` there to
+    /// keep the namespace, and let the thread end. The rest of the program
+    /// stays where it was.
+    pub async fn new(name: &str) -> Result<Netns> {
+        let fd = std::thread::scope(|s| {
+            s.spawn(|| -> Result<OwnedFd> {
+                unshare(CloneFlags::CLONE_NEWNET)
+                    .map_err(hint_errno)
+                    .with_context(|| format!("create the network namespace {name}"))?;
+                open(
+                    "/proc/thread-self/ns/net",
+                    OFlag::O_RDONLY | OFlag::O_CLOEXEC,
+                    Mode::empty(),
+                )
+                .with_context(|| format!("open the network namespace {name}"))
+            })
+            .join()
+            .expect("the unshare thread does not panic")
+        })?;
+        Netns::from_fd(name, fd)
+    }
+
+    /// Wraps an open namespace fd and connects to its netlink.
+    pub(crate) fn from_fd(name: &str, fd: OwnedFd) -> Result<Netns> {
+        let fd = Arc::new(fd);
+        // A netlink socket talks to the namespace of the thread that opened
+        // it, for its whole life. Open it from inside, then use it anywhere.
+        let runtime = tokio::runtime::Handle::current();
+        let (connection, handle, _) = in_netns(&fd, name, || {
+            let _guard = runtime.enter();
+            rtnetlink::new_connection().context("open a netlink socket")
+        })?;
+        tokio::spawn(connection);
+        Ok(Netns {
+            name: name.to_string(),
+            fd,
+            handle,
+        })
+    }
+
+    /// Runs `work` on a thread that has entered this namespace, and waits
+    /// for it. Sockets made inside `work` belong to this namespace, wherever
+    /// they are used afterwards (this is how `ip netns exec` works, too).
+    pub fn run<T: Send>(&self, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+        in_netns(&self.fd, &self.name, work)
+    }
+
+    /// `sysctl -w KEY=VALUE` inside this namespace. Most of `net.*` is per
+    /// namespace: /proc/sys/net shows the namespace of the thread that opens it.
+    pub fn sysctl(&self, key: &str, value: &str) -> Result<()> {
+        crate::narrate::command(self, &format!("sysctl -w {key}={value}"));
+        let path = format!("/proc/sys/{}", key.replace('.', "/"));
+        self.run(|| {
+            std::fs::write(&path, value)
+                .with_context(|| format!("set {key}={value} in {}", self.name))
+        })
+    }
+
+    /// The fd number, for `nsenter --net=/proc/PID/fd/N` while `--keep` waits.
+    pub fn raw_fd(&self) -> i32 {
+        self.fd.as_raw_fd()
+    }
+
+    /// The file descriptor, to move links into this namespace.
+    pub(crate) fn fd(&self) -> &OwnedFd {
+        &self.fd
+    }
+
+    /// `readlink /proc/self/ns/net`: the namespace's identity, the inode
+    /// number of its file in the kernel's nsfs. Two processes are in the same
+    /// network namespace exactly when these are equal.
+    pub fn show_identity(&self) -> Result<u64> {
+        crate::narrate::command(self, "readlink /proc/self/ns/net");
+        let stat = nix::sys::stat::fstat(self.fd.as_fd()).context("stat the namespace fd")?;
+        crate::narrate::output(&format!("net:[{}]", stat.st_ino));
+        Ok(stat.st_ino)
+    }
+}
+
+fn in_netns<T: Send>(
+    fd: &OwnedFd,
+    name: &str,
+    work: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            setns(fd.as_fd(), CloneFlags::CLONE_NEWNET)
+                .map_err(hint_errno)
+                .with_context(|| format!("enter the network namespace {name}"))?;
+            work()
+        })
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}

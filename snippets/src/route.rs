@@ -1,0 +1,89 @@
+//! `ip route`: where packets for an address go.
+
+use std::net::Ipv4Addr;
+
+use anyhow::{Context, Result};
+use futures::TryStreamExt;
+use netlink_packet_route::route::{
+    RouteAddress, RouteAttribute, RouteMessage, RouteProtocol, RouteScope,
+};
+use rtnetlink::RouteMessageBuilder;
+
+use crate::Netns;
+use crate::error::hint_netlink;
+use crate::narrate;
+
+/// One route of the main table, as `ip route show` lists it.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// `None` for the default route.
+    pub destination: Option<(Ipv4Addr, u8)>,
+    pub gateway: Option<Ipv4Addr>,
+    /// The ifindex of the device packets leave by.
+    pub device: Option<u32>,
+    /// Added by the kernel with an address (`proto kernel scope link`).
+    pub from_kernel: bool,
+    pub source: Option<Ipv4Addr>,
+}
+
+impl Netns {
+    /// `ip route add default via GATEWAY`: everything not on a directly
+    /// connected subnet goes to GATEWAY (for a container: docker0's address).
+    pub async fn add_default_route(&self, gateway: Ipv4Addr) -> Result<()> {
+        narrate::command(self, &format!("ip route add default via {gateway}"));
+        let route = RouteMessageBuilder::<Ipv4Addr>::new()
+            .gateway(gateway)
+            .build();
+        self.handle
+            .route()
+            .add(route)
+            .execute()
+            .await
+            .map_err(hint_netlink)
+            .with_context(|| format!("add the default route via {gateway} in {}", self.name))
+    }
+
+    /// The IPv4 routes of the main table.
+    pub async fn routes(&self) -> Result<Vec<Route>> {
+        let filter = RouteMessageBuilder::<Ipv4Addr>::new().build();
+        let messages: Vec<RouteMessage> = self
+            .handle
+            .route()
+            .get(filter)
+            .execute()
+            .try_collect()
+            .await
+            .map_err(hint_netlink)
+            .with_context(|| format!("list the routes in {}", self.name))?;
+        // Table 254 is "main", the one `ip route` shows; 255, "local", holds
+        // the kernel's routes to our own addresses.
+        Ok(messages
+            .iter()
+            .filter(|m| m.header.table == 254)
+            .map(parse)
+            .collect())
+    }
+}
+
+fn parse(message: &RouteMessage) -> Route {
+    let mut route = Route {
+        destination: None,
+        gateway: None,
+        device: None,
+        from_kernel: message.header.protocol == RouteProtocol::Kernel
+            && message.header.scope == RouteScope::Link,
+        source: None,
+    };
+    for attribute in &message.attributes {
+        match attribute {
+            RouteAttribute::Destination(RouteAddress::Inet(ip)) => {
+                route.destination = Some((*ip, message.header.destination_prefix_length));
+            }
+            RouteAttribute::Gateway(RouteAddress::Inet(ip)) => route.gateway = Some(*ip),
+            RouteAttribute::PrefSource(RouteAddress::Inet(ip)) => route.source = Some(*ip),
+            RouteAttribute::Oif(index) => route.device = Some(*index),
+            _ => {}
+        }
+    }
+    route
+}
