@@ -1,0 +1,172 @@
+//! Running an example binary: as root, as an ordinary user, or under a
+//! seccomp filter that takes a system call away.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use assert_cmd::assert::OutputAssertExt;
+use nix::unistd::{Gid, Uid, setgid, setgroups, setuid};
+use seccompiler::{
+    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
+    SeccompRule,
+};
+
+/// The unprivileged user the rootless runs switch to: `nobody`.
+pub const NOBODY: u32 = 65534;
+
+/// The four examples of the foundation, one per chapter.
+pub const EXAMPLES: [&str; 4] = ["unshare", "veth", "bridge", "same_bridge"];
+
+/// No example takes more than a second or two; a hang is a failure.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Who runs the example, and what the kernel refuses it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum As {
+    Root,
+    /// An ordinary user (`nobody`): the example enters a user namespace.
+    Rootless,
+    /// An ordinary user on a system that forbids unprivileged user
+    /// namespaces, simulated by denying unshare(CLONE_NEWUSER).
+    RootlessWithoutUserns,
+    /// Root, but setns(2) fails: an error in the middle of the setup.
+    RootWithoutSetns,
+}
+
+/// The example's binary, built once per test process.
+///
+/// `cargo test` builds examples, but `cargo test -p netlab-tests` does not
+/// build another package's, so we ask cargo once; it returns at once when
+/// they are up to date.
+pub fn example_path(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--examples", "--package", "netlab"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("run cargo to build the examples");
+        assert!(
+            status.success(),
+            "cargo build --examples --package netlab failed"
+        );
+        // Test binaries live in target/debug/deps; examples in target/debug/examples.
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let profile_dir = exe.parent().and_then(Path::parent).expect("target/debug");
+        world_readable_copy(&profile_dir.join("examples"))
+    });
+    let path = dir.join(name);
+    assert!(path.exists(), "no example binary at {}", path.display());
+    path
+}
+
+/// The repository's root (the tests crate sits in `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// `nobody` must be able to execute the examples, wherever the checkout is
+/// (a home directory may be closed to others): copy them somewhere open.
+fn world_readable_copy(examples: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("netlab-examples-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("make a directory for the example binaries");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod 755");
+    for name in EXAMPLES {
+        let copy = dir.join(name);
+        std::fs::copy(examples.join(name), &copy)
+            .unwrap_or_else(|e| panic!("copy the {name} example: {e}"));
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    dir
+}
+
+/// A `Command` for the example, set up to run as `who`.
+pub fn command(name: &str, who: As, args: &[&str]) -> Command {
+    let mut command = Command::new(example_path(name));
+    command.args(args);
+    let filter = match who {
+        As::Root | As::Rootless => None,
+        As::RootlessWithoutUserns => {
+            Some(deny(libc_sys::SYS_UNSHARE, Some(libc_sys::CLONE_NEWUSER)))
+        }
+        As::RootWithoutSetns => Some(deny(libc_sys::SYS_SETNS, None)),
+    };
+    let drop_root = matches!(who, As::Rootless | As::RootlessWithoutUserns);
+    // SAFETY: between fork and exec we only make system calls (setgroups,
+    // setgid, setuid, prctl, seccomp); the filter was compiled before fork.
+    unsafe {
+        command.pre_exec(move || {
+            if drop_root {
+                setgroups(&[]).map_err(std::io::Error::from)?;
+                setgid(Gid::from_raw(NOBODY)).map_err(std::io::Error::from)?;
+                setuid(Uid::from_raw(NOBODY)).map_err(std::io::Error::from)?;
+            }
+            if let Some(filter) = &filter {
+                seccompiler::apply_filter(filter).map_err(std::io::Error::other)?;
+            }
+            Ok(())
+        });
+    }
+    command
+}
+
+/// Runs the example to the end and returns what it printed.
+pub fn output(name: &str, who: As, args: &[&str]) -> Output {
+    let mut command = assert_cmd::Command::from_std(command(name, who, args));
+    command.timeout(TIMEOUT);
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("run the {name} example as {who:?}: {e}"))
+}
+
+/// Runs the example, asserts that it succeeded, and returns its stdout.
+pub fn success(name: &str, who: As) -> String {
+    let output = output(name, who, &[]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    output.assert().success();
+    text
+}
+
+/// A seccomp filter that makes `syscall` fail with EPERM (when its first
+/// argument has the bits of `flag`, if given) and allows everything else.
+fn deny(syscall: i64, flag: Option<u64>) -> BpfProgram {
+    let rules = match flag {
+        Some(flag) => {
+            let has_flag = SeccompCondition::new(
+                0,
+                SeccompCmpArgLen::Qword,
+                SeccompCmpOp::MaskedEq(flag),
+                flag,
+            )
+            .expect("a valid condition");
+            vec![SeccompRule::new(vec![has_flag]).expect("a valid rule")]
+        }
+        None => vec![],
+    };
+    let filter = SeccompFilter::new(
+        [(syscall, rules)].into_iter().collect(),
+        SeccompAction::Allow,
+        SeccompAction::Errno(libc_sys::EPERM),
+        std::env::consts::ARCH
+            .try_into()
+            .expect("a seccomp architecture"),
+    )
+    .expect("a valid filter");
+    filter.try_into().expect("compile the filter")
+}
+
+/// The few raw numbers the filters need.
+mod libc_sys {
+    pub const SYS_UNSHARE: i64 = nix::libc::SYS_unshare;
+    pub const SYS_SETNS: i64 = nix::libc::SYS_setns;
+    pub const CLONE_NEWUSER: u64 = nix::libc::CLONE_NEWUSER as u64;
+    pub const EPERM: u32 = nix::libc::EPERM as u32;
+}

@@ -1,0 +1,117 @@
+//! What the namespace the tests run in looks like, to prove a lab changed
+//! nothing there and left nothing behind.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The parts of a network namespace a lab could leave behind, each as
+/// sorted lines: links, addresses, routes, named namespaces under
+/// /run/netns, and nsfs mounts (how a namespace outlives its process).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub links: Vec<String>,
+    pub addrs: Vec<String>,
+    pub routes: Vec<String>,
+    pub named_netns: Vec<String>,
+    pub nsfs_mounts: Vec<String>,
+}
+
+impl Snapshot {
+    pub fn take() -> Snapshot {
+        let links = ip(&["link", "show"])
+            .iter()
+            .map(|l| format!("{} {} master={}", l["ifindex"], l["ifname"], l["master"]))
+            .collect();
+        let addrs = ip(&["addr", "show"])
+            .iter()
+            .flat_map(|l| {
+                let name = l["ifname"].clone();
+                let infos = l["addr_info"].as_array().cloned().unwrap_or_default();
+                infos
+                    .into_iter()
+                    .map(move |a| format!("{name} {}/{}", a["local"], a["prefixlen"]))
+            })
+            .collect();
+        let routes = ip(&["route", "show", "table", "all"])
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} via {} dev {} table {}",
+                    r["dst"], r["gateway"], r["dev"], r["table"]
+                )
+            })
+            .collect();
+        let named_netns = match std::fs::read_dir("/run/netns") {
+            Ok(entries) => entries
+                .map(|e| {
+                    e.expect("read /run/netns")
+                        .file_name()
+                        .to_string_lossy()
+                        .into()
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").expect("read mountinfo");
+        let nsfs_mounts = mountinfo
+            .lines()
+            .filter(|l| l.contains(" - nsfs "))
+            .map(str::to_string)
+            .collect();
+        let mut snapshot = Snapshot {
+            links,
+            addrs,
+            routes,
+            named_netns,
+            nsfs_mounts,
+        };
+        for list in [
+            &mut snapshot.links,
+            &mut snapshot.addrs,
+            &mut snapshot.routes,
+            &mut snapshot.named_netns,
+            &mut snapshot.nsfs_mounts,
+        ] {
+            list.sort();
+        }
+        snapshot
+    }
+
+    /// Panics, naming every difference, unless `after` equals `self`.
+    pub fn assert_unchanged(&self, after: &Snapshot, what: &str) {
+        let mut differences = Vec::new();
+        for (name, before, now) in [
+            ("links", &self.links, &after.links),
+            ("addresses", &self.addrs, &after.addrs),
+            ("routes", &self.routes, &after.routes),
+            ("/run/netns", &self.named_netns, &after.named_netns),
+            ("nsfs mounts", &self.nsfs_mounts, &after.nsfs_mounts),
+        ] {
+            let gone: Vec<_> = before.iter().filter(|x| !now.contains(x)).collect();
+            let new: Vec<_> = now.iter().filter(|x| !before.contains(x)).collect();
+            if !gone.is_empty() || !new.is_empty() {
+                differences.push(format!("{name}: gone {gone:?}, new {new:?}"));
+            }
+        }
+        assert!(
+            differences.is_empty(),
+            "{what} changed the test's own network namespace:\n{}",
+            differences.join("\n")
+        );
+    }
+}
+
+fn ip(args: &[&str]) -> Vec<Value> {
+    let output = Command::new("ip")
+        .arg("-j")
+        .args(args)
+        .output()
+        .expect("run ip");
+    assert!(
+        output.status.success(),
+        "ip -j {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_default()
+}
