@@ -4,6 +4,8 @@
 //! bridge docker0"). Here we add the part a raw errno does not say: which
 //! kernel rule was hit, and what to do about it.
 
+use std::fmt;
+
 use nix::errno::Errno;
 
 /// The exit code when this system lets no ordinary user create a user
@@ -14,15 +16,49 @@ pub const EXIT_NO_USERNS: u8 = 77;
 /// The exit code for a wrong command line (`EX_USAGE`).
 pub const EXIT_USAGE: u8 = 64;
 
-/// An errno, with a hint for the ones a student is likely to meet.
-pub fn hint_errno(errno: Errno) -> anyhow::Error {
-    match hint(errno as i32) {
-        Some(hint) => anyhow::anyhow!("{} ({hint})", errno.desc()),
-        None => anyhow::anyhow!("{}", errno.desc()),
+/// An errno from a system call or netlink request.
+#[derive(Debug)]
+pub struct SysError(pub Errno);
+
+impl fmt::Display for SysError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.desc())
     }
 }
 
-/// A netlink error, turned into its errno and hint where it has one.
+impl std::error::Error for SysError {}
+
+impl SysError {
+    /// What to do about it, for the errnos a student is likely to meet.
+    /// `example` is the example's name, for the command to run instead.
+    pub fn hint(&self, example: &str) -> Option<String> {
+        match self.0 {
+            Errno::EPERM | Errno::EACCES => Some(format!(
+                "this needs CAP_NET_ADMIN over the namespace (and CAP_SYS_ADMIN to create one). \
+                 Run it as an ordinary user where user namespaces are allowed, or as root: \
+                 sudo -E cargo run --example {example}"
+            )),
+            Errno::EEXIST => Some(
+                "that name or address is already taken in this namespace. Every run starts \
+                 from new, empty namespaces, so nothing is left over from an earlier run: \
+                 the example itself made it twice"
+                    .to_string(),
+            ),
+            Errno::EOPNOTSUPP => Some(
+                "this kernel lacks the feature: its driver is neither built in nor loaded"
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// An errno as an error that keeps it, so the hint can be found later.
+pub fn hint_errno(errno: Errno) -> anyhow::Error {
+    anyhow::Error::new(SysError(errno))
+}
+
+/// A netlink error, turned into its errno where it has one.
 pub fn hint_netlink(error: rtnetlink::Error) -> anyhow::Error {
     match &error {
         // The kernel answers a failed request with a negative errno.
@@ -31,26 +67,5 @@ pub fn hint_netlink(error: rtnetlink::Error) -> anyhow::Error {
             None => anyhow::Error::new(error),
         },
         _ => anyhow::Error::new(error),
-    }
-}
-
-fn hint(errno: i32) -> Option<&'static str> {
-    match Errno::from_raw(errno) {
-        Errno::EPERM => Some(
-            "this needs CAP_NET_ADMIN over the namespace, and creating namespaces needs \
-             CAP_SYS_ADMIN: run as an ordinary user where user namespaces are allowed, \
-             or as root, e.g. `sudo -E cargo run --example NAME`",
-        ),
-        Errno::EEXIST => Some(
-            "that name or address is already taken in this namespace. Every run starts \
-             from new, empty namespaces, so nothing can be left over from an earlier run: \
-             the example itself made it twice",
-        ),
-        Errno::EOPNOTSUPP => Some(
-            "this kernel lacks the feature (check `zcat /proc/config.gz` or \
-             `modprobe` the driver)",
-        ),
-        Errno::ENETUNREACH => Some("no route to that network in this namespace"),
-        _ => None,
     }
 }

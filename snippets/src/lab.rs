@@ -12,7 +12,7 @@ use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
 use nix::unistd::{Uid, getgid, getuid};
 
-use crate::error::{EXIT_NO_USERNS, EXIT_USAGE};
+use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, SysError};
 use crate::{Netns, narrate};
 
 /// The namespaces of one run. Dropping them (when the process ends, however
@@ -25,6 +25,16 @@ pub struct Lab {
 }
 
 impl Lab {
+    /// A lab with no namespaces yet. Examples get theirs from [`run`];
+    /// benchmarks make their own.
+    pub fn new(example: &str) -> Lab {
+        Lab {
+            example: example.to_string(),
+            rootless: false,
+            namespaces: Mutex::new(Vec::new()),
+        }
+    }
+
     /// A namespace playing the Docker host. It stands in for your machine,
     /// which this lab never changes. Its loopback device is up, as on any host.
     pub async fn host(&self) -> Result<Netns> {
@@ -126,9 +136,8 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
         .enable_all()
         .build();
     let lab = Lab {
-        example: name,
         rootless,
-        namespaces: Mutex::new(Vec::new()),
+        ..Lab::new(&name)
     };
     let result = runtime.map_err(anyhow::Error::from).and_then(|runtime| {
         runtime.block_on(async {
@@ -142,6 +151,12 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
             eprintln!("error: {error}");
             for cause in error.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
+            }
+            let errno = error
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<SysError>());
+            if let Some(hint) = errno.and_then(|errno| errno.hint(&name)) {
+                eprintln!("  hint: {hint}");
             }
             ExitCode::FAILURE
         }

@@ -6,10 +6,10 @@
 use anyhow::{Context, Result, bail};
 use futures::TryStreamExt;
 use netlink_packet_route::link::{
-    InfoBridge, InfoBridgePort, InfoData, InfoKind, InfoPortData, LinkAttribute, LinkFlags,
-    LinkInfo, LinkMessage,
+    InfoBridge, InfoBridgePort, InfoData, InfoKind, InfoPortData, InfoVeth, LinkAttribute,
+    LinkFlags, LinkInfo, LinkMessage,
 };
-use rtnetlink::{LinkBridge, LinkUnspec, LinkVeth};
+use rtnetlink::{LinkBridge, LinkMessageBuilder, LinkUnspec, LinkVeth};
 use std::os::fd::AsRawFd;
 
 use crate::Netns;
@@ -63,6 +63,38 @@ impl Netns {
             .await
             .map_err(hint_netlink)
             .with_context(|| format!("add the veth pair {name}/{peer} in {}", self.name))
+    }
+
+    /// `ip link add NAME type veth peer name PEER netns TARGET`: a veth pair
+    /// whose peer is born inside another namespace. One request instead of
+    /// add, move and rename; and cheaper, because moving a device makes the
+    /// kernel unregister it and wait for every CPU to stop using it first.
+    pub async fn add_veth_into(&self, name: &str, peer: &str, target: &Netns) -> Result<()> {
+        let command = format!(
+            "ip link add {name} type veth peer name {peer} netns {}",
+            target.name
+        );
+        narrate::command(self, &command);
+        // The peer's half of the request carries IFLA_NET_NS_FD.
+        let peer_message = LinkMessageBuilder::<LinkUnspec>::new()
+            .name(peer.to_string())
+            .setns_by_fd(target.fd().as_raw_fd())
+            .build();
+        let message = LinkMessageBuilder::<LinkVeth>::new_with_info_kind(InfoKind::Veth)
+            .name(name.to_string())
+            .set_info_data(InfoData::Veth(InfoVeth::Peer(peer_message)))
+            .build();
+        let request = self.handle.link().add(message);
+        request
+            .execute()
+            .await
+            .map_err(hint_netlink)
+            .with_context(|| {
+                format!(
+                    "add the veth pair {name} ({}) / {peer} ({})",
+                    self.name, target.name
+                )
+            })
     }
 
     /// `ip link add NAME type bridge`: a software switch.

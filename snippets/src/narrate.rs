@@ -5,16 +5,35 @@
 //! red container); after it, the output the student would look at. The book
 //! shows this transcript, recorded by the tests (`output.txt`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::Netns;
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns the transcript off (for benchmarks, which time the work alone).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 /// `host$ ip link add docker0 type bridge`.
 pub fn command(netns: &Netns, command: &str) {
+    if quiet() {
+        return;
+    }
     println!("{}$ {command}", netns.name);
 }
 
 /// A comment for the reader, as a shell comment: `# ...`. A blank line
 /// before it separates the lab's steps.
 pub fn say(text: &str) {
+    if quiet() {
+        return;
+    }
     println!();
     for line in text.lines() {
         println!("# {line}");
@@ -23,6 +42,9 @@ pub fn say(text: &str) {
 
 /// What a command printed.
 pub fn output(text: &str) {
+    if quiet() {
+        return;
+    }
     for line in text.lines() {
         println!("{line}");
     }
