@@ -1,0 +1,183 @@
+//! Nothing is left behind: not after a normal exit, not after an error, not
+//! after `kill -9` in the middle of the setup. And the namespace the tests
+//! run in (standing for the reader's machine) is never changed.
+
+use std::os::unix::fs::MetadataExt;
+use std::time::{Duration, Instant};
+
+use netlab_tests::have_root;
+use netlab_tests::observe::Kept;
+use netlab_tests::run::{As, EXAMPLES, command, output};
+use netlab_tests::snapshot::Snapshot;
+
+#[test]
+fn examples_leave_nothing_after_a_normal_exit() {
+    if !have_root("examples_leave_nothing_after_a_normal_exit") {
+        return;
+    }
+    let before = Snapshot::take();
+    for example in EXAMPLES {
+        for who in [As::Root, As::Rootless] {
+            let run = output(example, who, &[]);
+            assert!(
+                run.status.success(),
+                "{example} ({who:?}) succeeds: {run:?}"
+            );
+            before.assert_unchanged(&Snapshot::take(), &format!("{example} ({who:?})"));
+        }
+    }
+}
+
+#[test]
+fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
+    if !have_root("an_error_in_the_middle_is_explained_and_leaves_nothing") {
+        return;
+    }
+    let before = Snapshot::take();
+    for example in EXAMPLES {
+        // setns(2) is denied: the host namespace is made, then entering it fails.
+        let run = output(example, As::RootWithoutSetns, &[]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(
+            run.status.code(),
+            Some(1),
+            "{example} fails with exit code 1: {stderr}"
+        );
+        assert!(
+            stderr.starts_with("error: enter the network namespace host"),
+            "{example}: the error names the step that failed: {stderr}"
+        );
+        assert!(
+            stderr.contains("caused by: Operation not permitted\n"),
+            "{example}: the errno: {stderr}"
+        );
+        let hint = format!(
+            "  hint: this needs CAP_NET_ADMIN over the namespace (and CAP_SYS_ADMIN to create one). Run it as an ordinary user where user namespaces are allowed, or as root: sudo -E cargo run --example {example}\n"
+        );
+        assert!(
+            stderr.ends_with(&hint),
+            "{example}: EPERM names the capability and the command: {stderr}"
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "{example}: no panic: {stderr}"
+        );
+        before.assert_unchanged(&Snapshot::take(), &format!("{example} after an error"));
+    }
+}
+
+#[test]
+fn sigkill_during_setup_leaves_nothing() {
+    if !have_root("sigkill_during_setup_leaves_nothing") {
+        return;
+    }
+    let before = Snapshot::take();
+    for example in EXAMPLES {
+        // How long a whole run takes here: the kill points fall inside it.
+        let start = Instant::now();
+        assert!(
+            output(example, As::Root, &[]).status.success(),
+            "{example} runs"
+        );
+        let whole_run = start.elapsed();
+        let mut killed_while_running = 0;
+        for who in [As::Root, As::Rootless] {
+            for _ in 0..4 {
+                let delay = whole_run.mul_f64(fastrand::f64());
+                let mut child = command(example, who, &[])
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .expect("start the example");
+                std::thread::sleep(delay);
+                if child.try_wait().expect("poll the example").is_none() {
+                    killed_while_running += 1;
+                }
+                child.kill().expect("SIGKILL the example");
+                child.wait().expect("reap the example");
+                let what = format!("{example} ({who:?}) killed after {delay:?}");
+                before.assert_unchanged(&Snapshot::take(), &what);
+            }
+        }
+        assert!(
+            killed_while_running >= 4,
+            "{example}: most kills land during the run ({killed_while_running} of 8)"
+        );
+    }
+}
+
+#[test]
+fn sigkill_frees_the_labs_namespaces() {
+    if !have_root("sigkill_frees_the_labs_namespaces") {
+        return;
+    }
+    for who in [As::Root, As::Rootless] {
+        let lab = Kept::start("same_bridge", who);
+        let inodes: Vec<u64> = lab
+            .namespaces
+            .values()
+            .map(|path| std::fs::metadata(path).expect("stat the namespace").ino())
+            .collect();
+        assert_eq!(inodes.len(), 3, "host, red and blue ({who:?})");
+        let held = namespace_references(&inodes);
+        assert!(
+            held.len() >= 3,
+            "while alive, the lab holds its namespaces ({who:?}): {held:?}"
+        );
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(lab.pid() as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .expect("SIGKILL the lab");
+        drop(lab);
+        // A namespace lives while a process is in it, a file descriptor or a
+        // mount refers to it. Look for any reference left, anywhere.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let held = namespace_references(&inodes);
+            if held.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still referenced after SIGKILL ({who:?}): {held:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Every /proc/PID/ns/net, /proc/PID/fd/N and nsfs mount that refers to one
+/// of `inodes`.
+fn namespace_references(inodes: &[u64]) -> Vec<String> {
+    let wanted: Vec<String> = inodes.iter().map(|i| format!("net:[{i}]")).collect();
+    let mut found = Vec::new();
+    for process in std::fs::read_dir("/proc").expect("read /proc").flatten() {
+        let dir = process.path();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.parse::<u32>().is_err() {
+            continue; // not a process
+        }
+        let mut links = vec![dir.join("ns/net")];
+        if let Ok(fds) = std::fs::read_dir(dir.join("fd")) {
+            links.extend(fds.flatten().map(|fd| fd.path()));
+        }
+        for link in links {
+            if let Ok(target) = std::fs::read_link(&link)
+                && wanted.contains(&target.to_string_lossy().to_string())
+            {
+                found.push(format!("{} -> {}", link.display(), target.display()));
+            }
+        }
+    }
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").expect("read mountinfo");
+    found.extend(
+        mountinfo
+            .lines()
+            .filter(|l| wanted.iter().any(|w| l.contains(w.as_str())))
+            .map(str::to_string),
+    );
+    found
+}
