@@ -1,0 +1,158 @@
+//! Parsing the text of one directive, from its `{{#` to its `}}`.
+
+/// A directive this preprocessor expands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Directive {
+    /// `{{#example NAME}}` or `{{#example NAME:ANCHOR}}`.
+    Example {
+        name: String,
+        anchor: Option<String>,
+    },
+    /// `{{#output NAME}}`.
+    Output { name: String },
+}
+
+/// What a `{{#` turned out to start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// One of ours, and the length of its text (braces included).
+    Ours(Directive, usize),
+    /// One of mdBook's own; its `links` preprocessor expands it after us.
+    Mdbook,
+}
+
+/// mdBook's own directives (expanded by its built-in `links` preprocessor).
+/// Anything else that starts with `{{#` is an error: a typo such as
+/// `{{#exmaple bridge}}` should stop the build, not print itself on the page.
+const MDBOOK_DIRECTIVES: &[&str] = &[
+    "include",
+    "rustdoc_include",
+    "playground",
+    "playpen",
+    "title",
+];
+
+/// Reminds the author of the syntax in every error message.
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}} or {{#output NAME}}";
+
+/// Parses the directive at the start of `text` (which starts with `{{#` and
+/// runs to the end of its line). An error is a message without a location;
+/// the caller adds the file and line.
+pub fn parse(text: &str) -> Result<Parsed, String> {
+    let after = &text["{{#".len()..];
+    let kind_len = after
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(after.len());
+    let kind = &after[..kind_len];
+    if MDBOOK_DIRECTIVES.contains(&kind) {
+        return Ok(Parsed::Mdbook);
+    }
+    let Some(close) = text.find("}}") else {
+        return Err(format!(
+            "`{}` is not closed: a directive ends with `}}}}` on the same line; {USAGE}",
+            text.trim_end()
+        ));
+    };
+    let whole = &text[..close + 2];
+    let args: Vec<&str> = after[kind_len..close - 3].split_whitespace().collect();
+    let directive = match (kind, args.as_slice()) {
+        ("example", [arg]) => parse_example(arg),
+        ("output", [arg]) if arg.contains(':') => Err(format!(
+            "`{whole}`: a recorded output is the whole file, it has no anchors; {USAGE}"
+        )),
+        ("output", [name]) => check_name(name).map(|name| Directive::Output { name }),
+        ("example" | "output", _) => Err(format!("`{whole}` takes one argument; {USAGE}")),
+        _ => Err(format!(
+            "unknown directive `{whole}`: {USAGE} (mdBook's own are {{{{#{}}}}})",
+            MDBOOK_DIRECTIVES.join("}}, {{#")
+        )),
+    }?;
+    Ok(Parsed::Ours(directive, whole.len()))
+}
+
+/// `NAME` or `NAME:ANCHOR`.
+fn parse_example(arg: &str) -> Result<Directive, String> {
+    let parts: Vec<&str> = arg.split(':').collect();
+    match parts.as_slice() {
+        [name] => Ok(Directive::Example {
+            name: check_name(name)?,
+            anchor: None,
+        }),
+        [name, anchor] => Ok(Directive::Example {
+            name: check_name(name)?,
+            anchor: Some(check_name(anchor)?),
+        }),
+        _ => Err(format!("`{arg}` has more than one `:`; {USAGE}")),
+    }
+}
+
+/// Example and anchor names are plain words. This also keeps `../` out of the
+/// paths we build from them.
+fn check_name(name: &str) -> Result<String, String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if !name.is_empty() && name.chars().all(plain) {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "`{name}` is not a name (letters, digits, `_` and `-` only); {USAGE}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ours(text: &str) -> Directive {
+        match parse(text) {
+            Ok(Parsed::Ours(directive, len)) => {
+                assert_eq!(&text[len - 2..len], "}}", "length of {text}");
+                directive
+            }
+            other => panic!("{text}: expected one of ours, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn example_output_and_anchor() {
+        let example = |name: &str, anchor: Option<&str>| Directive::Example {
+            name: name.into(),
+            anchor: anchor.map(Into::into),
+        };
+        assert_eq!(ours("{{#example bridge}}"), example("bridge", None));
+        assert_eq!(
+            ours("{{#example  same_bridge }} tail"),
+            example("same_bridge", None)
+        );
+        assert_eq!(
+            ours("{{#example bridge:create-bridge}}"),
+            example("bridge", Some("create-bridge"))
+        );
+        assert_eq!(
+            ours("{{#output veth}}"),
+            Directive::Output {
+                name: "veth".into()
+            }
+        );
+    }
+
+    #[test]
+    fn mdbook_directives_pass() {
+        assert_eq!(parse("{{#include ../x.rs}}"), Ok(Parsed::Mdbook));
+        assert_eq!(parse("{{#title Bridges}}"), Ok(Parsed::Mdbook));
+    }
+
+    #[test]
+    fn malformed_directives_say_why() {
+        let error = |text: &str| parse(text).expect_err(text);
+        assert!(error("{{#example}}").contains("takes one argument"));
+        assert!(error("{{#example a b}}").contains("takes one argument"));
+        assert!(error("{{#output a:b}}").contains("has no anchors"));
+        assert!(error("{{#output a.b}}").contains("`a.b` is not a name"));
+        assert!(error("{{#example a:b:c}}").contains("more than one `:`"));
+        assert!(error("{{#example ../etc:x}}").contains("`../etc` is not a name"));
+        assert!(error("{{#example bridge\n").contains("is not closed"));
+        assert!(error("{{#netlab-example bridge}}").contains("unknown directive"));
+        assert!(error("{{#exmaple bridge}}").contains("mdBook's own are {{#include}}"));
+    }
+}

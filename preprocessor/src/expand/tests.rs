@@ -1,0 +1,253 @@
+//! Markdown in, Markdown out, against a small snippets folder made for each test.
+
+use super::*;
+use std::fs;
+use tempfile::TempDir;
+
+const BRIDGE: &str = "\
+//! Create the docker0 bridge.
+use netlab::link;
+
+// ANCHOR: main
+fn main() -> anyhow::Result<()> {
+    // ANCHOR: add_bridge
+    link::add_bridge(\"docker0\")?;
+    // ANCHOR_END: add_bridge
+    Ok(())
+}
+// ANCHOR_END: main
+";
+
+const BRIDGE_OUTPUT: &str = "$ cargo run --example bridge\ncreated docker0 <up>\n";
+
+/// `snippets/examples/{bridge,veth}`; only bridge has a recorded output.
+fn fixture() -> (TempDir, Snippets) {
+    let root = tempfile::tempdir().expect("create a temp dir");
+    let examples = root.path().join("snippets/examples");
+    for (name, code) in [("bridge", BRIDGE), ("veth", "fn main() {}\n")] {
+        fs::create_dir_all(examples.join(name)).expect("create an example folder");
+        fs::write(examples.join(name).join("main.rs"), code).expect("write main.rs");
+    }
+    fs::write(examples.join("bridge/output.txt"), BRIDGE_OUTPUT).expect("write output.txt");
+    // A folder without main.rs is not an example.
+    fs::create_dir_all(examples.join("notes")).expect("create a non-example folder");
+    let snippets = Snippets::new(root.path().join("snippets"), "snippets");
+    (root, snippets)
+}
+
+fn expand_ok(markdown: &str) -> String {
+    let (_root, snippets) = fixture();
+    expand(markdown, "src/bridge.md", &snippets).expect("expand")
+}
+
+fn expand_err(markdown: &str) -> String {
+    let (_root, snippets) = fixture();
+    let error = expand(markdown, "src/bridge.md", &snippets).expect_err("should fail");
+    error.to_string()
+}
+
+#[test]
+fn whole_example_without_anchor_lines() {
+    let out = expand_ok("# The bridge\n\n{{#example bridge}}\n\nThat was all.\n");
+    let expected = r#"# The bridge
+
+<p class="netlab-caption"><code>snippets/examples/bridge/main.rs</code> · run it: <code>cargo run --example bridge</code></p>
+
+```rust,ignore
+//! Create the docker0 bridge.
+use netlab::link;
+
+fn main() -> anyhow::Result<()> {
+    link::add_bridge("docker0")?;
+    Ok(())
+}
+```
+
+That was all.
+"#;
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn anchored_region_is_dedented() {
+    let out = expand_ok("{{#example bridge:add_bridge}}\n");
+    let expected = r#"<p class="netlab-caption"><code>snippets/examples/bridge/main.rs</code> (excerpt) · run it: <code>cargo run --example bridge</code></p>
+
+```rust,ignore
+link::add_bridge("docker0")?;
+```
+"#;
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn nested_anchor_lines_are_removed_from_outer_region() {
+    let out = expand_ok("{{#example bridge:main}}");
+    assert!(out.contains("fn main() -> anyhow::Result<()> {\n    link::add_bridge"));
+    assert!(!out.contains("ANCHOR"), "{out}");
+}
+
+#[test]
+fn output_is_a_console_block() {
+    let out = expand_ok("Run it:\n\n{{#output bridge}}\n");
+    let expected = r#"Run it:
+
+<p class="netlab-caption">recorded output: <code>snippets/examples/bridge/output.txt</code></p>
+
+```console
+$ cargo run --example bridge
+created docker0 <up>
+```
+"#;
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn directive_in_a_list_item_keeps_its_indentation() {
+    let out = expand_ok("1. Create it:\n\n   {{#example veth}}\n");
+    let expected = "1. Create it:\n\n   <p class=\"netlab-caption\"><code>snippets/examples/veth/main.rs</code> · run it: <code>cargo run --example veth</code></p>\n\n   ```rust,ignore\n   fn main() {}\n   ```\n";
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn fence_is_longer_than_backticks_in_the_code() {
+    let (root, snippets) = fixture();
+    // A line of a string literal that starts with ``` would close a ``` fence.
+    let code = "const HELP: &str = \"\n```console\n$ ip link\n```\n\";\n";
+    fs::write(root.path().join("snippets/examples/veth/main.rs"), code).unwrap();
+    let out = expand("{{#example veth}}", "src/veth.md", &snippets).unwrap();
+    assert!(out.contains("\n````rust,ignore\nconst HELP"), "{out}");
+    assert!(out.ends_with("\n```\n\";\n````"), "{out}");
+}
+
+#[test]
+fn escaped_directives_are_shown_without_the_backslash() {
+    let out = expand_ok("Write \\{{#example bridge:main}} on a line.\n");
+    assert_eq!(out, "Write {{#example bridge:main}} on a line.\n");
+    // Even a malformed one: it is only being shown.
+    assert_eq!(expand_ok("\\{{#example a:b:c"), "{{#example a:b:c");
+    // mdBook's own escapes are mdBook's: its `links` preprocessor drops that backslash.
+    assert_eq!(expand_ok("\\{{#include x.rs}}\n"), "\\{{#include x.rs}}\n");
+}
+
+#[test]
+fn directives_in_code_are_left_alone() {
+    let markdown = "\
+```markdown
+{{#example bridge}}
+{{#example nope:nope:nope}}
+```
+
+~~~
+{{#output veth}}
+~~~
+
+    {{#example indented_code}}
+
+Write `{{#output bridge}}` after the code.
+";
+    assert_eq!(expand_ok(markdown), markdown);
+}
+
+#[test]
+fn mdbook_directives_are_untouched() {
+    let markdown = "{{#title The bridge}}\n\n```rust\n{{#include ../x.rs:anchor}}\n```\n{{#rustdoc_include x.rs}}\n";
+    assert_eq!(expand_ok(markdown), markdown);
+}
+
+#[test]
+fn crlf_line_endings_survive() {
+    let out = expand_ok("a\r\n{{#example veth}}\r\nb\r\n");
+    assert!(out.starts_with("a\r\n<p class"), "{out:?}");
+    assert!(out.ends_with("```\r\nb\r\n"), "{out:?}");
+}
+
+#[test]
+fn directives_lists_what_a_chapter_uses() {
+    let markdown =
+        "{{#example bridge:main}}\n`{{#example veth}}`\n\\{{#output veth}}\n{{#output bridge}}\n";
+    let found = directives(markdown, "src/bridge.md").unwrap();
+    let expected = [
+        Directive::Example {
+            name: "bridge".into(),
+            anchor: Some("main".into()),
+        },
+        Directive::Output {
+            name: "bridge".into(),
+        },
+    ];
+    assert_eq!(found, expected);
+}
+
+// Each mistake stops the build with one message: file, line, what is wrong,
+// and what would be right.
+
+#[test]
+fn unknown_example_lists_the_examples() {
+    assert_eq!(
+        expand_err("# Bridge\n\n{{#example brigde}}\n"),
+        "src/bridge.md:3: unknown example `brigde`; the examples in snippets/examples are: bridge, veth"
+    );
+}
+
+#[test]
+fn unknown_example_when_there_are_none() {
+    let root = tempfile::tempdir().unwrap();
+    let snippets = Snippets::new(root.path().join("snippets"), "snippets");
+    let error = expand("{{#output bridge}}", "src/bridge.md", &snippets).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "src/bridge.md:1: unknown example `bridge`: snippets/examples has no examples yet (a folder with a main.rs)"
+    );
+}
+
+#[test]
+fn unknown_anchor_lists_the_anchors_of_that_file() {
+    assert_eq!(
+        expand_err("{{#example bridge:add-bridge}}"),
+        "src/bridge.md:1: unknown anchor `add-bridge` in snippets/examples/bridge/main.rs; \
+         its anchors are: main, add_bridge"
+    );
+}
+
+#[test]
+fn missing_output_names_the_file_and_the_record_command() {
+    assert_eq!(
+        expand_err("\n{{#output veth}}"),
+        "src/bridge.md:2: snippets/examples/veth/output.txt does not exist yet: \
+         record the outputs with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
+    );
+}
+
+#[test]
+fn malformed_directives() {
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}} or {{#output NAME}}";
+    assert_eq!(
+        expand_err("{{#example}}"),
+        format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
+    );
+    assert_eq!(
+        expand_err("{{#example a:b:c}}"),
+        format!("src/bridge.md:1: `a:b:c` has more than one `:`; {usage}")
+    );
+    assert_eq!(
+        expand_err("text\n{{#example bridge\nmore"),
+        format!(
+            "src/bridge.md:2: `{{{{#example bridge` is not closed: \
+             a directive ends with `}}}}` on the same line; {usage}"
+        )
+    );
+    assert!(
+        expand_err("{{#netlab-output bridge}}")
+            .starts_with("src/bridge.md:1: unknown directive `{{#netlab-output bridge}}`: write")
+    );
+}
+
+#[test]
+fn a_directive_must_have_its_line_to_itself() {
+    assert_eq!(
+        expand_err("See {{#example bridge}} here."),
+        "src/bridge.md:1: `{{#example bridge}}` must stand on a line of its own \
+         (to show it in prose, put it in `code` or write \\{{#example bridge}})"
+    );
+}

@@ -1,0 +1,153 @@
+//! Builds whole books the way `mdbook build` does and checks the HTML a reader
+//! gets: every chapter rendered, no directive left as text, each included
+//! example's code and recorded output on its page, every internal link alive.
+//!
+//! The same checks run on the real book (this repository's book.toml and src/),
+//! on a small book made here that uses every directive, and on a broken copy of
+//! it, to show that each check can fail.
+
+use mdbook_driver::MDBook;
+use mdbook_driver::config::Config;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+mod html_checks;
+use html_checks::check;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Builds the book at `root` into `out`, with `root`'s own book.toml.
+fn build(root: &Path, out: &Path) -> anyhow::Result<()> {
+    let mut config = Config::from_disk(root.join("book.toml"))?;
+    config.set("build.build-dir", out)?;
+    // book.toml says `cargo run ...`; here cargo has just built that very
+    // binary for this test, so run it directly rather than a cargo inside a test.
+    config.set(
+        "preprocessor.netlab.command",
+        env!("CARGO_BIN_EXE_mdbook-netlab"),
+    )?;
+    MDBook::load_with_config(root, config)?.build()
+}
+
+#[test]
+fn the_real_book_is_complete() {
+    let out = tempfile::tempdir().expect("create a temp dir");
+    build(&workspace_root(), out.path()).expect("build the real book");
+    let report = check(&workspace_root(), out.path());
+    assert!(report.problems.is_empty(), "{}", report.problems.join("\n"));
+    eprintln!("real book: {}", report.summary());
+    assert!(
+        report.chapters >= 15,
+        "SUMMARY.md lists the 15 chapters: {}",
+        report.summary()
+    );
+}
+
+#[test]
+fn a_book_using_every_directive_is_complete() {
+    let book = fixture_book();
+    let out = tempfile::tempdir().expect("create a temp dir");
+    build(book.path(), out.path()).expect("build the fixture book");
+    let report = check(book.path(), out.path());
+    assert!(report.problems.is_empty(), "{}", report.problems.join("\n"));
+    assert_eq!(
+        (report.chapters, report.examples),
+        (2, 4),
+        "{}",
+        report.summary()
+    );
+}
+
+#[test]
+fn the_checks_catch_mistakes() {
+    let book = fixture_book();
+    let chapter = "# Bridge\n\n{{#example bridge:add}}\n\nIn prose: \\{{#example bridge}}\n\n[gone](gone.html) [nowhere](#nowhere)\n";
+    fs::write(book.path().join("src/bridge.md"), chapter).unwrap();
+    let out = tempfile::tempdir().expect("create a temp dir");
+    build(book.path(), out.path()).expect("build the broken book");
+    // After the build, the example changes (the page is stale) and a page goes.
+    let main_rs = book.path().join("snippets/examples/bridge/main.rs");
+    let code = fs::read_to_string(&main_rs)
+        .unwrap()
+        .replace("docker0", "br0");
+    fs::write(&main_rs, code).unwrap();
+    fs::remove_file(out.path().join("veth.html")).unwrap();
+
+    let problems = check(book.path(), out.path()).problems.join("\n");
+    for expected in [
+        "veth.html: not rendered",
+        "bridge.html: directive text `{{#example bridge}}` outside code",
+        "bridge.html: link `gone.html`: no such file",
+        "bridge.html: link `#nowhere`: no id=\"nowhere\" there",
+        "bridge.html: missing code of snippets/examples/bridge/main.rs: `add_bridge(\"br0\"",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "expected {expected:?} in:\n{problems}"
+        );
+    }
+}
+
+#[test]
+fn the_binary_fails_with_one_clear_message() {
+    let book = fixture_book();
+    fs::write(
+        book.path().join("src/bridge.md"),
+        "# Bridge\n\n{{#output brigde}}\n",
+    )
+    .unwrap();
+    let md = MDBook::load(book.path()).expect("load the fixture book");
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        book.path().to_path_buf(),
+        md.config.clone(),
+        "html".into(),
+    );
+    let input = serde_json::to_vec(&(&ctx, &md.book)).expect("serialize the input");
+
+    let exe = env!("CARGO_BIN_EXE_mdbook-netlab");
+    let supports = Command::new(exe)
+        .args(["supports", "html"])
+        .status()
+        .unwrap();
+    assert!(supports.success(), "supports html");
+    let mut child = Command::new(exe)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mdbook-netlab");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success(), "the preprocessor must fail");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: src/bridge.md:3: unknown example `brigde`; \
+         the examples in snippets/examples are: bridge, veth\n"
+    );
+}
+
+/// A two-chapter book with the real book.toml and two examples.
+fn fixture_book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("create a temp dir");
+    let root = dir.path();
+    let real = workspace_root();
+    let files = [
+        ("book.toml", fs::read_to_string(real.join("book.toml")).unwrap()),
+        ("theme/netlab.css", fs::read_to_string(real.join("theme/netlab.css")).unwrap()),
+        ("src/SUMMARY.md", "- [Bridge](bridge.md)\n- [Veth](veth.md)\n".into()),
+        ("src/bridge.md", "# Bridge\n\n{{#example bridge:add}}\n\nThen [veth](veth.md#run-it).\n\n{{#output bridge}}\n".into()),
+        ("src/veth.md", "# Veth\n\n{{#example veth}}\n\n## Run it\n\n{{#output veth}}\n".into()),
+        ("snippets/examples/bridge/main.rs", "fn main() {\n    // ANCHOR: add\n    add_bridge(\"docker0\", 1 < 2 && true)?;\n    // ANCHOR_END: add\n}\n".into()),
+        ("snippets/examples/bridge/output.txt", "$ cargo run --example bridge\nadded docker0 <UP>\n".into()),
+        ("snippets/examples/veth/main.rs", "//! Create a veth pair.\nfn main() {}\n".into()),
+        ("snippets/examples/veth/output.txt", "$ cargo run --example veth\nveth-red@ceth0: 'up'\n".into()),
+    ];
+    for (path, text) in files {
+        fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        fs::write(root.join(path), text).unwrap();
+    }
+    dir
+}

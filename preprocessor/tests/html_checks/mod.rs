@@ -1,0 +1,180 @@
+//! The checks on a built book's HTML, shared by the tests in `book.rs`.
+//! Each check adds a line to `problems` rather than panicking, so one run
+//! lists every mistake at once.
+
+use mdbook_netlab::Directive;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What `check` found.
+#[derive(Default)]
+pub struct Report {
+    pub problems: Vec<String>,
+    pub chapters: usize,
+    pub examples: usize,
+    pub links: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        format!(
+            "{} chapters, {} included examples/outputs, {} internal links checked",
+            self.chapters, self.examples, self.links
+        )
+    }
+}
+
+/// Checks the HTML in `out` built from the book at `root`.
+pub fn check(root: &Path, out: &Path) -> Report {
+    let mut report = Report::default();
+    let summary = fs::read_to_string(root.join("src/SUMMARY.md")).expect("read SUMMARY.md");
+
+    // Every chapter SUMMARY.md lists, found by reading it ourselves rather
+    // than asking mdBook, which is what is under test.
+    for chapter in summary
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+    {
+        report.chapters += 1;
+        let page = chapter.replace(".md", ".html");
+        let Ok(html) = fs::read_to_string(out.join(&page)) else {
+            report.problems.push(format!("{page}: not rendered"));
+            continue;
+        };
+        let markdown = fs::read_to_string(root.join("src").join(chapter)).unwrap_or_default();
+        let source = format!("src/{chapter}");
+        for directive in mdbook_netlab::directives(&markdown, &source).expect("parse directives") {
+            report.examples += 1;
+            let (file, anchor) = match &directive {
+                Directive::Example { name, anchor } => {
+                    (format!("{name}/main.rs"), anchor.as_deref())
+                }
+                Directive::Output { name } => (format!("{name}/output.txt"), None),
+            };
+            let shown = format!("snippets/examples/{file}");
+            let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
+            for line in expected_lines(&text, anchor) {
+                if !html.contains(&line) {
+                    report
+                        .problems
+                        .push(format!("{page}: missing code of {shown}: `{line}`"));
+                }
+            }
+        }
+    }
+
+    for page in html_pages(out) {
+        let html = fs::read_to_string(&page).expect("read a page");
+        let name = page.strip_prefix(out).unwrap().display().to_string();
+        check_directives_gone(&name, &html, &mut report.problems);
+        report.links += check_links(out, &page, &name, &html, &mut report.problems);
+    }
+    report
+}
+
+/// The lines of an example file (or of one anchored region) as they must
+/// appear in the page: trimmed, anchor lines left out, HTML-escaped.
+fn expected_lines(text: &str, anchor: Option<&str>) -> Vec<String> {
+    let mut inside = anchor.is_none();
+    let mut lines = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if let Some(anchor) = anchor {
+            if line == format!("// ANCHOR: {anchor}") {
+                inside = true;
+            } else if line == format!("// ANCHOR_END: {anchor}") {
+                inside = false;
+            }
+        }
+        if inside && !line.is_empty() && !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:")
+        {
+            lines.push(
+                line.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            );
+        }
+    }
+    lines
+}
+
+/// `{{#` may show only inside `<code>`, and only on the page that teaches the
+/// directives (and the print page, which holds every chapter).
+fn check_directives_gone(name: &str, html: &str, problems: &mut Vec<String>) {
+    let teaching = ["adding-a-chapter.html", "print.html"].contains(&name);
+    for (at, _) in html.match_indices("{{#") {
+        let before = &html[..at];
+        let in_code = before.rfind("<code") > before.rfind("</code>");
+        if !(in_code && teaching) {
+            let text: String = html[at..]
+                .chars()
+                .take_while(|&c| c != '<' && c != '\n')
+                .collect();
+            let place = if in_code {
+                "inside code"
+            } else {
+                "outside code"
+            };
+            problems.push(format!("{name}: directive text `{text}` {place}"));
+        }
+    }
+}
+
+/// Checks every relative `href` of a page; returns how many it checked.
+fn check_links(
+    out: &Path,
+    page: &Path,
+    name: &str,
+    html: &str,
+    problems: &mut Vec<String>,
+) -> usize {
+    // 404.html has `<base href="/">`: its links are relative to the book's root.
+    let base = if html.contains("<base href=\"/\">") {
+        out
+    } else {
+        page.parent().unwrap()
+    };
+    let mut checked = 0;
+    for (at, _) in html.match_indices("href=\"") {
+        let link = html[at + 6..].split('"').next().unwrap_or("");
+        let tag_start = html[..at].rfind('<').unwrap_or(0);
+        let external = ["http:", "https:", "mailto:", "//"]
+            .iter()
+            .any(|p| link.starts_with(p));
+        if external || link.is_empty() || link == "#" || html[tag_start..].starts_with("<base") {
+            continue;
+        }
+        checked += 1;
+        let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
+        let mut target = if path.is_empty() {
+            page.to_path_buf()
+        } else {
+            base.join(path)
+        };
+        if target.is_dir() {
+            target.push("index.html");
+        }
+        if !target.is_file() {
+            problems.push(format!("{name}: link `{link}`: no such file"));
+        } else if !fragment.is_empty() {
+            let target_html = fs::read_to_string(&target).unwrap_or_default();
+            if !target_html.contains(&format!("id=\"{fragment}\"")) {
+                problems.push(format!("{name}: link `{link}`: no id=\"{fragment}\" there"));
+            }
+        }
+    }
+    checked
+}
+
+fn html_pages(dir: &Path) -> Vec<PathBuf> {
+    let mut pages = Vec::new();
+    for entry in fs::read_dir(dir).expect("list the build folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            pages.extend(html_pages(&path));
+        } else if path.extension().is_some_and(|ext| ext == "html") {
+            pages.push(path);
+        }
+    }
+    pages
+}
