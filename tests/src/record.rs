@@ -73,7 +73,12 @@ pub fn check(example: &str, stdout: &str) {
     let fresh = normalize(example, stdout);
     let path = output_path(example);
     if std::env::var("NETLAB_RECORD").is_ok_and(|v| v == "1") {
-        std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        // Write, then rename: a reader never sees half a file.
+        let partial = path.with_extension("txt.partial");
+        std::fs::write(&partial, &fresh)
+            .unwrap_or_else(|e| panic!("write {}: {e}", partial.display()));
+        std::fs::rename(&partial, &path)
+            .unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
         return;
     }
     let recorded = std::fs::read_to_string(&path).unwrap_or_else(|e| {
