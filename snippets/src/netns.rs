@@ -34,42 +34,33 @@ impl Netns {
     ///
     /// Namespaces belong to threads, not to processes: `unshare(CLONE_NEWNET)`
     /// moves only the calling thread into the new namespace. So we do it on a
-    /// short-lived thread of our own, open `/proc/thread-self/ns/net` there to
-    /// keep the namespace, and let the thread end. The rest of the program
-    /// stays where it was.
+    /// short-lived thread of our own, which opens `/proc/thread-self/ns/net`
+    /// to keep the namespace, and a netlink socket to talk to it, then ends.
+    /// The rest of the program stays where it was.
     pub async fn new(name: &str) -> Result<Netns> {
-        let fd = std::thread::scope(|s| {
-            s.spawn(|| -> Result<OwnedFd> {
+        let runtime = tokio::runtime::Handle::current();
+        let (fd, connection, handle) = std::thread::scope(|s| {
+            s.spawn(|| {
                 unshare(CloneFlags::CLONE_NEWNET)
                     .map_err(hint_errno)
                     .with_context(|| format!("create the network namespace {name}"))?;
-                open(
-                    "/proc/thread-self/ns/net",
-                    OFlag::O_RDONLY | OFlag::O_CLOEXEC,
-                    Mode::empty(),
-                )
-                .with_context(|| format!("open the network namespace {name}"))
+                let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
+                let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
+                    .with_context(|| format!("open the network namespace {name}"))?;
+                // A netlink socket talks to the namespace of the thread that
+                // opened it, for its whole life: open it here, use it anywhere.
+                let _runtime = runtime.enter();
+                let (connection, handle, _) = rtnetlink::new_connection()
+                    .with_context(|| format!("open a netlink socket in {name}"))?;
+                anyhow::Ok((fd, connection, handle))
             })
             .join()
-            .expect("the unshare thread does not panic")
-        })?;
-        Netns::from_fd(name, fd)
-    }
-
-    /// Wraps an open namespace fd and connects to its netlink.
-    pub(crate) fn from_fd(name: &str, fd: OwnedFd) -> Result<Netns> {
-        let fd = Arc::new(fd);
-        // A netlink socket talks to the namespace of the thread that opened
-        // it, for its whole life. Open it from inside, then use it anywhere.
-        let runtime = tokio::runtime::Handle::current();
-        let (connection, handle, _) = in_netns(&fd, name, || {
-            let _guard = runtime.enter();
-            rtnetlink::new_connection().context("open a netlink socket")
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })?;
         tokio::spawn(connection);
         Ok(Netns {
             name: name.to_string(),
-            fd,
+            fd: Arc::new(fd),
             handle,
         })
     }
