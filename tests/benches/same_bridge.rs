@@ -4,39 +4,31 @@
 //!
 //! Run it: `cargo bench -p netlab-tests --bench same_bridge`
 
-use std::net::Ipv4Addr;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use netlab::{Lab, Netns, Result};
+use netlab::{Lab, Result};
+
+/// The example itself, compiled in, so that the benchmark builds exactly
+/// the lab the chapter shows (its `docker_run`), without the narration.
+#[allow(dead_code)]
+#[path = "../../snippets/examples/same_bridge/main.rs"]
+mod example;
 
 const ROUNDS: u32 = 30;
 
-/// The same topology as the script below: host with docker0, red and blue.
+/// The example's topology: host with docker0, red and blue. The same as the
+/// script below.
 async fn same_bridge() -> Result<()> {
     let lab = Lab::new("bench");
     let host = lab.host().await?;
     host.add_bridge("docker0").await?;
     host.add_addr("docker0", "172.17.0.1/16").await?;
     host.set_up("docker0").await?;
-    for (name, cidr) in [("red", "172.17.0.2/16"), ("blue", "172.17.0.3/16")] {
-        attach(&lab, &host, name, cidr).await?;
-    }
+    example::docker_run(&lab, &host, "red", "172.17.0.2/16").await?;
+    example::docker_run(&lab, &host, "blue", "172.17.0.3/16").await?;
     // Teardown: drop the lab; the kernel frees the namespaces (asynchronously).
     Ok(())
-}
-
-async fn attach(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<()> {
-    let container = lab.container(name).await?;
-    let veth = format!("veth-{name}");
-    host.add_veth_into(&veth, "eth0", &container).await?;
-    host.set_master(&veth, "docker0").await?;
-    host.set_up(&veth).await?;
-    container.add_addr("eth0", cidr).await?;
-    container.set_up("eth0").await?;
-    container
-        .add_default_route(Ipv4Addr::new(172, 17, 0, 1))
-        .await
 }
 
 /// The iproute2 way, with named namespaces (and their deletion at the end).

@@ -64,13 +64,14 @@ async fn same_bridge(lab: &Lab) -> Result<()> {
     Ok(())
 }
 
+// `pub`: the benchmark (tests/benches/same_bridge.rs) times this very function.
 // ANCHOR: docker_run
 /// What `docker run` does for the network of a container on docker0: a
 /// namespace, a veth pair from the bridge into it, an address and a route.
 /// The bridge example made the pair on the host, then moved and renamed the
 /// container's end, as Docker does; here the end is made inside the
 /// container, already named eth0: the same result, in one request.
-async fn docker_run(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
+pub async fn docker_run(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
     let container = lab.container(name).await?;
     let veth = format!("veth-{name}");
     host.add_veth_into(&veth, "eth0", &container).await?;
