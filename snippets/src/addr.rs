@@ -7,7 +7,7 @@ use futures::TryStreamExt;
 use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
 
 use crate::Netns;
-use crate::error::hint_netlink;
+use crate::error::netlink_error;
 use crate::narrate;
 
 /// One IPv4 address as `ip addr show` lists it.
@@ -44,7 +44,7 @@ impl Netns {
         request
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("add the address {cidr} to {device} in {}", self.name))
     }
 
@@ -57,7 +57,7 @@ impl Netns {
             .execute()
             .try_collect()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("list the addresses in {}", self.name))?;
         Ok(messages.iter().filter_map(parse).collect())
     }

@@ -53,17 +53,17 @@ impl SysError {
     }
 }
 
-/// An errno as an error that keeps it, so the hint can be found later.
-pub fn hint_errno(errno: Errno) -> anyhow::Error {
+/// An errno as an error that keeps it, so `run` can find its hint later.
+pub fn errno_error(errno: Errno) -> anyhow::Error {
     anyhow::Error::new(SysError(errno))
 }
 
 /// A netlink error, turned into its errno where it has one.
-pub fn hint_netlink(error: rtnetlink::Error) -> anyhow::Error {
+pub fn netlink_error(error: rtnetlink::Error) -> anyhow::Error {
     match &error {
         // The kernel answers a failed request with a negative errno.
         rtnetlink::Error::NetlinkError(message) => match message.code {
-            Some(code) => hint_errno(Errno::from_raw(-code.get())),
+            Some(code) => errno_error(Errno::from_raw(-code.get())),
             None => anyhow::Error::new(error),
         },
         _ => anyhow::Error::new(error),

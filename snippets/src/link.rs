@@ -13,7 +13,7 @@ use rtnetlink::{LinkBridge, LinkMessageBuilder, LinkUnspec, LinkVeth};
 use std::os::fd::AsRawFd;
 
 use crate::Netns;
-use crate::error::hint_netlink;
+use crate::error::netlink_error;
 use crate::narrate;
 
 /// What `ip -d link show` tells about one device.
@@ -61,7 +61,7 @@ impl Netns {
         request
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("add the veth pair {name}/{peer} in {}", self.name))
     }
 
@@ -88,7 +88,7 @@ impl Netns {
         request
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| {
                 format!(
                     "add the veth pair {name} ({}) / {peer} ({})",
@@ -104,7 +104,7 @@ impl Netns {
         request
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("add the bridge {name} in {}", self.name))
     }
 
@@ -161,7 +161,7 @@ impl Netns {
         request
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("delete {name} in {}", self.name))
     }
 
@@ -174,7 +174,7 @@ impl Netns {
             .execute()
             .try_collect()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("list the links in {}", self.name))?;
         let mut links: Vec<Link> = messages.iter().map(parse).collect();
         links.sort_by_key(|link| link.index);
@@ -201,7 +201,7 @@ impl Netns {
             .set(message)
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
     }
 }
 

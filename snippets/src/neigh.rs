@@ -11,7 +11,7 @@ use netlink_packet_route::AddressFamily;
 use netlink_packet_route::neighbour::{NeighbourAttribute, NeighbourMessage, NeighbourState};
 
 use crate::Netns;
-use crate::error::hint_netlink;
+use crate::error::netlink_error;
 
 /// One entry of a bridge's MAC table.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ impl Netns {
             .execute()
             .try_collect()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("read the MAC table of {bridge} in {}", self.name))?;
         Ok(messages
             .iter()

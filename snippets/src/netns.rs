@@ -17,7 +17,7 @@ use nix::sched::{CloneFlags, setns, unshare};
 use nix::sys::stat::Mode;
 use rtnetlink::Handle;
 
-use crate::error::hint_errno;
+use crate::error::errno_error;
 
 /// A network namespace of the lab ("host", "red", "blue", ...) and a netlink
 /// connection that was opened inside it.
@@ -42,7 +42,7 @@ impl Netns {
         let (fd, connection, handle) = std::thread::scope(|s| {
             s.spawn(|| {
                 unshare(CloneFlags::CLONE_NEWNET)
-                    .map_err(hint_errno)
+                    .map_err(errno_error)
                     .with_context(|| format!("create the network namespace {name}"))?;
                 let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
                 let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
@@ -112,7 +112,7 @@ fn in_netns<T: Send>(
     std::thread::scope(|s| {
         s.spawn(|| {
             setns(fd.as_fd(), CloneFlags::CLONE_NEWNET)
-                .map_err(hint_errno)
+                .map_err(errno_error)
                 .with_context(|| format!("enter the network namespace {name}"))?;
             work()
         })

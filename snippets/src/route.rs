@@ -10,7 +10,7 @@ use netlink_packet_route::route::{
 use rtnetlink::RouteMessageBuilder;
 
 use crate::Netns;
-use crate::error::hint_netlink;
+use crate::error::netlink_error;
 use crate::narrate;
 
 /// One route of the main table, as `ip route show` lists it.
@@ -39,7 +39,7 @@ impl Netns {
             .add(route)
             .execute()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("add the default route via {gateway} in {}", self.name))
     }
 
@@ -53,7 +53,7 @@ impl Netns {
             .execute()
             .try_collect()
             .await
-            .map_err(hint_netlink)
+            .map_err(netlink_error)
             .with_context(|| format!("list the routes in {}", self.name))?;
         // Table 254 is "main", the one `ip route` shows; 255, "local", holds
         // the kernel's routes to our own addresses.

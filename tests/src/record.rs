@@ -12,6 +12,12 @@ use regex::Regex;
 
 use crate::run::workspace_root;
 
+/// True when this run re-records the outputs (`NETLAB_RECORD=1`) instead
+/// of comparing with them.
+pub fn recording() -> bool {
+    std::env::var("NETLAB_RECORD").is_ok_and(|v| v == "1")
+}
+
 /// The recorded output's path.
 pub fn output_path(example: &str) -> PathBuf {
     workspace_root()
@@ -72,7 +78,7 @@ pub fn normalize(example: &str, stdout: &str) -> String {
 pub fn check(example: &str, stdout: &str) {
     let fresh = normalize(example, stdout);
     let path = output_path(example);
-    if std::env::var("NETLAB_RECORD").is_ok_and(|v| v == "1") {
+    if recording() {
         // Write, then rename: a reader never sees half a file.
         let partial = path.with_extension("txt.partial");
         std::fs::write(&partial, &fresh)

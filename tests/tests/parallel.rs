@@ -34,7 +34,7 @@ fn examples_run_in_parallel_without_interfering() {
             }
         }
     });
-    let recording = std::env::var("NETLAB_RECORD").is_ok_and(|v| v == "1");
+    let recording = record::recording();
     for (example, runs) in transcripts.into_inner().unwrap() {
         assert!(
             runs.iter().all(|run| run == &runs[0]),
