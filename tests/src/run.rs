@@ -73,19 +73,47 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// `nobody` must be able to execute the examples, wherever the checkout is
-/// (a home directory may be closed to others): copy them somewhere open.
+/// (a home directory may be closed to others): link them somewhere open.
+///
+/// Hard links cost no space (a copy of every example is hundreds of MB per
+/// test binary); across file systems we copy. No destructor runs for a
+/// static, so each test process removes the folders of processes that have
+/// ended instead.
 fn world_readable_copy(examples: &Path) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
-    let dir = std::env::temp_dir().join(format!("netlab-examples-{}", std::process::id()));
+    let tmp = std::env::temp_dir();
+    remove_stale_copies(&tmp);
+    let dir = tmp.join(format!("{COPY_PREFIX}{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("make a directory for the example binaries");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod 755");
     for name in EXAMPLES {
-        let copy = dir.join(name);
-        std::fs::copy(examples.join(name), &copy)
-            .unwrap_or_else(|e| panic!("copy the {name} example: {e}"));
+        let (original, copy) = (examples.join(name), dir.join(name));
+        let _ = std::fs::remove_file(&copy);
+        if std::fs::hard_link(&original, &copy).is_err() {
+            std::fs::copy(&original, &copy)
+                .unwrap_or_else(|e| panic!("copy the {name} example: {e}"));
+        }
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     dir
+}
+
+const COPY_PREFIX: &str = "netlab-examples-";
+
+/// Remove `netlab-examples-PID` folders whose process has ended.
+fn remove_stale_copies(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(COPY_PREFIX)) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// A `Command` for the example, set up to run as `who`.
