@@ -92,6 +92,8 @@ fn port_publish_builds_what_the_chapter_says() {
             "docker0",
             "veth-red is a port of docker0 ({who:?})"
         );
+        // (A new namespace copies this from the machine's own: on a machine
+        // where dockerd runs it would be 1 anyway; elsewhere it is 0.)
         let forwarding = lab.exec("host", &["cat", "/proc/sys/net/ipv4/ip_forward"]);
         assert_eq!(
             String::from_utf8_lossy(&forwarding.stdout).trim(),
@@ -116,14 +118,12 @@ fn port_publish_builds_what_the_chapter_says() {
         );
         let masquerade = find_rule(&rules, "postrouting", "masquerade");
         assert!(
-            masquerade["expr"]
-                .as_array()
-                .is_some_and(|e| {
-                    e.contains(&json!(
+            masquerade["expr"].as_array().is_some_and(|e| {
+                e.contains(&json!(
                 {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}},
                            "right": {"prefix": {"addr": "172.17.0.0", "len": 16}}}}
             ))
-                }),
+            }),
             "masquerade is for 172.17.0.0/16 ({who:?}): {masquerade}"
         );
 

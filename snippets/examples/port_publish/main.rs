@@ -20,7 +20,10 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use anyhow::ensure;
-use netlab::nft::{self, Hook};
+use netlab::nft::{
+    Hook, counter, dnat_to, fib_daddr_type_local, iifname, iifname_not, ip_daddr_not, ip_saddr,
+    jump, masquerade, oifname_not, ret, tcp_dport,
+};
 use netlab::{Lab, Netns, Result};
 use nix::errno::Errno;
 
@@ -50,29 +53,22 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     host.add_nat_chain("nat", "output", Hook::Output)?;
     host.add_nat_chain("nat", "postrouting", Hook::Postrouting)?;
     host.add_chain("nat", "docker")?;
-    let to_local = nft::fib_daddr_type_local();
-    host.add_rule(
-        "nat",
-        "prerouting",
-        &[to_local.clone(), nft::jump("docker")],
-    )?;
-    let not_loopback = nft::ip_daddr_not("127.0.0.0/8")?;
-    host.add_rule(
-        "nat",
-        "output",
-        &[not_loopback, to_local, nft::jump("docker")],
-    )?;
-    let from_containers = nft::ip_saddr("172.17.0.0/16")?;
-    let out_elsewhere = nft::oifname_not("docker0");
-    let masquerade = [
-        from_containers,
-        out_elsewhere,
-        nft::counter(),
-        nft::masquerade(),
-    ];
-    host.add_rule("nat", "postrouting", &masquerade)?;
-    host.add_rule("nat", "docker", &[nft::iifname("docker0"), nft::ret()])?;
     // ANCHOR_END: dockerd
+
+    // ANCHOR: dockerd_rules
+    let local = fib_daddr_type_local();
+    host.add_rule("nat", "prerouting", &[local.clone(), jump("docker")])?;
+    let not_loopback = ip_daddr_not("127.0.0.0/8")?;
+    host.add_rule("nat", "output", &[not_loopback, local, jump("docker")])?;
+    let outbound = [
+        ip_saddr("172.17.0.0/16")?,
+        oifname_not("docker0"),
+        counter(),
+        masquerade(),
+    ];
+    host.add_rule("nat", "postrouting", &outbound)?;
+    host.add_rule("nat", "docker", &[iifname("docker0"), ret()])?;
+    // ANCHOR_END: dockerd_rules
 
     // ANCHOR: before
     lab.say("iptables -L, before: the rules dockerd made at its start");
@@ -85,10 +81,10 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     red.serve_http(80, "hello from red, port 80")?;
     let red_ip = Ipv4Addr::new(172, 17, 0, 2);
     let publish = [
-        nft::iifname_not("docker0"),
-        nft::tcp_dport(8443),
-        nft::counter(),
-        nft::dnat_to(red_ip, 80),
+        iifname_not("docker0"),
+        tcp_dport(8443),
+        counter(),
+        dnat_to(red_ip, 80),
     ];
     host.add_rule("nat", "docker", &publish)?;
     lab.say("iptables -L, after: one rule more");
