@@ -4,8 +4,8 @@
 //! The kernel's firewall is nftables; `iptables` on Debian 12 is
 //! `iptables-nft`, which stores its rules as nftables rules too. We speak to
 //! it through Debian's `nft` program, in its JSON dialect, with the
-//! `nftables` crate: every verb here builds one JSON command, which is the
-//! `nft` command narrated above it, and runs `nft -j -f -` with it.
+//! `nftables` crate's types: every verb here builds one JSON command, which
+//! is the `nft` command narrated above it, and runs `nft -j -f -` with it.
 //!
 //! A firewall belongs to a network namespace, like links and routes. `nft`
 //! changes the namespace it runs in, and a child process starts in the
@@ -17,22 +17,24 @@
 //! the chapters use: NAT chains, matches on addresses, interfaces and TCP
 //! ports, `dnat`, `masquerade`, `jump`, `return` and `counter`.
 
+use std::io::Write;
 use std::net::Ipv4Addr;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use nftables::batch::Batch;
 use nftables::expr::{
     Expression, Fib, FibFlag, FibResult, Meta, MetaKey, NamedExpression, Payload, PayloadField,
     Prefix,
 };
-use nftables::helper::{NftablesError, apply_ruleset_with_args};
 use nftables::schema::{Chain, NfListObject, Rule, Table};
 use nftables::stmt::{AnonymousCounter, Counter, JumpTarget, Match, NAT, Operator, Statement};
 use nftables::types::{NfChainPolicy, NfChainType, NfFamily, NfHook};
+use nix::errno::Errno;
 
 use crate::addr::parse_cidr;
+use crate::error::errno_error;
 use crate::{Netns, narrate};
 
 /// Where a NAT chain hooks into the kernel's path of a packet, with the
@@ -148,111 +150,95 @@ impl Netns {
         narrate::command(self, &format!("nft {command}"));
         let mut batch = Batch::new();
         batch.add(object);
-        let ruleset = batch.to_nftables();
-        let program = nft_program()?;
-        self.run(|| {
-            apply_ruleset_with_args(&ruleset, Some(&program), nftables::helper::DEFAULT_ARGS)
-                .map_err(nft_error)
-                .with_context(|| format!("nft {command} in {}", self.name))
-        })
+        let json = serde_json::to_string(&batch.to_nftables()).context("write nft's JSON")?;
+        self.run_nft(command, &["-j", "-f", "-"], &json).map(drop)
     }
 
     fn nft_list(&self, command: &str) -> Result<String> {
         narrate::command(self, &format!("nft {command}"));
-        let program = nft_program()?;
-        let output = self.run(|| {
-            Command::new(&program)
-                .args(command.split(' '))
-                .output()
-                .with_context(|| format!("run {program} {command} in {}", self.name))
-        })?;
-        if !output.status.success() {
-            bail!(
-                "nft {command} in {} failed: {}",
-                self.name,
-                String::from_utf8_lossy(&output.stderr).trim()
-            );
-        }
-        let text = String::from_utf8(output.stdout).context("read nft's output")?;
+        let args: Vec<&str> = command.split(' ').collect();
+        let text = self.run_nft(command, &args, "")?;
         narrate::output(text.trim_end());
         Ok(text)
+    }
+
+    /// Runs `nft ARGS`, with `input` on its stdin, from a thread inside this
+    /// namespace, and returns what it printed. (The crate's own helper lets
+    /// nft's error messages go to our stderr; we keep them for the error.)
+    fn run_nft(&self, command: &str, args: &[&str], input: &str) -> Result<String> {
+        let program = nft_program()?;
+        let output = self.run(|| {
+            let mut child = Command::new(&program)
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .with_context(|| format!("start {program} in {}", self.name))?;
+            let mut stdin = child.stdin.take().context("nft's stdin")?;
+            stdin.write_all(input.as_bytes()).context("write to nft")?;
+            drop(stdin);
+            child.wait_with_output().context("wait for nft")
+        })?;
+        if !output.status.success() {
+            let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
+            // Without CAP_NET_ADMIN: keep the errno, for its hint.
+            let error = if message.contains("Operation not permitted") {
+                errno_error(Errno::EPERM).context(message)
+            } else {
+                anyhow::anyhow!(message)
+            };
+            return Err(error.context(format!("nft {command} in {}", self.name)));
+        }
+        String::from_utf8(output.stdout).context("read nft's output")
     }
 }
 
 /// `ip saddr 172.17.0.0/16`: the packet comes from that subnet.
 pub fn ip_saddr(cidr: &str) -> Result<Stmt> {
-    let (text, json) = prefix(cidr)?;
-    Ok(matches(
-        "ip saddr",
-        ip_field("saddr"),
-        Operator::EQ,
-        &text,
-        json,
-    ))
+    Ok(is(ip("saddr"), prefix(cidr)?))
 }
 
 /// `ip daddr != 127.0.0.0/8`: the packet is not for that subnet.
 pub fn ip_daddr_not(cidr: &str) -> Result<Stmt> {
-    let (text, json) = prefix(cidr)?;
-    Ok(matches(
-        "ip daddr",
-        ip_field("daddr"),
-        Operator::NEQ,
-        &text,
-        json,
-    ))
+    Ok(is_not(ip("daddr"), prefix(cidr)?))
 }
 
 /// `iifname "docker0"`: the packet came in through that device.
 pub fn iifname(device: &str) -> Stmt {
-    let (text, json) = quoted(device);
-    matches("iifname", meta(MetaKey::Iifname), Operator::EQ, &text, json)
+    is(meta(MetaKey::Iifname, "iifname"), quoted(device))
 }
 
 /// `iifname != "docker0"`: it came in through any other device.
 pub fn iifname_not(device: &str) -> Stmt {
-    let (text, json) = quoted(device);
-    matches(
-        "iifname",
-        meta(MetaKey::Iifname),
-        Operator::NEQ,
-        &text,
-        json,
-    )
+    is_not(meta(MetaKey::Iifname, "iifname"), quoted(device))
 }
 
 /// `oifname != "docker0"`: it leaves through any other device.
 pub fn oifname_not(device: &str) -> Stmt {
-    let (text, json) = quoted(device);
-    matches(
-        "oifname",
-        meta(MetaKey::Oifname),
-        Operator::NEQ,
-        &text,
-        json,
-    )
+    is_not(meta(MetaKey::Oifname, "oifname"), quoted(device))
 }
 
 /// `tcp dport 8443`: a TCP segment for that port.
 pub fn tcp_dport(port: u16) -> Stmt {
-    let left = NamedExpression::Payload(Payload::PayloadField(PayloadField {
-        protocol: "tcp".into(),
-        field: "dport".into(),
-    }));
-    let right = Expression::Number(port.into());
-    matches("tcp dport", left, Operator::EQ, &port.to_string(), right)
+    let field = payload("tcp", "dport");
+    is(field, (port.to_string(), Expression::Number(port.into())))
 }
 
 /// `fib daddr type local`: the destination is one of this host's own
 /// addresses, on any device (a lookup in the routing table `local`). It is
 /// iptables' `-m addrtype --dst-type LOCAL`.
 pub fn fib_daddr_type_local() -> Stmt {
-    let left = NamedExpression::Fib(Fib {
+    let flags = [FibFlag::Daddr].into_iter().collect();
+    let fib = NamedExpression::Fib(Fib {
         result: FibResult::Type,
-        flags: [FibFlag::Daddr].into_iter().collect(),
+        flags,
     });
-    let right = Expression::String("local".into());
-    matches("fib daddr type", left, Operator::EQ, "local", right)
+    let left = ("fib daddr type".to_string(), Expression::Named(fib));
+    is(
+        left,
+        ("local".to_string(), Expression::String("local".into())),
+    )
 }
 
 /// `counter`: count the packets and bytes that reach this point of the rule.
@@ -297,40 +283,49 @@ fn stmt(text: &str, json: Statement<'static>) -> Stmt {
     Stmt { text, json }
 }
 
-/// A match, `LEFT RIGHT` or `LEFT != RIGHT`, as nft writes it.
-fn matches(
-    left_text: &str,
-    left: NamedExpression<'static>,
-    op: Operator,
-    right_text: &str,
-    right: Expression<'static>,
-) -> Stmt {
-    let text = match op {
-        Operator::NEQ => format!("{left_text} != {right_text}"),
-        _ => format!("{left_text} {right_text}"),
-    };
-    let left = Expression::Named(left);
+/// One side of a match: nft's text and the JSON expression.
+type Side = (String, Expression<'static>);
+
+/// `LEFT RIGHT`: nft leaves out `==`.
+fn is(left: Side, right: Side) -> Stmt {
+    let text = format!("{} {}", left.0, right.0);
+    let (left, right, op) = (left.1, right.1, Operator::EQ);
     stmt(&text, Statement::Match(Match { left, right, op }))
 }
 
-fn ip_field(field: &'static str) -> NamedExpression<'static> {
-    NamedExpression::Payload(Payload::PayloadField(PayloadField {
-        protocol: "ip".into(),
-        field: field.into(),
-    }))
+/// `LEFT != RIGHT`.
+fn is_not(left: Side, right: Side) -> Stmt {
+    let text = format!("{} != {}", left.0, right.0);
+    let (left, right, op) = (left.1, right.1, Operator::NEQ);
+    stmt(&text, Statement::Match(Match { left, right, op }))
 }
 
-fn meta(key: MetaKey) -> NamedExpression<'static> {
-    NamedExpression::Meta(Meta { key })
+fn ip(field: &'static str) -> Side {
+    payload("ip", field)
+}
+
+/// A field of a packet header: `ip saddr`, `tcp dport`.
+fn payload(protocol: &'static str, field: &'static str) -> Side {
+    let json = NamedExpression::Payload(Payload::PayloadField(PayloadField {
+        protocol: protocol.into(),
+        field: field.into(),
+    }));
+    (format!("{protocol} {field}"), Expression::Named(json))
+}
+
+/// Packet metadata: `iifname`, the name of the device it came in by.
+fn meta(key: MetaKey, text: &str) -> Side {
+    let json = Expression::Named(NamedExpression::Meta(Meta { key }));
+    (text.to_string(), json)
 }
 
 /// nft prints device names in quotes: they are strings, not keywords.
-fn quoted(device: &str) -> (String, Expression<'static>) {
+fn quoted(device: &str) -> Side {
     let json = Expression::String(device.to_string().into());
     (format!("\"{device}\""), json)
 }
 
-fn prefix(cidr: &str) -> Result<(String, Expression<'static>)> {
+fn prefix(cidr: &str) -> Result<Side> {
     let (ip, len) = parse_cidr(cidr)?;
     let json = Expression::Named(NamedExpression::Prefix(Prefix {
         addr: Box::new(Expression::String(ip.to_string().into())),
@@ -348,14 +343,4 @@ fn nft_program() -> Result<String> {
         .find(|candidate| candidate.is_file())
         .map(|found| found.to_string_lossy().into_owned())
         .context("find the nft program: install Debian's nftables package (apt install nftables)")
-}
-
-/// nft's own message says what was wrong ("Error: No such file or
-/// directory" for a missing table, "Operation not permitted" without
-/// CAP_NET_ADMIN): keep it.
-fn nft_error(error: NftablesError) -> anyhow::Error {
-    match error {
-        NftablesError::NftFailed { stderr, .. } => anyhow::anyhow!("{}", stderr.trim()),
-        other => anyhow::Error::new(other),
-    }
 }
