@@ -214,12 +214,11 @@ fn tcp_dport(port: u16) -> Value {
 /// rules in tables such as `ip nat` and `ip filter`, in chains with
 /// iptables' upper-case names (`PREROUTING`, `DOCKER`), and changes them
 /// whenever a container starts or stops, which other tests may do at any
-/// time (and may create the tables themselves when it starts). So we
-/// compare every table but iptables' own (`filter`, `nat`, `mangle`, `raw`,
-/// `security`), and every chain and rule but those in upper-case chains,
-/// counters left out. The example's own chains are lower-case
-/// (`prerouting`, `docker`) in a table `ip nat`: had it changed this
-/// namespace, they would show here, even inside dockerd's table.
+/// time. Its tables stay (dockerd makes them when it starts, before the
+/// tests). So we compare every table, and every chain and rule but those in
+/// upper-case chains, counters left out. The example's own chains are
+/// lower-case (`prerouting`, `docker`) in a table `ip nat`: had it changed
+/// this namespace, they would show here, even inside dockerd's table.
 fn own_ruleset() -> Vec<String> {
     let listing = Command::new("nft")
         .args(["-j", "list", "ruleset"])
@@ -241,9 +240,7 @@ fn own_ruleset() -> Vec<String> {
         .iter()
         .filter_map(|object| {
             if let Some(table) = object.get("table") {
-                let name = table["name"].as_str().unwrap_or_default();
-                let iptables = ["filter", "nat", "mangle", "raw", "security"].contains(&name);
-                (!iptables).then(|| format!("table {} {name}", table["family"]))
+                Some(format!("table {} {}", table["family"], table["name"]))
             } else if let Some(chain) = object.get("chain").filter(|c| !dockerd(&c["name"])) {
                 Some(format!(
                     "chain {} {} {}",
