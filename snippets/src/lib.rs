@@ -12,6 +12,9 @@
 //! - [`link`], [`addr`], [`route`], [`neigh`]: iproute2-shaped verbs
 //!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
+//! - [`http`]: `curl` and a tiny web server, the lab's nginx.
+//! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
+//!   program: the NAT of port publishing.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
@@ -22,11 +25,13 @@
 
 pub mod addr;
 pub mod error;
+pub mod http;
 pub mod lab;
 pub mod link;
 pub mod narrate;
 pub mod neigh;
 pub mod netns;
+pub mod nft;
 pub mod ping;
 pub mod route;
 pub mod show;

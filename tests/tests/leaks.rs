@@ -40,6 +40,8 @@ fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
         ("unshare", "enter the network namespace host"),
         ("bridge", "enter the network namespace red"),
         ("same_bridge", "enter the network namespace red"),
+        // Its first setns: `sysctl -w net.ipv4.ip_forward=1` on the host.
+        ("port_publish", "enter the network namespace host"),
     ] {
         let run = output(example, As::RootWithoutSetns, &[]);
         let stdout = String::from_utf8_lossy(&run.stdout);
