@@ -11,7 +11,11 @@
 //!   netlink connection opened inside it.
 //! - [`link`], [`addr`], [`route`], [`neigh`]: iproute2-shaped verbs
 //!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
+//! - [`vxlan`]: VXLAN devices and the FDB and neighbour entries Docker's
+//!   overlay driver writes (`ip link add type vxlan`, `bridge fdb append`).
+//! - [`masquerade`]: one nftables masquerade rule (docker_gwbridge's NAT).
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
+//! - [`capture`]: `tcpdump` on one device, with a packet socket.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
@@ -21,9 +25,11 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod capture;
 pub mod error;
 pub mod lab;
 pub mod link;
+pub mod masquerade;
 pub mod narrate;
 pub mod neigh;
 pub mod netns;
@@ -31,7 +37,8 @@ pub mod ping;
 pub mod route;
 pub mod show;
 pub mod tcp;
+pub mod vxlan;
 
 pub use anyhow::Result;
-pub use lab::{Lab, run};
+pub use lab::{Flag, Lab, run, run_with_flags};
 pub use netns::Netns;
