@@ -32,9 +32,13 @@ impl Netns {
         // packet. ETH_P_IP, in network byte order: IPv4 packets only.
         let ipv4 = (libc::ETH_P_IP as u16).to_be();
         let socket = self.run(|| {
-            let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(Protocol::from(i32::from(ipv4))))
-                .map_err(|e| anyhow::anyhow!("{e} (a packet socket needs CAP_NET_RAW)"))
-                .context("open a packet socket")?;
+            let socket = Socket::new(
+                Domain::PACKET,
+                Type::DGRAM,
+                Some(Protocol::from(i32::from(ipv4))),
+            )
+            .map_err(|e| anyhow::anyhow!("{e} (a packet socket needs CAP_NET_RAW)"))
+            .context("open a packet socket")?;
             let mut storage = SockAddrStorage::zeroed();
             // SAFETY: sockaddr_ll is an AF_PACKET socket address, and fits.
             let link = unsafe { storage.view_as::<libc::sockaddr_ll>() };
@@ -101,7 +105,10 @@ fn summarize_udp(packet: &[u8], port: u16) -> Option<String> {
     // The VXLAN header: flags (0x08: "a VNI is present"), 3 reserved
     // bytes, the 24-bit VNI, 1 reserved byte. Then the whole inner frame.
     let vni = u32::from_be_bytes([0, vxlan[4], vxlan[5], vxlan[6]]);
-    out.push_str(&format!("VXLAN, flags [I] (0x{:02x}), vni {vni}\n", vxlan[0]));
+    out.push_str(&format!(
+        "VXLAN, flags [I] (0x{:02x}), vni {vni}\n",
+        vxlan[0]
+    ));
     let frame = &vxlan[8..];
     let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
     out.push_str(&inner(&frame[14..], ethertype));

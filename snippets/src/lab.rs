@@ -74,7 +74,9 @@ impl Lab {
     /// `outside`, ...), with its loopback device up. `role` says what it
     /// plays, for the transcript.
     pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
-        narrate::say(&format!("{name}: a new network namespace that plays {role}"));
+        narrate::say(&format!(
+            "{name}: a new network namespace that plays {role}"
+        ));
         let machine = self.add(name).await?;
         machine.set_up("lo").await?;
         Ok(machine)
@@ -152,10 +154,7 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
 
 /// [`run`] for an example with flags of its own, which it reads with
 /// [`Lab::flag`]: `netlab::run_with_flags(&[Flag { .. }], overlay)`.
-pub fn run_with_flags(
-    flags: &[Flag],
-    example: impl AsyncFnOnce(&Lab) -> Result<()>,
-) -> ExitCode {
+pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     let name = std::env::args()
         .next()
         .and_then(|path| path.rsplit('/').next().map(str::to_string))
@@ -219,7 +218,9 @@ fn parse_args(name: &str, flags: &[Flag]) -> Result<(bool, Vec<(&'static str, St
         let flag = flags.iter().find(|flag| flag.name == arg);
         match (flag, flag.and_then(|_| args.next())) {
             (Some(flag), Some(value)) => values.push((flag.name, value)),
-            (Some(flag), None) => return Err(usage(name, flags, &format!("{arg} needs a {}", flag.value))),
+            (Some(flag), None) => {
+                return Err(usage(name, flags, &format!("{arg} needs a {}", flag.value)));
+            }
             (None, _) => return Err(usage(name, flags, &format!("unknown argument: {arg}"))),
         }
     }

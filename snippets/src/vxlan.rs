@@ -15,13 +15,13 @@ use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
 use futures::{StreamExt, TryStreamExt};
-use rtnetlink::packet_core::{
-    NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REQUEST, NetlinkMessage, NetlinkPayload,
-};
 use netlink_packet_route::neighbour::{
     NeighbourAddress, NeighbourAttribute, NeighbourFlags, NeighbourMessage, NeighbourState,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+use rtnetlink::packet_core::{
+    NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REQUEST, NetlinkMessage, NetlinkPayload,
+};
 use rtnetlink::{LinkUnspec, LinkVxlan};
 
 use crate::error::netlink_error;
@@ -77,7 +77,12 @@ impl Netns {
             .execute()
             .await
             .map_err(netlink_error)
-            .with_context(|| format!("add the VXLAN device {name} (VNI {vni}) for {}", target.name))
+            .with_context(|| {
+                format!(
+                    "add the VXLAN device {name} (VNI {vni}) for {}",
+                    target.name
+                )
+            })
     }
 
     /// `bridge fdb append MAC dev VXLAN dst REMOTE`: frames for MAC go to the
@@ -86,7 +91,10 @@ impl Netns {
     /// several remotes for one MAC; the all-zero MAC is the entry for every
     /// MAC the table does not know (flooding).
     pub async fn fdb_append(&self, dev: &str, address: [u8; 6], remote: Ipv4Addr) -> Result<()> {
-        let command = format!("bridge fdb append {} dev {dev} dst {remote}", mac(Some(address)));
+        let command = format!(
+            "bridge fdb append {} dev {dev} dst {remote}",
+            mac(Some(address))
+        );
         narrate::command(self, &command);
         let mut message = NeighbourMessage::default();
         message.header.family = AddressFamily::Bridge;
@@ -196,10 +204,15 @@ fn fdb_line(message: &NeighbourMessage, links: &[crate::link::Link]) -> String {
             // In an AF_BRIDGE message the parser cannot tell the family of
             // the VTEP's address: 4 bytes are IPv4.
             NeighbourAttribute::Destination(NeighbourAddress::Other(bytes)) => {
-                dst = <[u8; 4]>::try_from(bytes.as_slice()).ok().map(Ipv4Addr::from);
+                dst = <[u8; 4]>::try_from(bytes.as_slice())
+                    .ok()
+                    .map(Ipv4Addr::from);
             }
             NeighbourAttribute::Controller(index) => {
-                master = links.iter().find(|l| l.index == *index).map(|l| l.name.clone());
+                master = links
+                    .iter()
+                    .find(|l| l.index == *index)
+                    .map(|l| l.name.clone());
             }
             _ => {}
         }

@@ -29,10 +29,26 @@ use netlab::vxlan::docker_mac;
 use netlab::{Flag, Lab, Netns, Result};
 
 const FLAGS: [Flag; 4] = [
-    Flag::new("--underlay-local", "ADDRESS", "this machine's address on the network between the hosts"),
-    Flag::new("--underlay-remote", "ADDRESS", "the other machine's address there"),
-    Flag::new("--parent", "DEVICE", "the device that has ADDRESS (vxlan0's dev)"),
-    Flag::new("--container", "red|blue", "the container on this machine: red 10.0.1.2, blue 10.0.1.3"),
+    Flag::new(
+        "--underlay-local",
+        "ADDRESS",
+        "this machine's address on the network between the hosts",
+    ),
+    Flag::new(
+        "--underlay-remote",
+        "ADDRESS",
+        "the other machine's address there",
+    ),
+    Flag::new(
+        "--parent",
+        "DEVICE",
+        "the device that has ADDRESS (vxlan0's dev)",
+    ),
+    Flag::new(
+        "--container",
+        "red|blue",
+        "the container on this machine: red 10.0.1.2, blue 10.0.1.3",
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -57,7 +73,8 @@ async fn overlay(lab: &Lab) -> Result<()> {
     // ANCHOR: hosts
     let (vtep1, vtep2) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2));
     let (red_ip, blue_ip) = (Ipv4Addr::new(10, 0, 1, 2), Ipv4Addr::new(10, 0, 1, 3));
-    let (overlay1, red) = overlay_host(lab, &host1, "overlay1", vtep1, "eth0", "red", red_ip).await?;
+    let (overlay1, red) =
+        overlay_host(lab, &host1, "overlay1", vtep1, "eth0", "red", red_ip).await?;
     let (overlay2, blue) =
         overlay_host(lab, &host2, "overlay2", vtep2, "eth0", "blue", blue_ip).await?;
     // ANCHOR_END: hosts
@@ -82,7 +99,9 @@ async fn overlay(lab: &Lab) -> Result<()> {
     lab.say("docker_gwbridge: each container's way out of the overlay, through NAT");
     docker_gwbridge(&host1, &red).await?;
     docker_gwbridge(&host2, &blue).await?;
-    let outside = lab.machine("outside", "a machine beyond host1's uplink").await?;
+    let outside = lab
+        .machine("outside", "a machine beyond host1's uplink")
+        .await?;
     host1.add_veth_into("eth1", "eth0", &outside).await?;
     host1.add_addr("eth1", "203.0.113.1/24").await?;
     host1.set_up("eth1").await?;
@@ -90,7 +109,10 @@ async fn overlay(lab: &Lab) -> Result<()> {
     outside.set_up("eth0").await?;
     outside.show_routes().await?;
     red.show_routes().await?;
-    ensure!(red.ping(Ipv4Addr::new(203, 0, 113, 2))?, "red reaches outside, masqueraded");
+    ensure!(
+        red.ping(Ipv4Addr::new(203, 0, 113, 2))?,
+        "red reaches outside, masqueraded"
+    );
     // ANCHOR_END: gwbridge
     Ok(())
 }
@@ -107,10 +129,14 @@ async fn overlay_host(
     container: &str,
     ip: Ipv4Addr,
 ) -> Result<(Netns, Netns)> {
-    let role = format!("{}'s namespace for overlay-net (Docker's 1-<id>)", host.name);
+    let role = format!(
+        "{}'s namespace for overlay-net (Docker's 1-<id>)",
+        host.name
+    );
     let overlay = lab.machine(name, &role).await?;
     overlay.add_bridge("br0").await?;
-    host.add_vxlan_into("vxlan0", 4097, local, parent, &overlay).await?;
+    host.add_vxlan_into("vxlan0", 4097, local, parent, &overlay)
+        .await?;
     overlay.set_master("vxlan0", "br0").await?;
     overlay.set_up("vxlan0").await?;
     overlay.set_up("br0").await?;
@@ -150,7 +176,9 @@ async fn docker_gwbridge(host: &Netns, container: &Netns) -> Result<()> {
     host.set_up(&veth).await?;
     container.add_addr("eth1", "172.18.0.2/16").await?;
     container.set_up("eth1").await?;
-    container.add_default_route(Ipv4Addr::new(172, 18, 0, 1)).await?;
+    container
+        .add_default_route(Ipv4Addr::new(172, 18, 0, 1))
+        .await?;
     host.sysctl("net.ipv4.ip_forward", "1")?;
     host.masquerade("172.18.0.0/16", "docker_gwbridge")
 }
@@ -161,12 +189,25 @@ async fn docker_gwbridge(host: &Netns, container: &Netns) -> Result<()> {
 /// made in the machine's namespace; vxlan0 itself, br0 and the container
 /// live in namespaces of this process, which the kernel removes at exit.
 async fn two_machines(lab: &Lab) -> Result<()> {
-    let arg = |name: &str| lab.flag(name).with_context(|| format!("{name} is needed too"));
-    let local: Ipv4Addr = arg("--underlay-local")?.parse().context("--underlay-local")?;
-    let remote: Ipv4Addr = arg("--underlay-remote")?.parse().context("--underlay-remote")?;
+    let arg = |name: &str| {
+        lab.flag(name)
+            .with_context(|| format!("{name} is needed too"))
+    };
+    let local: Ipv4Addr = arg("--underlay-local")?
+        .parse()
+        .context("--underlay-local")?;
+    let remote: Ipv4Addr = arg("--underlay-remote")?
+        .parse()
+        .context("--underlay-remote")?;
     let (me, other) = match arg("--container")? {
-        "red" => (("red", Ipv4Addr::new(10, 0, 1, 2)), ("blue", Ipv4Addr::new(10, 0, 1, 3))),
-        "blue" => (("blue", Ipv4Addr::new(10, 0, 1, 3)), ("red", Ipv4Addr::new(10, 0, 1, 2))),
+        "red" => (
+            ("red", Ipv4Addr::new(10, 0, 1, 2)),
+            ("blue", Ipv4Addr::new(10, 0, 1, 3)),
+        ),
+        "blue" => (
+            ("blue", Ipv4Addr::new(10, 0, 1, 3)),
+            ("red", Ipv4Addr::new(10, 0, 1, 2)),
+        ),
         name => bail!("--container is red or blue, not {name}"),
     };
     let machine = Netns::current("machine").await?;
@@ -175,13 +216,24 @@ async fn two_machines(lab: &Lab) -> Result<()> {
     let (overlay, container) =
         overlay_host(lab, &machine, "overlay", local, parent, me.0, me.1).await?;
     add_peer(&overlay, other.1, remote).await?;
-    lab.say(&format!("waiting up to 60 s for {} on {remote}: start the other side there", other.0));
+    lab.say(&format!(
+        "waiting up to 60 s for {} on {remote}: start the other side there",
+        other.0
+    ));
     for _ in 0..30 {
-        if container.run(|| netlab::ping::echo(other.1, std::time::Duration::from_secs(2)))?.is_ok() {
+        if container
+            .run(|| netlab::ping::echo(other.1, std::time::Duration::from_secs(2)))?
+            .is_ok()
+        {
             break;
         }
     }
-    ensure!(container.ping(other.1)?, "{} reaches {} across the overlay", me.0, other.0);
+    ensure!(
+        container.ping(other.1)?,
+        "{} reaches {} across the overlay",
+        me.0,
+        other.0
+    );
     Ok(())
 }
 // ANCHOR_END: two_machines
