@@ -1,5 +1,6 @@
 //! The overlay chapter: `cargo run --example overlay`.
 
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
 use netlab_tests::observe::Kept;
@@ -221,28 +222,53 @@ fn overlay_runs_across_two_machines() {
             .arg(example_path("overlay"))
             .args(["--underlay-local", local, "--underlay-remote", remote])
             .args(["--parent", "eth0", "--container", container])
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
             .spawn()
             .expect("start one side")
     };
-    let red = side(pid1, "192.0.2.10", "192.0.2.11", "red");
-    let blue = side(pid2, "192.0.2.11", "192.0.2.10", "blue");
-    for (name, child, target) in [("red", red, "10.0.1.3"), ("blue", blue, "10.0.1.2")] {
-        let run = child.wait_with_output().expect("wait for one side");
-        let stdout = String::from_utf8_lossy(&run.stdout);
+    let mut sides = [
+        (
+            "red",
+            side(pid1, "192.0.2.10", "192.0.2.11", "red"),
+            "10.0.1.3",
+        ),
+        (
+            "blue",
+            side(pid2, "192.0.2.11", "192.0.2.10", "blue"),
+            "10.0.1.2",
+        ),
+    ];
+    // Each side pings the other, then waits for Enter: read each one's
+    // transcript up to its ping's answer, then end both.
+    let mut transcripts = Vec::new();
+    for (name, child, target) in &mut sides {
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut transcript = String::new();
+        let mut line = String::new();
+        while stdout.read_line(&mut line).expect("read one side's output") > 0 {
+            transcript.push_str(&line);
+            if line.starts_with("# Enter ends this side") {
+                break;
+            }
+            line.clear();
+        }
         assert!(
-            run.status.success(),
-            "the {name} side succeeds: {stdout}{}",
-            String::from_utf8_lossy(&run.stderr)
+            transcript.contains(&format!("$ ping -c 1 {target}\n64 bytes from {target}:")),
+            "{name} reached {target} across the two machines: {transcript}"
         );
         assert!(
-            stdout.contains(&format!("$ ping -c 1 {target}\n64 bytes from {target}:")),
-            "{name} reached {target} across the two machines: {stdout}"
+            transcript.contains("machine$ ip link add vxlan0 netns overlay type vxlan id 4097"),
+            "{name}: vxlan0 is made from the machine's namespace: {transcript}"
         );
+        transcripts.push(transcript);
+    }
+    for (name, child, _) in &mut sides {
+        writeln!(child.stdin.take().expect("piped stdin")).expect("press Enter");
+        let status = child.wait().expect("wait for one side");
         assert!(
-            stdout.contains("machine$ ip link add vxlan0 netns overlay type vxlan id 4097"),
-            "{name}: vxlan0 is made from the machine's namespace: {stdout}"
+            status.success(),
+            "the {name} side ends well: {transcripts:?}"
         );
     }
     for machine in &machines {

@@ -234,6 +234,10 @@ async fn two_machines(lab: &Lab) -> Result<()> {
         me.0,
         other.0
     );
+    // The other side may still be waiting for this one: stay up until told.
+    lab.say("Enter ends this side (the other side may still be pinging this one)");
+    let mut line = String::new();
+    tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await??;
     Ok(())
 }
 // ANCHOR_END: two_machines
