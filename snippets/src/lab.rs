@@ -153,7 +153,7 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
 }
 
 /// [`run`] for an example with flags of its own, which it reads with
-/// [`Lab::flag`]: `netlab::run_with_flags(&[Flag { .. }], overlay)`.
+/// [`Lab::flag`]: `netlab::run_with_flags(&[Flag::new(..)], overlay)`.
 pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     let name = std::env::args()
         .next()
@@ -206,7 +206,10 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
     }
 }
 
-fn parse_args(name: &str, flags: &[Flag]) -> Result<(bool, Vec<(&'static str, String)>), String> {
+/// `--keep`, and the values of the example's own flags.
+type Args = (bool, Vec<(&'static str, String)>);
+
+fn parse_args(name: &str, flags: &[Flag]) -> Result<Args, String> {
     let mut keep = false;
     let mut values = Vec::new();
     let mut args = std::env::args().skip(1);

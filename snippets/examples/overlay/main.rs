@@ -32,12 +32,12 @@ const FLAGS: [Flag; 4] = [
     Flag::new(
         "--underlay-local",
         "ADDRESS",
-        "this machine's address on the network between the hosts",
+        "this machine's underlay address",
     ),
     Flag::new(
         "--underlay-remote",
         "ADDRESS",
-        "the other machine's address there",
+        "the other machine's underlay address",
     ),
     Flag::new(
         "--parent",
@@ -47,7 +47,7 @@ const FLAGS: [Flag; 4] = [
     Flag::new(
         "--container",
         "red|blue",
-        "the container on this machine: red 10.0.1.2, blue 10.0.1.3",
+        "red (10.0.1.2) or blue (10.0.1.3) here",
     ),
 ];
 
@@ -193,23 +193,21 @@ async fn two_machines(lab: &Lab) -> Result<()> {
         lab.flag(name)
             .with_context(|| format!("{name} is needed too"))
     };
-    let local: Ipv4Addr = arg("--underlay-local")?
-        .parse()
-        .context("--underlay-local")?;
-    let remote: Ipv4Addr = arg("--underlay-remote")?
-        .parse()
-        .context("--underlay-remote")?;
-    let (me, other) = match arg("--container")? {
-        "red" => (
-            ("red", Ipv4Addr::new(10, 0, 1, 2)),
-            ("blue", Ipv4Addr::new(10, 0, 1, 3)),
-        ),
-        "blue" => (
-            ("blue", Ipv4Addr::new(10, 0, 1, 3)),
-            ("red", Ipv4Addr::new(10, 0, 1, 2)),
-        ),
-        name => bail!("--container is red or blue, not {name}"),
+    let address = |name: &str| -> Result<Ipv4Addr> {
+        arg(name)?
+            .parse()
+            .with_context(|| format!("{name} takes an IPv4 address"))
     };
+    let (local, remote) = (address("--underlay-local")?, address("--underlay-remote")?);
+    let containers = [
+        ("red", Ipv4Addr::new(10, 0, 1, 2)),
+        ("blue", Ipv4Addr::new(10, 0, 1, 3)),
+    ];
+    let mine = arg("--container")?;
+    let Some(i) = containers.iter().position(|(name, _)| *name == mine) else {
+        bail!("--container is red or blue, not {mine}");
+    };
+    let (me, other) = (containers[i], containers[1 - i]);
     let machine = Netns::current("machine").await?;
     lab.say("machine: this machine's own network namespace, as you asked");
     let parent = arg("--parent")?;
@@ -220,11 +218,9 @@ async fn two_machines(lab: &Lab) -> Result<()> {
         "waiting up to 60 s for {} on {remote}: start the other side there",
         other.0
     ));
+    let echo = || netlab::ping::echo(other.1, std::time::Duration::from_secs(2));
     for _ in 0..30 {
-        if container
-            .run(|| netlab::ping::echo(other.1, std::time::Duration::from_secs(2)))?
-            .is_ok()
-        {
+        if container.run(echo)?.is_ok() {
             break;
         }
     }
