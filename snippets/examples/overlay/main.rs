@@ -87,7 +87,7 @@ async fn overlay(lab: &Lab) -> Result<()> {
     // ANCHOR_END: peers
 
     // ANCHOR: ping
-    lab.say("from red on host1, ping blue on host2; host2's eth0 sees only UDP to port 4789");
+    lab.say("from red on host1, ping blue on host2; host2's eth0 carries it as UDP to port 4789");
     let capture = host2.capture_udp("eth0", 4789).await?;
     ensure!(red.ping(blue_ip)?, "red reaches blue across the overlay");
     ensure!(capture.show_first()?, "host2's eth0 saw the VXLAN packet");
