@@ -22,6 +22,23 @@ pub struct Lab {
     example: String,
     rootless: bool,
     namespaces: Mutex<Vec<Netns>>,
+    /// The values of the example's own flags ([`run_with_flags`]).
+    flags: Vec<(&'static str, String)>,
+}
+
+/// A flag an example declares for itself, with a value:
+/// `--underlay-local ADDRESS`. `run_with_flags` lists it in the usage.
+pub struct Flag {
+    pub name: &'static str,
+    /// The value's placeholder in the usage message: `ADDRESS`.
+    pub value: &'static str,
+    pub help: &'static str,
+}
+
+impl Flag {
+    pub const fn new(name: &'static str, value: &'static str, help: &'static str) -> Flag {
+        Flag { name, value, help }
+    }
 }
 
 impl Lab {
@@ -32,7 +49,14 @@ impl Lab {
             example: example.to_string(),
             rootless: false,
             namespaces: Mutex::new(Vec::new()),
+            flags: Vec::new(),
         }
+    }
+
+    /// The value given to one of the example's own flags, if any.
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        let given = self.flags.iter().find(|(flag, _)| *flag == name);
+        given.map(|(_, value)| value.as_str())
     }
 
     /// A namespace playing the Docker host. It stands in for your machine,
@@ -44,6 +68,18 @@ impl Lab {
         let host = self.add("host").await?;
         host.set_up("lo").await?;
         Ok(host)
+    }
+
+    /// A namespace for another machine of a lab with several (`host1`,
+    /// `outside`, ...), with its loopback device up. `role` says what it
+    /// plays, for the transcript.
+    pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
+        narrate::say(&format!(
+            "{name}: a new network namespace that plays {role}"
+        ));
+        let machine = self.add(name).await?;
+        machine.set_up("lo").await?;
+        Ok(machine)
     }
 
     /// A namespace for a container, as `docker run` makes one: empty but
@@ -59,17 +95,6 @@ impl Lab {
         container.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
         container.set_up("lo").await?;
         Ok(container)
-    }
-
-    /// A namespace playing another machine of the lab, such as a client on
-    /// the LAN (`role` says which, in the transcript). Loopback is up.
-    pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
-        narrate::say(&format!(
-            "{name}: a new network namespace that plays {role}"
-        ));
-        let machine = self.add(name).await?;
-        machine.set_up("lo").await?;
-        Ok(machine)
     }
 
     /// `unshare -n`: a new network namespace exactly as the kernel makes it.
@@ -124,12 +149,18 @@ impl Lab {
 
 /// Every example's `main`: `fn main() -> ExitCode { netlab::run(bridge) }`.
 pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
+    run_with_flags(&[], example)
+}
+
+/// [`run`] for an example with flags of its own, which it reads with
+/// [`Lab::flag`]: `netlab::run_with_flags(&[Flag::new(..)], overlay)`.
+pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     let name = std::env::args()
         .next()
         .and_then(|path| path.rsplit('/').next().map(str::to_string))
         .unwrap_or_else(|| "example".to_string());
-    let keep = match parse_args(&name) {
-        Ok(keep) => keep,
+    let (keep, values) = match parse_args(&name, flags) {
+        Ok(parsed) => parsed,
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(EXIT_USAGE);
@@ -148,6 +179,7 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
         .build();
     let lab = Lab {
         rootless,
+        flags: values,
         ..Lab::new(&name)
     };
     let result = runtime.map_err(anyhow::Error::from).and_then(|runtime| {
@@ -174,21 +206,40 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     }
 }
 
-fn parse_args(name: &str) -> Result<bool, String> {
+/// `--keep`, and the values of the example's own flags.
+type Args = (bool, Vec<(&'static str, String)>);
+
+fn parse_args(name: &str, flags: &[Flag]) -> Result<Args, String> {
     let mut keep = false;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--keep" => keep = true,
-            _ => {
-                return Err(format!(
-                    "usage: cargo run --example {name} [-- --keep]\n  \
-                     --keep  leave the lab running and show how to look at it, until Enter\n\
-                     unknown argument: {arg}"
-                ));
+    let mut values = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--keep" {
+            keep = true;
+            continue;
+        }
+        let flag = flags.iter().find(|flag| flag.name == arg);
+        match (flag, flag.and_then(|_| args.next())) {
+            (Some(flag), Some(value)) => values.push((flag.name, value)),
+            (Some(flag), None) => {
+                return Err(usage(name, flags, &format!("{arg} needs a {}", flag.value)));
             }
+            (None, _) => return Err(usage(name, flags, &format!("unknown argument: {arg}"))),
         }
     }
-    Ok(keep)
+    Ok((keep, values))
+}
+
+fn usage(name: &str, flags: &[Flag], problem: &str) -> String {
+    let mut usage = format!("usage: cargo run --example {name} [-- --keep");
+    for flag in flags {
+        usage.push_str(&format!(" [{} {}]", flag.name, flag.value));
+    }
+    usage.push_str("]\n  --keep  leave the lab running and show how to look at it, until Enter\n");
+    for flag in flags {
+        usage.push_str(&format!("  {} {}  {}\n", flag.name, flag.value, flag.help));
+    }
+    usage + problem
 }
 
 /// Like `unshare -Ur`: a new user namespace in which we are root (uid 0 maps

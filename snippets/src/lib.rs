@@ -11,10 +11,13 @@
 //!   netlink connection opened inside it.
 //! - [`link`], [`addr`], [`route`], [`neigh`]: iproute2-shaped verbs
 //!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
+//! - [`vxlan`]: VXLAN devices and the FDB and neighbour entries Docker's
+//!   overlay driver writes (`ip link add type vxlan`, `bridge fdb append`).
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
 //! - [`http`]: `curl` and a tiny web server, the lab's nginx.
 //! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
 //!   program: the NAT of port publishing.
+//! - [`capture`]: `tcpdump` on one device, with a packet socket.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
@@ -24,6 +27,7 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod capture;
 pub mod error;
 pub mod http;
 pub mod lab;
@@ -36,7 +40,8 @@ pub mod ping;
 pub mod route;
 pub mod show;
 pub mod tcp;
+pub mod vxlan;
 
 pub use anyhow::Result;
-pub use lab::{Lab, run};
+pub use lab::{Flag, Lab, run, run_with_flags};
 pub use netns::Netns;

@@ -65,6 +65,25 @@ impl Netns {
         })
     }
 
+    /// The namespace this program already runs in: your machine's own,
+    /// unless you started it inside another. Only an example that was
+    /// explicitly asked to change it (a command-line flag) uses this; the
+    /// kernel never removes this namespace, so what such an example adds
+    /// here stays unless it removes it or adds it inside a namespace of its own.
+    pub async fn current(name: &str) -> Result<Netns> {
+        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
+        let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
+            .context("open this program's network namespace")?;
+        let (connection, handle, _) =
+            rtnetlink::new_connection().context("open a netlink socket in this namespace")?;
+        tokio::spawn(connection);
+        Ok(Netns {
+            name: name.to_string(),
+            fd: Arc::new(fd),
+            handle,
+        })
+    }
+
     /// Runs `work` on a thread that has entered this namespace, and waits
     /// for it. Sockets made inside `work` belong to this namespace, wherever
     /// they are used afterwards (this is how `ip netns exec` works, too).

@@ -37,13 +37,24 @@ pub fn normalize(example: &str, stdout: &str) -> String {
             (r"time=\d+(\.\d+)? ms", "time=<rtt> ms"),
             // The ageing timer of learned MACs in `brctl showmacs`.
             (r"(\tno\t\t) *\d+\.\d\d$", "$1  <age>"),
+            // tcpdump: a VXLAN packet's source port (a hash of the inner
+            // flow), and the identifier of a ping (its process id).
+            (
+                r"(\d+\.\d+\.\d+\.\d+)\.\d+ > (\S+)\.4789:",
+                "$1.<port> > $2.4789:",
+            ),
+            (
+                r"ICMP echo (request|reply), id \d+,",
+                "ICMP echo $1, id <id>,",
+            ),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
         .collect()
     });
     // Random MACs (kernel-made for veth and bridge), but not the fixed
-    // all-zero (loopback) and all-ones (broadcast) addresses.
+    // all-zero (loopback) and all-ones (broadcast) addresses, nor those the
+    // overlay example sets as Docker does (02:42 and the IPv4 address).
     static MAC: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b").unwrap());
     // Namespace inodes differ from run to run, but which lines show the
@@ -57,6 +68,7 @@ pub fn normalize(example: &str, stdout: &str) -> String {
     text = MAC
         .replace_all(&text, |c: &regex::Captures| match &c[0] {
             "00:00:00:00:00:00" | "ff:ff:ff:ff:ff:ff" => c[0].to_string(),
+            docker if docker.starts_with("02:42:0a:00:01:") => c[0].to_string(),
             _ => "<mac>".to_string(),
         })
         .into_owned();
@@ -117,14 +129,20 @@ mod tests {
                    64 bytes from 172.17.0.3: icmp_seq=1 ttl=64 time=4.227 ms\n\
                    \x20 1\tea:ab:35:e9:01:34\tno\t\t   0.31\n\
                    \x20 1\tba:d9:6c:61:30:2f\tyes\t\t   0.00\n\
-                   net:[4026532177]\nnet:[4026532246]\nnet:[4026532177]\n";
+                   net:[4026532177]\nnet:[4026532246]\nnet:[4026532177]\n\
+                   IP 10.0.0.1.59165 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\n\
+                   IP 10.0.1.2 > 10.0.1.3: ICMP echo request, id 22908, seq 1, length 64\n\
+                   02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n";
         let expected = "$ cargo run --example bridge\n\
                         host$ ip a\n    link/ether <mac> brd ff:ff:ff:ff:ff:ff\n\
                         docker0\t\t8000.<mac>\tno\t\tveth-red\n\
                         64 bytes from 172.17.0.3: icmp_seq=1 ttl=64 time=<rtt> ms\n\
                         \x20 1\t<mac>\tno\t\t  <age>\n\
                         \x20 1\t<mac>\tyes\t\t   0.00\n\
-                        net:[<inode-1>]\nnet:[<inode-2>]\nnet:[<inode-1>]\n";
+                        net:[<inode-1>]\nnet:[<inode-2>]\nnet:[<inode-1>]\n\
+                        IP 10.0.0.1.<port> > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\n\
+                        IP 10.0.1.2 > 10.0.1.3: ICMP echo request, id <id>, seq 1, length 64\n\
+                        02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n";
         assert_eq!(normalize("bridge", raw), expected);
     }
 }

@@ -1,0 +1,185 @@
+//! `tcpdump -n -i eth0 udp port 4789`: what crosses the underlay.
+//!
+//! tcpdump reads packets from a packet socket (AF_PACKET): a socket bound
+//! to one device that gets a copy of every packet the device sends or
+//! receives, before any routing or firewall. We do the same, keep the IPv4
+//! packets to a UDP port, and print them the way tcpdump does, VXLAN
+//! header and inner packet included.
+
+use std::mem::MaybeUninit;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use nix::libc;
+use socket2::{Domain, Protocol, SockAddr, SockAddrStorage, Socket, Type};
+
+use crate::{Netns, narrate};
+
+/// A packet socket listening on one device, started before the traffic.
+pub struct Capture {
+    socket: Socket,
+    port: u16,
+}
+
+impl Netns {
+    /// `tcpdump -n -c 1 -i DEV udp port PORT &`: start capturing now, print
+    /// later ([`Capture::show_first`]); the kernel queues what arrives.
+    pub async fn capture_udp(&self, dev: &str, port: u16) -> Result<Capture> {
+        narrate::command(self, &format!("tcpdump -n -c 1 -i {dev} udp port {port} &"));
+        let index = self.index_of(dev).await?;
+        // SOCK_DGRAM: the kernel strips the Ethernet header, we get the IP
+        // packet. ETH_P_IP, in network byte order: IPv4 packets only.
+        let ipv4 = (libc::ETH_P_IP as u16).to_be();
+        let socket = self.run(|| {
+            let socket = Socket::new(
+                Domain::PACKET,
+                Type::DGRAM,
+                Some(Protocol::from(i32::from(ipv4))),
+            )
+            .map_err(|e| anyhow::anyhow!("{e} (a packet socket needs CAP_NET_RAW)"))
+            .context("open a packet socket")?;
+            let mut storage = SockAddrStorage::zeroed();
+            // SAFETY: sockaddr_ll is an AF_PACKET socket address, and fits.
+            let link = unsafe { storage.view_as::<libc::sockaddr_ll>() };
+            link.sll_family = libc::AF_PACKET as u16;
+            link.sll_protocol = ipv4;
+            link.sll_ifindex = index as i32;
+            let length = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+            // SAFETY: `storage` holds a sockaddr_ll of `length` bytes.
+            let address = unsafe { SockAddr::new(storage, length) };
+            socket
+                .bind(&address)
+                .with_context(|| format!("bind the packet socket to {dev}"))?;
+            Ok(socket)
+        })?;
+        Ok(Capture { socket, port })
+    }
+}
+
+impl Capture {
+    /// Prints the first captured packet to the port, as `tcpdump -n` shows
+    /// it, and says whether there was one (within a second).
+    pub fn show_first(&self) -> Result<bool> {
+        self.socket
+            .set_read_timeout(Some(Duration::from_secs(1)))
+            .context("set the capture's timeout")?;
+        loop {
+            let mut buffer = [MaybeUninit::<u8>::uninit(); 2048];
+            let Ok(len) = self.socket.recv(&mut buffer) else {
+                narrate::output("0 packets captured");
+                return Ok(false);
+            };
+            // SAFETY: recv initialised the first `len` bytes.
+            let packet: Vec<u8> = buffer[..len]
+                .iter()
+                .map(|b| unsafe { b.assume_init() })
+                .collect();
+            if let Some(summary) = summarize_udp(&packet, self.port) {
+                narrate::output(&summary);
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// tcpdump's lines for an IPv4 UDP packet to `port`, or None for others:
+/// `IP 10.0.0.1.39128 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097`
+/// and, for VXLAN, the inner packet's own line.
+fn summarize_udp(packet: &[u8], port: u16) -> Option<String> {
+    let (src, dst, protocol, payload) = ipv4(packet)?;
+    if protocol != 17 || payload.len() < 8 {
+        return None;
+    }
+    let sport = u16::from_be_bytes([payload[0], payload[1]]);
+    let dport = u16::from_be_bytes([payload[2], payload[3]]);
+    if dport != port {
+        return None;
+    }
+    let mut out = format!("IP {src}.{sport} > {dst}.{dport}: ");
+    let vxlan = &payload[8..];
+    if dport != crate::vxlan::VXLAN_PORT || vxlan.len() < 8 + 14 {
+        out.push_str(&format!("UDP, length {}", payload.len() - 8));
+        return Some(out);
+    }
+    // The VXLAN header: flags (0x08: "a VNI is present"), 3 reserved
+    // bytes, the 24-bit VNI, 1 reserved byte. Then the whole inner frame.
+    let vni = u32::from_be_bytes([0, vxlan[4], vxlan[5], vxlan[6]]);
+    out.push_str(&format!(
+        "VXLAN, flags [I] (0x{:02x}), vni {vni}\n",
+        vxlan[0]
+    ));
+    let frame = &vxlan[8..];
+    let ethertype = u16::from_be_bytes([frame[12], frame[13]]);
+    out.push_str(&inner(&frame[14..], ethertype));
+    Some(out)
+}
+
+/// The inner packet's line: an ICMP echo, or just its protocol.
+fn inner(packet: &[u8], ethertype: u16) -> String {
+    match (ethertype, ipv4(packet)) {
+        (0x0806, _) => "ARP".to_string(),
+        (0x0800, Some((src, dst, 1, icmp))) if icmp.len() >= 8 && matches!(icmp[0], 0 | 8) => {
+            let kind = if icmp[0] == 8 { "request" } else { "reply" };
+            let id = u16::from_be_bytes([icmp[4], icmp[5]]);
+            let seq = u16::from_be_bytes([icmp[6], icmp[7]]);
+            let length = icmp.len();
+            format!("IP {src} > {dst}: ICMP echo {kind}, id {id}, seq {seq}, length {length}")
+        }
+        (0x0800, Some((src, dst, protocol, _))) => format!("IP {src} > {dst}: ip-proto-{protocol}"),
+        _ => format!("ethertype 0x{ethertype:04x}"),
+    }
+}
+
+/// Source, destination, protocol and payload of an IPv4 packet.
+fn ipv4(packet: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr, u8, &[u8])> {
+    if packet.len() < 20 || packet[0] >> 4 != 4 {
+        return None;
+    }
+    let header_len = usize::from(packet[0] & 0x0f) * 4;
+    let total_len = usize::from(u16::from_be_bytes([packet[2], packet[3]]));
+    let src = Ipv4Addr::new(packet[12], packet[13], packet[14], packet[15]);
+    let dst = Ipv4Addr::new(packet[16], packet[17], packet[18], packet[19]);
+    let payload = packet.get(header_len..total_len.min(packet.len()))?;
+    Some((src, dst, packet[9], payload))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vxlan_packet_reads_like_tcpdump() {
+        // Outer IPv4 + UDP 39128 -> 4789, VXLAN VNI 4097, inner Ethernet +
+        // IPv4 + ICMP echo request id 7 seq 1 with 56 bytes of data.
+        let mut icmp = vec![8, 0, 0, 0, 0, 7, 0, 1];
+        icmp.extend([0xa5; 56]);
+        let inner_ip = ip_packet([10, 0, 1, 2], [10, 0, 1, 3], 1, &icmp);
+        let mut frame = vec![0; 12];
+        frame.extend([0x08, 0x00]);
+        frame.extend(inner_ip);
+        let mut udp = vec![0x98, 0xd8, 0x12, 0xb5, 0, 0, 0, 0];
+        udp.extend([0x08, 0, 0, 0, 0x00, 0x10, 0x01, 0]);
+        udp.extend(frame);
+        let outer = ip_packet([10, 0, 0, 1], [10, 0, 0, 2], 17, &udp);
+        assert_eq!(
+            summarize_udp(&outer, 4789).as_deref(),
+            Some(
+                "IP 10.0.0.1.39128 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\n\
+                 IP 10.0.1.2 > 10.0.1.3: ICMP echo request, id 7, seq 1, length 64"
+            )
+        );
+        assert_eq!(summarize_udp(&outer, 53), None, "another port is not shown");
+    }
+
+    fn ip_packet(src: [u8; 4], dst: [u8; 4], protocol: u8, payload: &[u8]) -> Vec<u8> {
+        let total = (20 + payload.len()) as u16;
+        let mut packet = vec![0x45, 0];
+        packet.extend(total.to_be_bytes());
+        packet.extend([0, 0, 0, 0, 64, protocol, 0, 0]);
+        packet.extend(src);
+        packet.extend(dst);
+        packet.extend(payload);
+        packet
+    }
+}
