@@ -1,17 +1,21 @@
 //! A lab: the namespaces one example builds, and the program around them.
 //!
-//! [`run`] is every example's `main`: it reads `--keep`, enters a user
-//! namespace when we are not root, starts a single-threaded async runtime,
-//! runs the example, and turns errors into a clear message and exit code.
+//! [`run`] is every example's `main`: it reads `--keep` (and `--check`,
+//! `--topology FILE.svg`), enters a user namespace when we are not root,
+//! starts a single-threaded async runtime, runs the example, and turns
+//! errors into a clear message and exit code.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
 use nix::unistd::{Uid, getgid, getuid};
 
+use crate::check::Claims;
 use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, SysError};
 use crate::{Netns, narrate};
 
@@ -22,6 +26,11 @@ pub struct Lab {
     example: String,
     rootless: bool,
     namespaces: Mutex<Vec<Netns>>,
+    /// `--check`: how the claims went (see `check`).
+    claims: Claims,
+    /// `--topology FILE.svg`: where to draw the lab, and whether it was (see `svg`).
+    picture: Option<PathBuf>,
+    drawn: AtomicBool,
 }
 
 impl Lab {
@@ -32,7 +41,35 @@ impl Lab {
             example: example.to_string(),
             rootless: false,
             namespaces: Mutex::new(Vec::new()),
+            claims: Claims::default(),
+            picture: None,
+            drawn: AtomicBool::new(false),
         }
+    }
+
+    /// The example's name, `bridge`.
+    pub fn name(&self) -> &str {
+        &self.example
+    }
+
+    /// The namespaces made so far, in the order they were made.
+    pub fn namespaces(&self) -> Vec<Netns> {
+        self.namespaces
+            .lock()
+            .expect("no panics while held")
+            .clone()
+    }
+
+    pub(crate) fn claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    pub(crate) fn picture_path(&self) -> Option<&Path> {
+        self.picture.as_deref()
+    }
+
+    pub(crate) fn mark_drawn(&self) {
+        self.drawn.store(true, Ordering::Relaxed);
     }
 
     /// A namespace playing the Docker host. It stands in for your machine,
@@ -117,8 +154,8 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
         .next()
         .and_then(|path| path.rsplit('/').next().map(str::to_string))
         .unwrap_or_else(|| "example".to_string());
-    let keep = match parse_args(&name) {
-        Ok(keep) => keep,
+    let options = match parse_args(&name) {
+        Ok(options) => options,
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(EXIT_USAGE);
@@ -135,17 +172,36 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
+    // `--check` prints the claims instead of the transcript.
+    narrate::set_quiet(options.check);
     let lab = Lab {
         rootless,
+        claims: if options.check {
+            Claims::checking()
+        } else {
+            Claims::default()
+        },
+        picture: options.topology,
         ..Lab::new(&name)
     };
     let result = runtime.map_err(anyhow::Error::from).and_then(|runtime| {
         runtime.block_on(async {
             example(&lab).await?;
-            if keep { lab.keep().await } else { Ok(()) }
+            if !lab.drawn.load(Ordering::Relaxed) {
+                lab.picture().await?;
+            }
+            if options.keep {
+                lab.keep().await
+            } else {
+                Ok(())
+            }
         })
     });
+    if options.check {
+        println!("{}", lab.claims.summary());
+    }
     match result {
+        Ok(()) if lab.claims.counts().1 > 0 => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -163,21 +219,34 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     }
 }
 
-fn parse_args(name: &str) -> Result<bool, String> {
-    let mut keep = false;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--keep" => keep = true,
+/// What the command line asked for.
+#[derive(Default)]
+struct Options {
+    keep: bool,
+    check: bool,
+    topology: Option<PathBuf>,
+}
+
+fn parse_args(name: &str) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.len()) {
+            ("--keep", _) => options.keep = true,
+            ("--check", _) => options.check = true,
+            ("--topology", 1..) => options.topology = args.next().map(PathBuf::from),
             _ => {
                 return Err(format!(
-                    "usage: cargo run --example {name} [-- --keep]\n  \
-                     --keep  leave the lab running and show how to look at it, until Enter\n\
+                    "usage: cargo run --example {name} [-- --keep] [--check] [--topology FILE.svg]\n  \
+                     --keep  leave the lab running and show how to look at it, until Enter\n  \
+                     --check  print each claim of the chapter as PASS or FAIL, not the transcript\n  \
+                     --topology FILE.svg  draw the lab, as the kernel reports it, into FILE.svg\n\
                      unknown argument: {arg}"
                 ));
             }
         }
     }
-    Ok(keep)
+    Ok(options)
 }
 
 /// Like `unshare -Ur`: a new user namespace in which we are root (uid 0 maps

@@ -14,6 +14,9 @@
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
+//! - [`topology`], [`svg`]: the lab as the kernel reports it, drawn as a
+//!   picture (`--topology FILE.svg`).
+//! - [`check`]: the chapter's claims, enforced, or reported with `--check`.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
 //!
 //! Nothing here touches the namespace, `/etc` or firewall of the program
@@ -21,6 +24,7 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod check;
 pub mod error;
 pub mod lab;
 pub mod link;
@@ -30,7 +34,9 @@ pub mod netns;
 pub mod ping;
 pub mod route;
 pub mod show;
+pub mod svg;
 pub mod tcp;
+pub mod topology;
 
 pub use anyhow::Result;
 pub use lab::{Lab, run};
