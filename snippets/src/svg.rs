@@ -582,7 +582,11 @@ fn draw_device(out: &mut String, device: &Device, r: Rect, here: &str) {
 fn legend_width(kinds: &[Line], any_down: bool) -> i32 {
     let labels = kinds.iter().map(|kind| kind.style().3);
     let labels = labels.chain(any_down.then_some("device down"));
-    PAD * 2 + labels.map(|label| 34 + text_width(label, 11) + 20).sum::<i32>() - 20
+    PAD * 2
+        + labels
+            .map(|label| 34 + text_width(label, 11) + 20)
+            .sum::<i32>()
+        - 20
 }
 
 fn draw_legend(out: &mut String, kinds: &[Line], any_down: bool, y: i32) {
