@@ -10,6 +10,8 @@ pub enum Directive {
     },
     /// `{{#output NAME}}`.
     Output { name: String },
+    /// `{{#topology NAME}}`: the picture of the lab the recorded run drew.
+    Topology { name: String },
 }
 
 /// What a `{{#` turned out to start.
@@ -33,7 +35,8 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}} or {{#output NAME}}";
+const USAGE: &str =
+    "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#topology NAME}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -61,7 +64,13 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             "`{whole}`: a recorded output is the whole file, it has no anchors; {USAGE}"
         )),
         ("output", [name]) => check_name(name).map(|name| Directive::Output { name }),
-        ("example" | "output", _) => Err(format!("`{whole}` takes one argument; {USAGE}")),
+        ("topology", [arg]) if arg.contains(':') => Err(format!(
+            "`{whole}`: a topology picture is the whole lab, it has no anchors; {USAGE}"
+        )),
+        ("topology", [name]) => check_name(name).map(|name| Directive::Topology { name }),
+        ("example" | "output" | "topology", _) => {
+            Err(format!("`{whole}` takes one argument; {USAGE}"))
+        }
         _ => Err(format!(
             "unknown directive `{whole}`: {USAGE} (mdBook's own are {{{{#{}}}}})",
             MDBOOK_DIRECTIVES.join("}}, {{#")
@@ -134,6 +143,12 @@ mod tests {
                 name: "veth".into()
             }
         );
+        assert_eq!(
+            ours("{{#topology same_bridge}}"),
+            Directive::Topology {
+                name: "same_bridge".into()
+            }
+        );
     }
 
     #[test]
@@ -149,6 +164,9 @@ mod tests {
         assert!(error("{{#example a b}}").contains("takes one argument"));
         assert!(error("{{#output a:b}}").contains("has no anchors"));
         assert!(error("{{#output a.b}}").contains("`a.b` is not a name"));
+        assert!(error("{{#topology}}").contains("takes one argument"));
+        assert!(error("{{#topology a:b}}").contains("has no anchors"));
+        assert!(error("{{#topology ../x}}").contains("`../x` is not a name"));
         assert!(error("{{#example a:b:c}}").contains("more than one `:`"));
         assert!(error("{{#example ../etc:x}}").contains("`../etc` is not a name"));
         assert!(error("{{#example bridge\n").contains("is not closed"));

@@ -128,6 +128,19 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
             let caption = format!("recorded output: <code>{}</code>", escape_html(&file));
             Ok(captioned(&caption, "console", &output))
         }
+        // Inlined, not linked: an `<img src>` would need the file copied
+        // next to each page (and the print page sits elsewhere); an inline
+        // picture goes wherever the page goes, printed handouts included.
+        Directive::Topology { name } => {
+            let svg = snippets.topology(name)?;
+            let file = snippets.shown_path(name, "topology.svg");
+            Ok(format!(
+                "<figure class=\"netlab-topology\">\n{svg}\n<figcaption class=\"netlab-caption\">\
+                 the lab as the kernel reported it, drawn by the recorded run: <code>{}</code>\
+                 </figcaption>\n</figure>",
+                escape_html(&file)
+            ))
+        }
     }
 }
 

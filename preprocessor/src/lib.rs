@@ -8,6 +8,8 @@
 //! {{#example bridge:create_bridge}}  the lines between `// ANCHOR: create_bridge`
 //!                                    and `// ANCHOR_END: create_bridge`
 //! {{#output bridge}}                 the recorded snippets/examples/bridge/output.txt
+//! {{#topology bridge}}               the picture of the lab the same run drew,
+//!                                    snippets/examples/bridge/topology.svg, inlined
 //! ```
 //!
 //! A backslash shows a directive instead of expanding it: `\{{#example bridge}}`

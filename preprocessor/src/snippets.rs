@@ -1,4 +1,5 @@
-//! The examples folder: `examples/NAME/main.rs` and its recorded `output.txt`.
+//! The examples folder: `examples/NAME/main.rs`, its recorded `output.txt`
+//! and the `topology.svg` picture the same run drew.
 //!
 //! Every error here is a full sentence that names the file and lists what
 //! does exist, so the author can fix the directive without opening a shell.
@@ -79,6 +80,34 @@ impl Snippets {
             )),
             Err(e) => Err(format!("cannot read {shown}: {e}")),
         }
+    }
+
+    /// The recorded topology picture of an example, as SVG text to inline in
+    /// the page, without blank lines: in Markdown, a blank line would end
+    /// the HTML block and turn the rest of the picture into text.
+    pub fn topology(&self, name: &str) -> Result<String, String> {
+        self.check_exists(name)?;
+        let shown = self.shown_path(name, "topology.svg");
+        let path = self.dir.join("examples").join(name).join("topology.svg");
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(format!(
+                    "{shown} does not exist yet: record the pictures with `{RECORD_COMMAND}`"
+                ));
+            }
+            Err(e) => return Err(format!("cannot read {shown}: {e}")),
+        };
+        if !text.trim_start().starts_with("<svg") || !text.trim_end().ends_with("</svg>") {
+            return Err(format!(
+                "{shown} is not a picture the tests recorded: it must be one <svg> element"
+            ));
+        }
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        Ok(lines.join("\n"))
     }
 
     fn check_exists(&self, name: &str) -> Result<(), String> {

@@ -55,7 +55,7 @@ fn a_book_using_every_directive_is_complete() {
     assert!(report.problems.is_empty(), "{}", report.problems.join("\n"));
     assert_eq!(
         (report.chapters, report.examples),
-        (2, 4),
+        (2, 5),
         "{}",
         report.summary()
     );
@@ -64,7 +64,7 @@ fn a_book_using_every_directive_is_complete() {
 #[test]
 fn the_checks_catch_mistakes() {
     let book = fixture_book();
-    let chapter = "# Bridge\n\n{{#example bridge:add}}\n\nIn prose: \\{{#example bridge}}\n\n[gone](gone.html) [nowhere](#nowhere)\n";
+    let chapter = "# Bridge\n\n{{#example bridge:add}}\n\n{{#topology bridge}}\n\nIn prose: \\{{#example bridge}}\n\n[gone](gone.html) [nowhere](#nowhere)\n";
     fs::write(book.path().join("src/bridge.md"), chapter).unwrap();
     let out = tempfile::tempdir().expect("create a temp dir");
     build(book.path(), out.path()).expect("build the broken book");
@@ -74,6 +74,11 @@ fn the_checks_catch_mistakes() {
         .unwrap()
         .replace("docker0", "br0");
     fs::write(&main_rs, code).unwrap();
+    let picture = book.path().join("snippets/examples/bridge/topology.svg");
+    let svg = fs::read_to_string(&picture)
+        .unwrap()
+        .replace("docker0", "br0");
+    fs::write(&picture, svg).unwrap();
     fs::remove_file(out.path().join("veth.html")).unwrap();
 
     let problems = check(book.path(), out.path()).problems.join("\n");
@@ -83,6 +88,7 @@ fn the_checks_catch_mistakes() {
         "bridge.html: link `gone.html`: no such file",
         "bridge.html: link `#nowhere`: no id=\"nowhere\" there",
         "bridge.html: missing code of snippets/examples/bridge/main.rs: `add_bridge(\"br0\"",
+        "bridge.html: missing code of snippets/examples/bridge/topology.svg: `>br0</text>`",
     ] {
         assert!(
             problems.contains(expected),
@@ -138,10 +144,11 @@ fn fixture_book() -> tempfile::TempDir {
         ("book.toml", fs::read_to_string(real.join("book.toml")).unwrap()),
         ("theme/netlab.css", fs::read_to_string(real.join("theme/netlab.css")).unwrap()),
         ("src/SUMMARY.md", "- [Bridge](bridge.md)\n- [Veth](veth.md)\n".into()),
-        ("src/bridge.md", "# Bridge\n\n{{#example bridge:add}}\n\nThen [veth](veth.md#run-it).\n\n{{#output bridge}}\n".into()),
+        ("src/bridge.md", "# Bridge\n\n{{#example bridge:add}}\n\nThen [veth](veth.md#run-it).\n\n{{#output bridge}}\n\n{{#topology bridge}}\n".into()),
         ("src/veth.md", "# Veth\n\n{{#example veth}}\n\n## Run it\n\n{{#output veth}}\n".into()),
         ("snippets/examples/bridge/main.rs", "fn main() {\n    // ANCHOR: add\n    add_bridge(\"docker0\", 1 < 2 && true)?;\n    // ANCHOR_END: add\n}\n".into()),
         ("snippets/examples/bridge/output.txt", "$ cargo run --example bridge\nadded docker0 <UP>\n".into()),
+        ("snippets/examples/bridge/topology.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"80\" height=\"20\">\n<title>bridge &amp; co</title>\n<text>docker0</text>\n</svg>\n".into()),
         ("snippets/examples/veth/main.rs", "//! Create a veth pair.\nfn main() {}\n".into()),
         ("snippets/examples/veth/output.txt", "$ cargo run --example veth\nveth-red@ceth0: 'up'\n".into()),
     ];

@@ -1,17 +1,21 @@
 //! A lab: the namespaces one example builds, and the program around them.
 //!
-//! [`run`] is every example's `main`: it reads `--keep`, enters a user
-//! namespace when we are not root, starts a single-threaded async runtime,
-//! runs the example, and turns errors into a clear message and exit code.
+//! [`run`] is every example's `main`: it reads `--keep` (and `--check`,
+//! `--topology FILE.svg`), enters a user namespace when we are not root,
+//! starts a single-threaded async runtime, runs the example, and turns
+//! errors into a clear message and exit code.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
 use nix::unistd::{Uid, getgid, getuid};
 
+use crate::check::Claims;
 use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, SysError};
 use crate::{Netns, narrate};
 
@@ -24,6 +28,11 @@ pub struct Lab {
     namespaces: Mutex<Vec<Netns>>,
     /// The values of the example's own flags ([`run_with_flags`]).
     flags: Vec<(&'static str, String)>,
+    /// `--check`: how the claims went (see `check`).
+    claims: Claims,
+    /// `--topology FILE.svg`: where to draw the lab, and whether it was (see `svg`).
+    picture: Option<PathBuf>,
+    drawn: AtomicBool,
 }
 
 /// A flag an example declares for itself, with a value:
@@ -50,6 +59,9 @@ impl Lab {
             rootless: false,
             namespaces: Mutex::new(Vec::new()),
             flags: Vec::new(),
+            claims: Claims::default(),
+            picture: None,
+            drawn: AtomicBool::new(false),
         }
     }
 
@@ -57,6 +69,31 @@ impl Lab {
     pub fn flag(&self, name: &str) -> Option<&str> {
         let given = self.flags.iter().find(|(flag, _)| *flag == name);
         given.map(|(_, value)| value.as_str())
+    }
+
+    /// The example's name, `bridge`.
+    pub fn name(&self) -> &str {
+        &self.example
+    }
+
+    /// The namespaces made so far, in the order they were made.
+    pub fn namespaces(&self) -> Vec<Netns> {
+        self.namespaces
+            .lock()
+            .expect("no panics while held")
+            .clone()
+    }
+
+    pub(crate) fn claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    pub(crate) fn picture_path(&self) -> Option<&Path> {
+        self.picture.as_deref()
+    }
+
+    pub(crate) fn mark_drawn(&self) {
+        self.drawn.store(true, Ordering::Relaxed);
     }
 
     /// A namespace playing the Docker host. It stands in for your machine,
@@ -159,8 +196,8 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
         .next()
         .and_then(|path| path.rsplit('/').next().map(str::to_string))
         .unwrap_or_else(|| "example".to_string());
-    let (keep, values) = match parse_args(&name, flags) {
-        Ok(parsed) => parsed,
+    let options = match parse_args(&name, flags) {
+        Ok(options) => options,
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(EXIT_USAGE);
@@ -177,18 +214,37 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
+    // `--check` prints the claims instead of the transcript.
+    narrate::set_quiet(options.check);
     let lab = Lab {
         rootless,
-        flags: values,
+        flags: options.flags,
+        claims: if options.check {
+            Claims::checking()
+        } else {
+            Claims::default()
+        },
+        picture: options.topology,
         ..Lab::new(&name)
     };
     let result = runtime.map_err(anyhow::Error::from).and_then(|runtime| {
         runtime.block_on(async {
             example(&lab).await?;
-            if keep { lab.keep().await } else { Ok(()) }
+            if !lab.drawn.load(Ordering::Relaxed) {
+                lab.picture().await?;
+            }
+            if options.keep {
+                lab.keep().await
+            } else {
+                Ok(())
+            }
         })
     });
+    if options.check {
+        println!("{}", lab.claims.summary());
+    }
     match result {
+        Ok(()) if lab.claims.counts().1 > 0 => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -206,36 +262,55 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
     }
 }
 
-/// `--keep`, and the values of the example's own flags.
-type Args = (bool, Vec<(&'static str, String)>);
+/// What the command line asked for: `--keep`, `--check`, `--topology`,
+/// and the values of the example's own flags.
+#[derive(Default)]
+struct Options {
+    keep: bool,
+    check: bool,
+    topology: Option<PathBuf>,
+    flags: Vec<(&'static str, String)>,
+}
 
-fn parse_args(name: &str, flags: &[Flag]) -> Result<Args, String> {
-    let mut keep = false;
-    let mut values = Vec::new();
+fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
+    let mut options = Options::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--keep" {
-            keep = true;
-            continue;
-        }
-        let flag = flags.iter().find(|flag| flag.name == arg);
-        match (flag, flag.and_then(|_| args.next())) {
-            (Some(flag), Some(value)) => values.push((flag.name, value)),
-            (Some(flag), None) => {
-                return Err(usage(name, flags, &format!("{arg} needs a {}", flag.value)));
+        match arg.as_str() {
+            "--keep" => options.keep = true,
+            "--check" => options.check = true,
+            "--topology" => match args.next() {
+                Some(file) => options.topology = Some(PathBuf::from(file)),
+                None => return Err(usage(name, flags, "--topology needs a FILE.svg")),
+            },
+            _ => {
+                let flag = flags.iter().find(|flag| flag.name == arg);
+                match (flag, flag.and_then(|_| args.next())) {
+                    (Some(flag), Some(value)) => options.flags.push((flag.name, value)),
+                    (Some(flag), None) => {
+                        return Err(usage(name, flags, &format!("{arg} needs a {}", flag.value)));
+                    }
+                    (None, _) => {
+                        return Err(usage(name, flags, &format!("unknown argument: {arg}")));
+                    }
+                }
             }
-            (None, _) => return Err(usage(name, flags, &format!("unknown argument: {arg}"))),
         }
     }
-    Ok((keep, values))
+    Ok(options)
 }
 
 fn usage(name: &str, flags: &[Flag], problem: &str) -> String {
-    let mut usage = format!("usage: cargo run --example {name} [-- --keep");
+    let mut usage =
+        format!("usage: cargo run --example {name} [-- --keep] [--check] [--topology FILE.svg]");
     for flag in flags {
         usage.push_str(&format!(" [{} {}]", flag.name, flag.value));
     }
-    usage.push_str("]\n  --keep  leave the lab running and show how to look at it, until Enter\n");
+    usage.push_str(
+        "\n  --keep  leave the lab running and show how to look at it, until Enter\n  \
+         --check  print each claim of the chapter as PASS or FAIL, not the transcript\n  \
+         --topology FILE.svg  draw the lab, as the kernel reports it, into FILE.svg\n",
+    );
     for flag in flags {
         usage.push_str(&format!("  {} {}  {}\n", flag.name, flag.value, flag.help));
     }

@@ -20,6 +20,9 @@
 //! - [`capture`]: `tcpdump` on one device, with a packet socket.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
+//! - [`topology`], [`svg`]: the lab as the kernel reports it, drawn as a
+//!   picture (`--topology FILE.svg`).
+//! - [`check`]: the chapter's claims, enforced, or reported with `--check`.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
 //!
 //! Nothing here touches the namespace, `/etc` or firewall of the program
@@ -28,6 +31,7 @@
 
 pub mod addr;
 pub mod capture;
+pub mod check;
 pub mod error;
 pub mod http;
 pub mod lab;
@@ -39,7 +43,9 @@ pub mod nft;
 pub mod ping;
 pub mod route;
 pub mod show;
+pub mod svg;
 pub mod tcp;
+pub mod topology;
 pub mod vxlan;
 
 pub use anyhow::Result;

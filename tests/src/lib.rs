@@ -36,9 +36,10 @@ pub fn have_root(test: &str) -> bool {
 
 /// Runs `example` to the end as `who`, checks that its transcript contains
 /// each of `key_lines`, and that it matches the recorded output the book
-/// shows (or re-records it, with `NETLAB_RECORD=1`, from the root run).
+/// shows (or re-records it, with `NETLAB_RECORD=1`, from the root run); and
+/// the same for the topology picture the run drew (`--topology`).
 pub fn check_transcript(example: &str, who: run::As, key_lines: &[&str]) -> String {
-    let stdout = run::success(example, who);
+    let (stdout, picture) = run_drawing(example, who);
     for line in key_lines {
         assert!(
             stdout.contains(line),
@@ -48,6 +49,33 @@ pub fn check_transcript(example: &str, who: run::As, key_lines: &[&str]) -> Stri
     // A rootless run must print exactly what the root run recorded.
     if who == run::As::Root || !record::recording() {
         record::check(example, &stdout);
+        record::check_topology(example, picture.as_deref());
     }
     stdout
+}
+
+/// Runs `example ARGS --topology FILE` to the end as `who`, asserts that it
+/// succeeded, and returns its stdout and the picture it drew, if any.
+pub fn run_drawing(example: &str, who: run::As) -> (String, Option<String>) {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    // A rootless run is `nobody`: give it a folder it may write in.
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let name = format!("netlab-topology-{}-{run}", std::process::id());
+    let dir = std::env::temp_dir().join(name);
+    std::fs::create_dir_all(&dir).expect("make a folder for the picture");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod 777");
+    let file = dir.join(format!("{example}.svg"));
+    let path = file.to_str().expect("a UTF-8 temp path");
+    let output = run::output(example, who, &["--topology", path]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let picture = std::fs::read_to_string(&file).ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "{example} ({who:?}) --topology {path} failed: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (stdout, picture)
 }

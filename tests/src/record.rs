@@ -1,11 +1,14 @@
-//! Recorded transcripts: `snippets/examples/NAME/output.txt`.
+//! Recorded transcripts: `snippets/examples/NAME/output.txt`, and the
+//! topology pictures drawn by the same runs: `snippets/examples/NAME/topology.svg`.
 //!
 //! The book shows each example's output from this file. A test run compares
 //! the fresh transcript with it and fails with a diff when they differ; with
 //! `NETLAB_RECORD=1` it writes the file instead. Only values that change
 //! from run to run are masked, each with a placeholder a reader understands.
+//! A picture holds no such values (it names, never numbers), so it is
+//! compared as it is.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -85,36 +88,73 @@ pub fn normalize(example: &str, stdout: &str) -> String {
     format!("$ cargo run --example {example}\n{text}")
 }
 
+/// The recorded picture's path.
+pub fn topology_path(example: &str) -> PathBuf {
+    output_path(example).with_file_name("topology.svg")
+}
+
 /// Compares a fresh transcript with the recorded one; re-records it when
 /// `NETLAB_RECORD=1`. Panics with a unified diff when they differ.
 pub fn check(example: &str, stdout: &str) {
     let fresh = normalize(example, stdout);
-    let path = output_path(example);
+    compare_or_record(example, "transcript", &output_path(example), Some(&fresh));
+}
+
+/// The same for the picture `--topology` drew; `None` when the example drew
+/// none (its lab had no namespace), and then none may be recorded either.
+pub fn check_topology(example: &str, svg: Option<&str>) {
+    compare_or_record(example, "topology picture", &topology_path(example), svg);
+}
+
+fn compare_or_record(example: &str, what: &str, path: &Path, fresh: Option<&str>) {
+    let file = path.file_name().unwrap_or_default().to_string_lossy();
     if recording() {
-        // Write, then rename: a reader never sees half a file.
-        let partial = path.with_extension("txt.partial");
-        std::fs::write(&partial, &fresh)
-            .unwrap_or_else(|e| panic!("write {}: {e}", partial.display()));
-        std::fs::rename(&partial, &path)
-            .unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
+        match fresh {
+            Some(fresh) => {
+                // Write, then rename: a reader never sees half a file.
+                let partial = path.with_extension("partial");
+                std::fs::write(&partial, fresh)
+                    .unwrap_or_else(|e| panic!("write {}: {e}", partial.display()));
+                std::fs::rename(&partial, path)
+                    .unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
+            }
+            None => match std::fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => panic!("remove the stale {}: {e}", path.display()),
+            },
+        }
         return;
     }
-    let recorded = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "no recorded output at {} ({e}): record it with `NETLAB_RECORD=1 cargo test -p netlab-tests`",
+    let recorded = match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!("read {}: {e}", path.display()),
+    };
+    let record = "re-record: NETLAB_RECORD=1 cargo test -p netlab-tests";
+    match (recorded.as_deref(), fresh) {
+        (None, None) => {}
+        (None, Some(_)) => panic!(
+            "the {example} example's {what} is not recorded at {}: {record}",
             path.display()
-        )
-    });
-    if recorded != fresh {
-        let diff = similar::TextDiff::from_lines(&recorded, &fresh)
-            .unified_diff()
-            .header("recorded output.txt", "this run")
-            .to_string();
-        panic!(
-            "the {example} example's transcript drifted from {}:\n{diff}\n\
-             If the change is intended, re-record: NETLAB_RECORD=1 cargo test -p netlab-tests",
+        ),
+        (Some(_), None) => panic!(
+            "the {example} example made no {what} this run, but {} exists: \
+             if that is intended, {record}",
             path.display()
-        );
+        ),
+        (Some(recorded), Some(fresh)) if recorded != fresh => {
+            let diff = similar::TextDiff::from_lines(recorded, fresh)
+                .unified_diff()
+                .header(&format!("recorded {file}"), "this run")
+                .to_string();
+            panic!(
+                "the {example} example's {what} drifted from {}:\n{diff}\n\
+                 If the change is intended, {record}",
+                path.display()
+            );
+        }
+        _ => {}
     }
 }
 

@@ -20,7 +20,11 @@ fn main() -> anyhow::Result<()> {
 
 const BRIDGE_OUTPUT: &str = "$ cargo run --example bridge\ncreated docker0 <up>\n";
 
-/// `snippets/examples/{bridge,veth}`; only bridge has a recorded output.
+/// A picture with a blank line inside, which the page must not keep.
+const BRIDGE_TOPOLOGY: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<title>bridge</title>\n\n<rect/>\n</svg>\n";
+
+/// `snippets/examples/{bridge,veth}`; only bridge has a recorded output and picture.
 fn fixture() -> (TempDir, Snippets) {
     let root = tempfile::tempdir().expect("create a temp dir");
     let examples = root.path().join("snippets/examples");
@@ -29,6 +33,7 @@ fn fixture() -> (TempDir, Snippets) {
         fs::write(examples.join(name).join("main.rs"), code).expect("write main.rs");
     }
     fs::write(examples.join("bridge/output.txt"), BRIDGE_OUTPUT).expect("write output.txt");
+    fs::write(examples.join("bridge/topology.svg"), BRIDGE_TOPOLOGY).expect("write topology.svg");
     // A folder without main.rs is not an example.
     fs::create_dir_all(examples.join("notes")).expect("create a non-example folder");
     let snippets = Snippets::new(root.path().join("snippets"), "snippets");
@@ -221,7 +226,8 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}} or {{#output NAME}}";
+    let usage =
+        "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#topology NAME}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
@@ -249,5 +255,68 @@ fn a_directive_must_have_its_line_to_itself() {
         expand_err("See {{#example bridge}} here."),
         "src/bridge.md:1: `{{#example bridge}}` must stand on a line of its own \
          (to show it in prose, put it in `code` or write \\{{#example bridge}})"
+    );
+}
+
+#[test]
+fn topology_is_an_inline_figure_without_blank_lines() {
+    let out = expand_ok("The lab:\n\n{{#topology bridge}}\n\nAfter.\n");
+    let expected = r#"The lab:
+
+<figure class="netlab-topology">
+<svg xmlns="http://www.w3.org/2000/svg">
+<title>bridge</title>
+<rect/>
+</svg>
+<figcaption class="netlab-caption">the lab as the kernel reported it, drawn by the recorded run: <code>snippets/examples/bridge/topology.svg</code></figcaption>
+</figure>
+
+After.
+"#;
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn topology_of_an_unknown_example_lists_the_examples() {
+    assert_eq!(
+        expand_err("# Bridge\n\n\n{{#topology brigde}}\n"),
+        "src/bridge.md:4: unknown example `brigde`; the examples in snippets/examples are: bridge, veth"
+    );
+}
+
+#[test]
+fn missing_topology_names_the_file_and_the_record_command() {
+    assert_eq!(
+        expand_err("{{#topology veth}}"),
+        "src/bridge.md:1: snippets/examples/veth/topology.svg does not exist yet: \
+         record the pictures with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
+    );
+}
+
+#[test]
+fn a_topology_that_is_not_an_svg_is_refused() {
+    let (root, snippets) = fixture();
+    fs::write(
+        root.path().join("snippets/examples/veth/topology.svg"),
+        "digraph {}\n",
+    )
+    .unwrap();
+    let error = expand("{{#topology veth}}", "src/veth.md", &snippets).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "src/veth.md:1: snippets/examples/veth/topology.svg is not a picture the tests recorded: \
+         it must be one <svg> element"
+    );
+}
+
+#[test]
+fn topology_directive_misuse() {
+    assert!(
+        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#topology NAME}}")
+    );
+    assert_eq!(
+        expand_err("See {{#topology bridge}} here."),
+        "src/bridge.md:1: `{{#topology bridge}}` must stand on a line of its own \
+         (to show it in prose, put it in `code` or write \\{{#topology bridge}})"
     );
 }

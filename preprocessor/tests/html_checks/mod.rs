@@ -51,10 +51,15 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     (format!("{name}/main.rs"), anchor.as_deref())
                 }
                 Directive::Output { name } => (format!("{name}/output.txt"), None),
+                Directive::Topology { name } => (format!("{name}/topology.svg"), None),
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
-            for line in expected_lines(&text, anchor) {
+            let lines = match directive {
+                Directive::Topology { .. } => picture_texts(&text),
+                _ => expected_lines(&text, anchor),
+            };
+            for line in lines {
                 if !html.contains(&line) {
                     report
                         .problems
@@ -96,6 +101,21 @@ fn expected_lines(text: &str, anchor: Option<&str>) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The words of an inlined SVG picture: each `<text>` and `<title>`, as
+/// `>docker0</text>`. Not its markup: mdBook parses the page's HTML and
+/// writes it out again (`viewBox` becomes `viewbox`, which browsers read
+/// back as `viewBox` inside `<svg>`, and `/>` becomes ` />`).
+fn picture_texts(svg: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for tag in ["</text>", "</title>"] {
+        for (at, _) in svg.match_indices(tag) {
+            let content = svg[..at].rsplit('>').next().unwrap_or("");
+            texts.push(format!(">{content}{tag}"));
+        }
+    }
+    texts
 }
 
 /// `{{#` may show only inside `<code>`, and only on the page that teaches the

@@ -24,6 +24,7 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
+use netlab::topology::{End, Kind};
 use netlab::{Lab, Result};
 
 fn main() -> ExitCode {
@@ -56,6 +57,7 @@ async fn bridge(lab: &Lab) -> Result<()> {
     red.set_up("eth0").await?;
     red.add_default_route(Ipv4Addr::new(172, 17, 0, 1)).await?;
     // ANCHOR_END: container
+    lab.picture().await?;
 
     // ANCHOR: look
     lab.say("what the lab looks at: first from inside the container");
@@ -66,5 +68,25 @@ async fn bridge(lab: &Lab) -> Result<()> {
     host.show_brctl("docker0").await?;
     host.show_brctl_macs("docker0").await?;
     // ANCHOR_END: look
+
+    // What the tests also check from outside, with `ip -j`.
+    let seen = lab.topology().await?;
+    let docker0 = (seen.kind("host", "docker0"), seen.addrs("host", "docker0"));
+    let bridge = docker0 == (Some(&Kind::Bridge), vec!["172.17.0.1/16"]);
+    lab.claim("docker0 is a bridge with 172.17.0.1/16", bridge)?;
+    let port = seen.master("host", "veth-red") == Some("docker0");
+    lab.claim("veth-red is a port of docker0", port)?;
+    let peer = seen.peer("red", "eth0") == Some(&End::new("host", "veth-red"));
+    lab.claim("red's eth0 is veth-red's peer", peer)?;
+    lab.claim(
+        "red has lo and eth0 only",
+        seen.device_names("red") == ["lo", "eth0"],
+    )?;
+    lab.claim(
+        "red's eth0 has 172.17.0.2/16",
+        seen.addrs("red", "eth0") == ["172.17.0.2/16"],
+    )?;
+    let gateway = seen.gateway("red") == Some(Ipv4Addr::new(172, 17, 0, 1));
+    lab.claim("red's default route goes via 172.17.0.1", gateway)?;
     Ok(())
 }

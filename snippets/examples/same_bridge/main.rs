@@ -18,7 +18,6 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::{Lab, Netns, Result};
 
 fn main() -> ExitCode {
@@ -36,6 +35,7 @@ async fn same_bridge(lab: &Lab) -> Result<()> {
     red.show_ifconfig().await?;
     blue.show_ifconfig().await?;
     // ANCHOR_END: containers
+    lab.picture().await?;
 
     // ANCHOR: ping
     // red and blue are on one Ethernet segment: red finds blue's MAC by ARP
@@ -44,16 +44,14 @@ async fn same_bridge(lab: &Lab) -> Result<()> {
     // the host, not traffic between ports of the bridge.
     lab.say("from red, ping blue");
     let blue_ip = Ipv4Addr::new(172, 17, 0, 3);
-    ensure!(red.ping(blue_ip)?, "red reaches blue across docker0");
+    lab.claim("red reaches blue across docker0", red.ping(blue_ip)?)?;
     // ANCHOR_END: ping
 
     // ANCHOR: tcp
     lab.say("blue serves on port 80, which nobody published; red connects to it");
     blue.serve_once(80, "hello from blue, port 80")?;
-    ensure!(
-        red.connect(blue_ip, 80)?,
-        "red reaches an unpublished port of blue"
-    );
+    let connected = red.connect(blue_ip, 80)?;
+    lab.claim("red reaches an unpublished port of blue", connected)?;
     // ANCHOR_END: tcp
 
     // ANCHOR: macs
@@ -61,6 +59,22 @@ async fn same_bridge(lab: &Lab) -> Result<()> {
     host.show_brctl("docker0").await?;
     host.show_brctl_macs("docker0").await?;
     // ANCHOR_END: macs
+
+    // What the tests also check from outside, with `ip -j` and `bridge -j`.
+    let seen = lab.topology().await?;
+    for (name, cidr) in [("red", "172.17.0.2/16"), ("blue", "172.17.0.3/16")] {
+        let port = seen.master("host", &format!("veth-{name}")) == Some("docker0");
+        lab.claim(&format!("veth-{name} is a port of docker0"), port)?;
+        let address = seen.addrs(name, "eth0") == [cidr];
+        lab.claim(&format!("{name}'s eth0 has {cidr}"), address)?;
+    }
+    let learned = host
+        .fdb("docker0")
+        .await?
+        .iter()
+        .filter(|e| !e.local)
+        .count();
+    lab.claim("docker0 learned red's and blue's MACs", learned == 2)?;
     Ok(())
 }
 

@@ -13,7 +13,6 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::{Lab, Result};
 
 fn main() -> ExitCode {
@@ -35,21 +34,36 @@ async fn unshare(lab: &Lab) -> Result<()> {
     let shell = lab.unshare(&host, "shell").await?;
     shell.show_ip_a().await?;
     // ANCHOR_END: unshare
+    lab.picture().await?;
 
     // ANCHOR: compare
     lab.say("two namespaces, two identities: the inode behind /proc/self/ns/net");
     let (host_id, shell_id) = (host.show_identity()?, shell.show_identity()?);
-    ensure!(host_id != shell_id, "unshare made a namespace of its own");
+    lab.claim("unshare made a namespace of its own", host_id != shell_id)?;
 
     lab.say("nothing is shared: not even 127.0.0.1 works until lo is up");
     let loopback = Ipv4Addr::LOCALHOST;
-    ensure!(host.ping(loopback)?, "the host reaches its own loopback");
-    ensure!(!shell.ping(loopback)?, "a new namespace's loopback is down");
+    lab.claim("the host reaches its own loopback", host.ping(loopback)?)?;
+    let reached = shell.ping(loopback)?;
+    lab.claim(
+        "while lo is down, the shell cannot reach 127.0.0.1",
+        !reached,
+    )?;
     shell.set_up("lo").await?;
-    ensure!(
-        shell.ping(loopback)?,
-        "with lo up, the shell reaches 127.0.0.1"
-    );
+    let reached = shell.ping(loopback)?;
+    lab.claim("with lo up, the shell reaches 127.0.0.1", reached)?;
     // ANCHOR_END: compare
+
+    // What the tests also check from outside, with `ip -j`.
+    let seen = lab.topology().await?;
+    lab.claim(
+        "the new namespace has lo only",
+        seen.device_names("shell") == ["lo"],
+    )?;
+    let host_lo = seen.addrs("host", "lo");
+    lab.claim(
+        "the host has lo only, with 127.0.0.1/8",
+        host_lo == ["127.0.0.1/8"],
+    )?;
     Ok(())
 }

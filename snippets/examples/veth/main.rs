@@ -13,7 +13,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::{Lab, Result};
 
 fn main() -> ExitCode {
@@ -37,12 +36,14 @@ async fn veth(lab: &Lab) -> Result<()> {
     host.show_ip_a().await?;
     let a = host.link("vethA").await?;
     let peer = host.link("vpeerA").await?;
-    ensure!(
+    let (a_to_peer, peer_to_a) = (
         a.peer_index == Some(peer.index),
-        "vethA names vpeerA as its peer"
+        peer.peer_index == Some(a.index),
     );
-    ensure!(peer.peer_index == Some(a.index), "and vpeerA names vethA");
+    lab.claim("vethA names vpeerA as its peer", a_to_peer)?;
+    lab.claim("vpeerA names vethA as its peer", peer_to_a)?;
     // ANCHOR_END: show
+    lab.picture().await?;
 
     // ANCHOR: delete
     // Deleting one end deletes the pair: the kernel never leaves half a veth.
@@ -50,7 +51,10 @@ async fn veth(lab: &Lab) -> Result<()> {
     host.del_link("vethA").await?;
     host.show_ip_a().await?;
     let names: Vec<String> = host.links().await?.into_iter().map(|l| l.name).collect();
-    ensure!(names == ["lo"], "only lo is left, not {names:?}");
+    lab.claim(
+        "deleting vethA took vpeerA too: only lo is left",
+        names == ["lo"],
+    )?;
     // ANCHOR_END: delete
     Ok(())
 }

@@ -1,0 +1,416 @@
+//! The lab as the kernel reports it: every namespace, its devices, how they
+//! are joined. This is what the topology pictures are drawn from (see
+//! [`svg`](crate::svg)), and what `--check` claims can ask about.
+//!
+//! It reads, in each namespace: the links (`ip -d link show`), their kinds,
+//! the bridge each is a port of (`master`), what a veth, MACVLAN or VXLAN
+//! device is stacked on or joined to, the IPv4 addresses (`ip -4 addr`) and
+//! the default route (`ip route show default`). Nothing here comes from what
+//! the example meant to build: a veth the example forgot to plug into the
+//! bridge shows up unplugged.
+//!
+//! Devices in two namespaces are joined through a *netnsid*: a veth whose
+//! peer is elsewhere reports the peer's ifindex and `IFLA_LINK_NETNSID`, a
+//! number that means something only in the reporting namespace ("the
+//! namespace I call 0"). We learn which of the lab's namespaces that is with
+//! `RTM_GETNSID`, asking "what do you call the namespace behind this file
+//! descriptor?" (`ip netns list-id` does the same).
+//!
+//! Everything is named, never numbered: ifindexes, MACs and netnsids vary
+//! from run to run or from machine to machine, so the model holds none of
+//! them, and the same lab always gives the same picture.
+
+use std::net::Ipv4Addr;
+use std::os::fd::AsRawFd;
+
+use anyhow::{Context, Result};
+use futures::{StreamExt, TryStreamExt};
+use netlink_packet_route::RouteNetlinkMessage;
+use netlink_packet_route::link::{
+    InfoData, InfoMacVlan, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode,
+};
+use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+use rtnetlink::packet_core::{NLM_F_REQUEST, NetlinkMessage, NetlinkPayload};
+
+use crate::error::netlink_error;
+use crate::{Lab, Netns};
+
+/// Every namespace of a lab, in the order the lab made them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topology {
+    pub namespaces: Vec<Namespace>,
+}
+
+/// One network namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    pub name: String,
+    /// `lo` first, then by name.
+    pub devices: Vec<Device>,
+    /// `default via GATEWAY dev DEVICE`, if there is one.
+    pub default_route: Option<(Ipv4Addr, String)>,
+}
+
+/// One network device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub name: String,
+    pub kind: Kind,
+    /// The administrative state (`ip link set NAME up`), not the carrier.
+    pub up: bool,
+    /// The bridge this device is a port of, in the same namespace.
+    pub master: Option<String>,
+    /// IPv4 addresses, `172.17.0.2/16`, sorted.
+    pub addrs: Vec<String>,
+}
+
+/// What a device is, and what it is joined to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Loopback,
+    Bridge,
+    /// `peer` is `None` when the other end is outside the lab (or gone).
+    Veth {
+        peer: Option<End>,
+    },
+    /// A VXLAN tunnel endpoint: VNI, UDP port, the remote (or multicast
+    /// group) and local underlay addresses, and the underlay device.
+    Vxlan {
+        vni: u32,
+        port: Option<u16>,
+        remote: Option<Ipv4Addr>,
+        local: Option<Ipv4Addr>,
+        dev: Option<End>,
+    },
+    /// A MACVLAN device on `parent`, in `mode` ("bridge", "vepa", ...).
+    Macvlan {
+        mode: String,
+        parent: Option<End>,
+    },
+    /// Any other driver, by its name.
+    Other(String),
+}
+
+/// A device somewhere in the lab: `red`'s `eth0`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct End {
+    pub namespace: String,
+    pub device: String,
+}
+
+impl End {
+    pub fn new(namespace: &str, device: &str) -> End {
+        End {
+            namespace: namespace.to_string(),
+            device: device.to_string(),
+        }
+    }
+}
+
+impl Topology {
+    /// The namespace called `name`.
+    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.iter().find(|ns| ns.name == name)
+    }
+
+    /// The device `device` in the namespace `namespace`.
+    pub fn device(&self, namespace: &str, device: &str) -> Option<&Device> {
+        self.namespace(namespace)?
+            .devices
+            .iter()
+            .find(|d| d.name == device)
+    }
+
+    /// What a device is: `kind("host", "docker0") == Some(&Kind::Bridge)`.
+    pub fn kind(&self, namespace: &str, device: &str) -> Option<&Kind> {
+        Some(&self.device(namespace, device)?.kind)
+    }
+
+    /// The bridge `device` is a port of: `master("host", "veth-red")`.
+    pub fn master(&self, namespace: &str, device: &str) -> Option<&str> {
+        self.device(namespace, device)?.master.as_deref()
+    }
+
+    /// The addresses of a device, `["172.17.0.2/16"]` (empty if it has none).
+    pub fn addrs(&self, namespace: &str, device: &str) -> Vec<&str> {
+        let addrs = self.device(namespace, device).map(|d| d.addrs.as_slice());
+        addrs
+            .unwrap_or_default()
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The names of a namespace's devices, `lo` first.
+    pub fn device_names(&self, namespace: &str) -> Vec<&str> {
+        let devices = self.namespace(namespace).map(|ns| ns.devices.as_slice());
+        let devices = devices.unwrap_or_default().iter();
+        devices.map(|d| d.name.as_str()).collect()
+    }
+
+    /// The gateway of a namespace's default route.
+    pub fn gateway(&self, namespace: &str) -> Option<Ipv4Addr> {
+        self.namespace(namespace)?
+            .default_route
+            .as_ref()
+            .map(|r| r.0)
+    }
+
+    /// The other end of a veth.
+    pub fn peer(&self, namespace: &str, device: &str) -> Option<&End> {
+        match &self.device(namespace, device)?.kind {
+            Kind::Veth { peer } => peer.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl Lab {
+    /// Reads the live state of every namespace of this lab.
+    pub async fn topology(&self) -> Result<Topology> {
+        read(&self.namespaces()).await
+    }
+}
+
+/// Reads `namespaces` (in this order) into a [`Topology`].
+pub async fn read(namespaces: &[Netns]) -> Result<Topology> {
+    let mut raw = Vec::new();
+    for netns in namespaces {
+        raw.push(RawNamespace::read(netns, namespaces).await?);
+    }
+    let mut topology = Topology {
+        namespaces: Vec::new(),
+    };
+    for ns in &raw {
+        let mut devices: Vec<Device> = ns.links.iter().map(|link| device(ns, link, &raw)).collect();
+        devices.sort_by_key(|d| (d.kind != Kind::Loopback, d.name.clone()));
+        let device_name = |index: Option<u32>| {
+            let link = ns.links.iter().find(|l| Some(l.index) == index);
+            link.map_or_else(|| "?".to_string(), |l| l.name.clone())
+        };
+        let default_route = ns
+            .routes
+            .iter()
+            .find(|r| r.destination.is_none())
+            .and_then(|r| Some((r.gateway?, device_name(r.device))));
+        topology.namespaces.push(Namespace {
+            name: ns.name.clone(),
+            devices,
+            default_route,
+        });
+    }
+    Ok(topology)
+}
+
+/// What one namespace reported, with its ifindexes and netnsids still in.
+struct RawNamespace {
+    name: String,
+    links: Vec<RawLink>,
+    addrs: Vec<crate::addr::Addr>,
+    routes: Vec<crate::route::Route>,
+    /// netnsid (as this namespace numbers them) -> index into the lab's list.
+    nsids: Vec<(i32, usize)>,
+}
+
+/// One link message, reduced to what the picture needs.
+#[derive(Default)]
+struct RawLink {
+    index: u32,
+    name: String,
+    kind: Option<String>,
+    flags: LinkFlags,
+    master: Option<u32>,
+    /// IFLA_LINK: a veth's peer, a MACVLAN's parent.
+    link: Option<u32>,
+    /// IFLA_LINK_NETNSID: the namespace `link` (and a VXLAN's `dev`) is in.
+    netnsid: Option<i32>,
+    vxlan: Vec<InfoVxlan>,
+    macvlan_mode: Option<MacVlanMode>,
+}
+
+impl RawNamespace {
+    async fn read(netns: &Netns, lab: &[Netns]) -> Result<RawNamespace> {
+        let messages: Vec<LinkMessage> = netns
+            .handle
+            .link()
+            .get()
+            .execute()
+            .try_collect()
+            .await
+            .map_err(netlink_error)
+            .with_context(|| format!("list the links in {} for the picture", netns.name))?;
+        let mut nsids = Vec::new();
+        for (position, other) in lab.iter().enumerate() {
+            if other.raw_fd() == netns.raw_fd() {
+                continue;
+            }
+            if let Some(id) = nsid_of(netns, other).await? {
+                nsids.push((id, position));
+            }
+        }
+        Ok(RawNamespace {
+            name: netns.name.clone(),
+            links: messages.iter().map(raw_link).collect(),
+            addrs: netns.addrs().await?,
+            routes: netns.routes().await?,
+            nsids,
+        })
+    }
+}
+
+/// `ip netns list-id`, for one namespace: the id `netns` gave `other`, if it
+/// gave it one. `RTM_GETNSID` with `NETNSA_FD` only looks the id up; it does
+/// not make one (a link dump does, for a veth whose peer is elsewhere).
+async fn nsid_of(netns: &Netns, other: &Netns) -> Result<Option<i32>> {
+    let mut message = NsidMessage::default();
+    let fd = u32::try_from(other.fd().as_raw_fd()).context("a namespace fd is not negative")?;
+    message.attributes.push(NsidAttribute::Fd(fd));
+    let mut request = NetlinkMessage::from(RouteNetlinkMessage::GetNsId(message));
+    request.header.flags = NLM_F_REQUEST;
+    let mut handle = netns.handle.clone();
+    let mut replies = handle
+        .request(request)
+        .with_context(|| format!("ask {} for the id of {}", netns.name, other.name))?;
+    while let Some(reply) = replies.next().await {
+        match reply.payload {
+            NetlinkPayload::InnerMessage(RouteNetlinkMessage::NewNsId(answer)) => {
+                let id = answer.attributes.iter().find_map(|a| match a {
+                    NsidAttribute::Id(id) if *id >= 0 => Some(*id),
+                    _ => None,
+                });
+                return Ok(id);
+            }
+            NetlinkPayload::Error(error) => {
+                return Err(netlink_error(rtnetlink::Error::NetlinkError(error)))
+                    .with_context(|| format!("ask {} for the id of {}", netns.name, other.name));
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+fn raw_link(message: &LinkMessage) -> RawLink {
+    let mut link = RawLink {
+        index: message.header.index,
+        flags: message.header.flags,
+        ..RawLink::default()
+    };
+    for attribute in &message.attributes {
+        match attribute {
+            LinkAttribute::IfName(name) => link.name = name.clone(),
+            LinkAttribute::Controller(master) => link.master = Some(*master),
+            LinkAttribute::Link(other) => link.link = Some(*other),
+            LinkAttribute::LinkNetNsId(id) => link.netnsid = Some(*id),
+            LinkAttribute::LinkInfo(infos) => {
+                for info in infos {
+                    match info {
+                        LinkInfo::Kind(kind) => link.kind = Some(kind.to_string()),
+                        LinkInfo::Data(InfoData::Vxlan(items)) => link.vxlan = items.clone(),
+                        LinkInfo::Data(InfoData::MacVlan(items)) => {
+                            link.macvlan_mode = items.iter().find_map(|item| match item {
+                                InfoMacVlan::Mode(mode) => Some(*mode),
+                                _ => None,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    link
+}
+
+/// One device of `ns`, with its ifindexes resolved to names.
+fn device(ns: &RawNamespace, link: &RawLink, lab: &[RawNamespace]) -> Device {
+    let end = |index: Option<u32>| resolve(ns, index?, link.netnsid, lab);
+    let kind = match link.kind.as_deref() {
+        _ if link.flags.contains(LinkFlags::Loopback) => Kind::Loopback,
+        Some("bridge") => Kind::Bridge,
+        Some("veth") => Kind::Veth {
+            peer: end(link.link),
+        },
+        Some("vxlan") => vxlan(&link.vxlan, end),
+        Some("macvlan") => Kind::Macvlan {
+            mode: link.macvlan_mode.map_or("?".to_string(), mode_name),
+            parent: end(link.link),
+        },
+        Some(other) => Kind::Other(other.to_string()),
+        None => Kind::Other("device".to_string()),
+    };
+    let master = link
+        .master
+        .and_then(|m| ns.links.iter().find(|l| l.index == m));
+    let mut addrs: Vec<String> = ns
+        .addrs
+        .iter()
+        .filter(|a| a.index == link.index)
+        .map(|a| format!("{}/{}", a.ip, a.prefix_len))
+        .collect();
+    addrs.sort();
+    Device {
+        name: link.name.clone(),
+        kind,
+        up: link.flags.contains(LinkFlags::Up),
+        master: master.map(|m| m.name.clone()),
+        addrs,
+    }
+}
+
+fn vxlan(items: &[InfoVxlan], end: impl Fn(Option<u32>) -> Option<End>) -> Kind {
+    let (mut vni, mut port, mut remote, mut local, mut dev) = (0, None, None, None, None);
+    for item in items {
+        match item {
+            InfoVxlan::Id(id) => vni = *id,
+            InfoVxlan::Port(p) => port = Some(*p),
+            // IFLA_VXLAN_GROUP holds the unicast remote too (`remote` or
+            // `group` in `ip -d link`, by whether it is multicast).
+            InfoVxlan::Group(ip) => remote = Some(*ip),
+            InfoVxlan::Local(ip) => local = Some(*ip),
+            InfoVxlan::Link(index) => dev = end(Some(*index)),
+            _ => {}
+        }
+    }
+    Kind::Vxlan {
+        vni,
+        port,
+        remote,
+        local,
+        dev,
+    }
+}
+
+fn mode_name(mode: MacVlanMode) -> String {
+    match mode {
+        MacVlanMode::Private => "private".to_string(),
+        MacVlanMode::Vepa => "vepa".to_string(),
+        MacVlanMode::Bridge => "bridge".to_string(),
+        MacVlanMode::Passthrough => "passthru".to_string(),
+        MacVlanMode::Source => "source".to_string(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+/// The device with ifindex `index` in the namespace `netnsid` names (in
+/// `ns`'s numbering), or in `ns` itself when there is no netnsid.
+fn resolve(
+    ns: &RawNamespace,
+    index: u32,
+    netnsid: Option<i32>,
+    lab: &[RawNamespace],
+) -> Option<End> {
+    let target = match netnsid {
+        None => ns,
+        Some(id) => {
+            let position = ns.nsids.iter().find(|(known, _)| *known == id)?.1;
+            lab.get(position)?
+        }
+    };
+    let link = target.links.iter().find(|l| l.index == index)?;
+    Some(End {
+        namespace: target.name.clone(),
+        device: link.name.clone(),
+    })
+}

@@ -1,0 +1,128 @@
+//! `cargo run --example NAME -- --check`: the chapter's claims, each printed
+//! as PASS or FAIL, on the reader's machine; exit 0 only if all held.
+
+use std::os::unix::process::CommandExt;
+use std::process::Output;
+
+use netlab_tests::have_root;
+use netlab_tests::run::{As, EXAMPLES, command};
+use seccompiler::{
+    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
+    SeccompRule,
+};
+
+#[test]
+fn check_passes_every_claim_of_every_example() {
+    if !have_root("check_passes_every_claim_of_every_example") {
+        return;
+    }
+    for example in EXAMPLES {
+        for who in [As::Root, As::Rootless] {
+            let run = command(example, who, &["--check"])
+                .output()
+                .expect("run the example");
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            assert!(
+                run.status.success(),
+                "{example} --check ({who:?}) exits 0: {run:?}"
+            );
+            let lines: Vec<&str> = stdout.lines().collect();
+            let (summary, claims) = lines.split_last().expect("at least a summary");
+            assert!(
+                claims.len() >= 3,
+                "{example} ({who:?}) states its claims:\n{stdout}"
+            );
+            for line in claims {
+                assert!(
+                    line.starts_with("PASS "),
+                    "{example} --check ({who:?}) prints PASS lines only (no transcript):\n{stdout}"
+                );
+            }
+            let n = claims.len();
+            assert_eq!(
+                *summary,
+                format!("check: {n} claims, {n} passed, 0 failed"),
+                "{example} ({who:?}): the summary counts them"
+            );
+        }
+    }
+}
+
+/// With ICMP echo requests refused by the kernel (a seccomp filter makes
+/// `sendto` to an IPv4 address fail with EPERM, as a sandbox might), ping
+/// fails: the claim that relies on it fails, the others still hold.
+#[test]
+fn a_failing_claim_prints_fail_and_the_run_exits_non_zero() {
+    if !have_root("a_failing_claim_prints_fail_and_the_run_exits_non_zero") {
+        return;
+    }
+    let run = without_ping("same_bridge", &["--check"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "exit code 1: {run:?}");
+    assert!(
+        stdout.starts_with("FAIL red reaches blue across docker0\n"),
+        "the ping claim fails:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("PASS red reaches an unpublished port of blue\n"),
+        "the run goes on after a failure, and TCP still works:\n{stdout}"
+    );
+    assert!(
+        stdout.ends_with("check: 7 claims, 6 passed, 1 failed\n"),
+        "the summary counts the failure:\n{stdout}"
+    );
+
+    // Without --check, the same failure stops the example, as ensure! did.
+    let run = without_ping("same_bridge", &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "exit code 1: {stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: the chapter says that red reaches blue across docker0, \
+             but on this run it is not so\n"
+        ),
+        "the error names the claim: {stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("ping: sendto: Operation not permitted"),
+        "the transcript shows why: {stdout}"
+    );
+    assert!(
+        !stdout.contains("nc 172.17.0.3 80"),
+        "and it stopped there: {stdout}"
+    );
+}
+
+/// Runs an example as root, with `sendto(2)` to a `sockaddr_in` (16 bytes)
+/// denied. Netlink's `sendto` (a 12-byte `sockaddr_nl`) and TCP still work.
+fn without_ping(example: &str, args: &[&str]) -> Output {
+    let mut command = command(example, As::Root, args);
+    let filter = deny_sendto_ipv4();
+    // SAFETY: between fork and exec we only install the filter, compiled before.
+    unsafe {
+        command.pre_exec(move || {
+            seccompiler::apply_filter(&filter).map_err(std::io::Error::other)?;
+            Ok(())
+        });
+    }
+    command.output().expect("run the example")
+}
+
+fn deny_sendto_ipv4() -> BpfProgram {
+    let sockaddr_in = std::mem::size_of::<nix::libc::sockaddr_in>() as u64;
+    let addrlen_is_ipv4 =
+        SeccompCondition::new(5, SeccompCmpArgLen::Dword, SeccompCmpOp::Eq, sockaddr_in)
+            .expect("a valid condition");
+    let rule = SeccompRule::new(vec![addrlen_is_ipv4]).expect("a valid rule");
+    let filter = SeccompFilter::new(
+        [(nix::libc::SYS_sendto, vec![rule])].into_iter().collect(),
+        SeccompAction::Allow,
+        SeccompAction::Errno(nix::libc::EPERM as u32),
+        std::env::consts::ARCH
+            .try_into()
+            .expect("a seccomp architecture"),
+    )
+    .expect("a valid filter");
+    filter.try_into().expect("compile the filter")
+}
