@@ -12,6 +12,10 @@
 //! - [`link`], [`addr`], [`route`], [`neigh`]: iproute2-shaped verbs
 //!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
+//! - [`etc`]: a container's own `/etc/hosts`, `/etc/hostname` and
+//!   `/etc/resolv.conf`, bind-mounted in a mount namespace of its own.
+//! - [`dns`]: Docker's embedded DNS server on 127.0.0.11, and lookups made
+//!   from inside a container.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
@@ -21,7 +25,9 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod dns;
 pub mod error;
+pub mod etc;
 pub mod lab;
 pub mod link;
 pub mod narrate;
