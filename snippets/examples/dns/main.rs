@@ -97,15 +97,8 @@ async fn docker_run(
     host_resolv_conf: &str,
 ) -> Result<Netns> {
     let container = lab.container(name).await?;
-    plug(
-        host,
-        &container,
-        "docker0",
-        &format!("veth-{name}"),
-        "eth0",
-        cidr,
-    )
-    .await?;
+    let veth = format!("veth-{name}");
+    plug(host, &container, "docker0", &veth, "eth0", cidr).await?;
     container
         .add_default_route(Ipv4Addr::new(172, 17, 0, 1))
         .await?;
@@ -133,23 +126,16 @@ async fn network_connect(
     host: &Netns,
     container: &Netns,
     cidr: &str,
-    host_resolv: &str,
+    host_resolv_conf: &str,
 ) -> Result<()> {
     let name = &container.name;
-    plug(
-        host,
-        container,
-        "br-netlab",
-        &format!("veth-{name}1"),
-        "eth1",
-        cidr,
-    )
-    .await?;
+    let veth = format!("veth-{name}1");
+    plug(host, container, "br-netlab", &veth, "eth1", cidr).await?;
     let (address, _) = parse_cidr(cidr)?;
     container.append_etc("hosts", &etc::hosts_line(name, address))?;
     container.write_etc(
         "resolv.conf",
-        &etc::resolv_conf_for_embedded_dns(host_resolv),
+        &etc::resolv_conf_for_embedded_dns(host_resolv_conf),
     )
 }
 // ANCHOR_END: network_connect
