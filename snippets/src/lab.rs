@@ -171,8 +171,16 @@ impl Lab {
         println!("# --keep: the lab stays up until you press Enter. From another terminal:");
         for netns in self.namespaces.lock().expect("no panics while held").iter() {
             let fd = netns.raw_fd();
+            // A container with its own files: its mount and UTS namespaces too.
+            let fs = match netns.fs_raw_fds() {
+                Some((mnt, Some(uts))) => {
+                    format!("--mount=/proc/{pid}/fd/{mnt} --uts=/proc/{pid}/fd/{uts} ")
+                }
+                Some((mnt, None)) => format!("--mount=/proc/{pid}/fd/{mnt} "),
+                None => String::new(),
+            };
             println!(
-                "#   {}: {nsenter} --net=/proc/{pid}/fd/{fd} ip a",
+                "#   {}: {nsenter} {fs}--net=/proc/{pid}/fd/{fd} ip a",
                 netns.name
             );
         }

@@ -18,6 +18,10 @@
 //! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
 //!   program: the NAT of port publishing.
 //! - [`capture`]: `tcpdump` on one device, with a packet socket.
+//! - [`etc`]: a container's own `/etc/hosts`, `/etc/hostname` and
+//!   `/etc/resolv.conf`, bind-mounted in a mount namespace of its own.
+//! - [`dns`]: Docker's embedded DNS server on 127.0.0.11, and lookups made
+//!   from inside a container.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`topology`], [`svg`]: the lab as the kernel reports it, drawn as a
@@ -32,7 +36,9 @@
 pub mod addr;
 pub mod capture;
 pub mod check;
+pub mod dns;
 pub mod error;
+pub mod etc;
 pub mod http;
 pub mod lab;
 pub mod link;

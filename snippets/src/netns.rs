@@ -9,7 +9,7 @@
 //! closes the fd and destroys the namespace with every device inside it.
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result};
 use nix::fcntl::{OFlag, open};
@@ -27,6 +27,16 @@ pub struct Netns {
     pub name: String,
     fd: Arc<OwnedFd>,
     pub(crate) handle: Handle,
+    /// The container's own files and hostname, once it has them (see
+    /// `etc`): its mount and UTS namespaces. Work run inside enters them too.
+    pub(crate) fs: Arc<OnceLock<FsNamespaces>>,
+}
+
+/// A mount namespace (the container's own /etc/hosts, ...) and, for a
+/// container, a UTS namespace (its own hostname), each held by a descriptor.
+pub(crate) struct FsNamespaces {
+    pub(crate) mnt: OwnedFd,
+    pub(crate) uts: Option<OwnedFd>,
 }
 
 impl Netns {
@@ -62,6 +72,7 @@ impl Netns {
             name: name.to_string(),
             fd: Arc::new(fd),
             handle,
+            fs: Arc::default(),
         })
     }
 
@@ -88,7 +99,12 @@ impl Netns {
     /// for it. Sockets made inside `work` belong to this namespace, wherever
     /// they are used afterwards (this is how `ip netns exec` works, too).
     pub fn run<T: Send>(&self, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-        in_netns(&self.fd, &self.name, work)
+        in_netns(&self.fd, &self.name, || {
+            if let Some(fs) = self.fs.get() {
+                crate::etc::enter(fs, &self.name)?;
+            }
+            work()
+        })
     }
 
     /// `sysctl -w KEY=VALUE` inside this namespace. Most of `net.*` is per

@@ -18,13 +18,14 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every example, one per chapter: the four of the foundation, then the rest.
-pub const EXAMPLES: [&str; 6] = [
+pub const EXAMPLES: [&str; 7] = [
     "unshare",
     "veth",
     "bridge",
     "same_bridge",
     "port_publish",
     "overlay",
+    "dns",
 ];
 
 /// No example takes more than a second or two; a hang is a failure.
