@@ -61,6 +61,17 @@ impl Lab {
         Ok(container)
     }
 
+    /// A namespace playing another machine of the lab, such as the LAN's
+    /// router: loopback up and, as in a container, IPv4 only, so it sends
+    /// nothing the lab did not ask for.
+    pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
+        narrate::say(&format!("{name}: a new network namespace that plays {role}"));
+        let machine = self.add(name).await?;
+        machine.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
+        machine.set_up("lo").await?;
+        Ok(machine)
+    }
+
     /// `unshare -n`: a new network namespace exactly as the kernel makes it.
     pub async fn unshare(&self, from: &Netns, name: &str) -> Result<Netns> {
         narrate::command(

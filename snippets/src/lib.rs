@@ -11,6 +11,9 @@
 //!   netlink connection opened inside it.
 //! - [`link`], [`addr`], [`route`], [`neigh`]: iproute2-shaped verbs
 //!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
+//! - [`macvlan`]: MACVLAN and 802.1Q VLAN devices on a parent device
+//!   (`ip link add ... type macvlan|vlan`), and `ip -d link show`.
+//! - [`arp`]: the neighbour table (`ip neigh`) and `arping`.
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
@@ -21,9 +24,11 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod arp;
 pub mod error;
 pub mod lab;
 pub mod link;
+pub mod macvlan;
 pub mod narrate;
 pub mod neigh;
 pub mod netns;

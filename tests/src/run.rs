@@ -17,8 +17,8 @@ use seccompiler::{
 /// The unprivileged user the rootless runs switch to: `nobody`.
 pub const NOBODY: u32 = 65534;
 
-/// The four examples of the foundation, one per chapter.
-pub const EXAMPLES: [&str; 4] = ["unshare", "veth", "bridge", "same_bridge"];
+/// The examples, one per chapter.
+pub const EXAMPLES: [&str; 5] = ["unshare", "veth", "bridge", "same_bridge", "macvlan"];
 
 /// No example takes more than a second or two; a hang is a failure.
 const TIMEOUT: Duration = Duration::from_secs(30);
