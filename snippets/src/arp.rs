@@ -262,7 +262,11 @@ mod tests {
             Ipv4Addr::new(192, 168, 20, 101),
             Ipv4Addr::new(192, 168, 20, 1),
         );
-        assert_eq!(packet.len(), 28, "ARP for IPv4 over Ethernet: {packet:02x?}");
+        assert_eq!(
+            packet.len(),
+            28,
+            "ARP for IPv4 over Ethernet: {packet:02x?}"
+        );
         assert_eq!(&packet[6..8], &[0, 1], "operation 1: request");
         assert_eq!(&packet[8..14], &mac, "the sender's MAC");
         assert_eq!(&packet[24..28], &[192, 168, 20, 1], "the target's address");

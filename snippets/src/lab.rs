@@ -65,7 +65,9 @@ impl Lab {
     /// router: loopback up and, as in a container, IPv4 only, so it sends
     /// nothing the lab did not ask for.
     pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
-        narrate::say(&format!("{name}: a new network namespace that plays {role}"));
+        narrate::say(&format!(
+            "{name}: a new network namespace that plays {role}"
+        ));
         let machine = self.add(name).await?;
         machine.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
         machine.set_up("lo").await?;

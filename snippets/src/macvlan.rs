@@ -65,13 +65,14 @@ impl Netns {
     }
 
     /// `ip link add NAME link PARENT netns TARGET ... type macvlan mode bridge`:
-    /// the MACVLAN device is born inside TARGET, already named NAME there.
+    /// the MACVLAN device is born inside TARGET.
     ///
     /// The request goes to this namespace, where the parent is: the kernel
-    /// finds IFLA_LINK here, and registers the new device in the namespace
-    /// of IFLA_NET_NS_FD. The name is checked there only, so a container's
-    /// `eth0` may sit on the host's `eth0`. Docker makes the device in the
-    /// host under a temporary name, then moves and renames it: the same end.
+    /// finds IFLA_LINK here, and puts the new device in the namespace of
+    /// IFLA_NET_NS_FD. Give it a name that is free here too: Debian 12's
+    /// kernel (6.1) checks the name in this namespace as well, and refuses
+    /// `eth0` next to the host's `eth0` (EEXIST); a 6.18 kernel accepts it.
+    /// Rename it inside TARGET afterwards.
     pub async fn add_macvlan_into(
         &self,
         name: &str,
@@ -206,9 +207,20 @@ impl Netns {
         narrate::command(self, &format!("ip -d link show {name}"));
         let link = self.settled_link(name).await?;
         let details = self.details(name).await?;
-        // `ip a` of that one device, without its addresses.
-        let mut text = show::ip_a(std::slice::from_ref(&link), &[]);
-        text = format!("{} promiscuity {}\n", text.trim_end(), details.promiscuity);
+        // The two lines `ip a` prints for that device, less its addresses
+        // (formatted with all the links, to name its parent: `eth0.20@eth0`).
+        let mut links = self.links().await?;
+        for other in links.iter_mut().filter(|l| l.index == link.index) {
+            *other = link.clone();
+        }
+        let all = show::ip_a(&links, &[]);
+        let start = format!("{}: ", link.index);
+        let lines: Vec<&str> = all
+            .lines()
+            .skip_while(|l| !l.starts_with(&start))
+            .take(2)
+            .collect();
+        let mut text = format!("{} promiscuity {}\n", lines.join("\n"), details.promiscuity);
         if let Some(mode) = &details.macvlan_mode {
             text.push_str(&format!("    macvlan mode {mode}\n"));
         }

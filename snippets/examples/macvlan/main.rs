@@ -8,7 +8,8 @@
 //! ```text
 //! # the LAN (a switch, lan0, and a router at 192.168.20.1) and the host's
 //! # eth0 (192.168.20.200/24) on it, then for each container:
-//! ip link add eth0 link eth0 netns red address 02:42:c0:a8:14:02 type macvlan mode bridge
+//! ip link add mv-red link eth0 netns red address 02:42:c0:a8:14:02 type macvlan mode bridge
+//! ip link set mv-red name eth0                        # in red
 //! ip addr add 192.168.20.2/24 brd + dev eth0          # in red
 //! ip link set eth0 up                                 # in red
 //! ip route add default via 192.168.20.1               # in red
@@ -42,7 +43,9 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     // ANCHOR: lan
     // The physical network Docker expects to find: a switch (a bridge in a
     // namespace of its own) and a router. The host's eth0 is a cable into it.
-    let lan = lab.machine("lan", "the LAN's switch, the bridge lan0").await?;
+    let lan = lab
+        .machine("lan", "the LAN's switch, the bridge lan0")
+        .await?;
     lan.add_bridge("lan0").await?;
     lan.set_up("lan0").await?;
     let router = lab.machine("router", "the LAN's router").await?;
@@ -75,13 +78,17 @@ async fn macvlan(lab: &Lab) -> Result<()> {
 
     // ANCHOR: host_limit
     lab.say("the limit: the host cannot reach its own containers through eth0");
-    ensure!(!host.ping(RED)?, "a parent does not talk to its MACVLAN devices");
+    ensure!(
+        !host.ping(RED)?,
+        "a parent does not talk to its MACVLAN devices"
+    );
     // ANCHOR_END: host_limit
 
     // ANCHOR: host_fix
     lab.say("the usual fix: a MACVLAN device for the host too, and a route through it");
     let shim = Ipv4Addr::new(192, 168, 20, 254);
-    host.add_macvlan("mv-host", "eth0", docker_mac(shim)).await?;
+    host.add_macvlan("mv-host", "eth0", docker_mac(shim))
+        .await?;
     host.add_addr("mv-host", "192.168.20.254/32").await?;
     host.set_up("mv-host").await?;
     host.add_route_dev("192.168.20.0/25", "mv-host").await?;
@@ -103,8 +110,11 @@ async fn macvlan(lab: &Lab) -> Result<()> {
 
 // ANCHOR: docker_run
 /// What `docker run --network=macvlan-net` does for a container's network:
-/// a namespace, and a MACVLAN device on the parent born inside it as eth0,
-/// with Docker's MAC for its address, the address, and the default route.
+/// a namespace, and a MACVLAN device on the parent with Docker's MAC for
+/// its address; in the container it becomes eth0, with the address and the
+/// default route. Docker makes the device in the host under a temporary
+/// name, moves it and renames it; we make it inside the container at once
+/// (IFLA_NET_NS_FD), still under a temporary name: the host has an eth0.
 async fn docker_run(
     lab: &Lab,
     host: &Netns,
@@ -114,8 +124,10 @@ async fn docker_run(
     gateway: Ipv4Addr,
 ) -> Result<Netns> {
     let container = lab.container(name).await?;
-    host.add_macvlan_into("eth0", parent, docker_mac(ip), &container)
+    let temporary = format!("mv-{name}");
+    host.add_macvlan_into(&temporary, parent, docker_mac(ip), &container)
         .await?;
+    container.rename(&temporary, "eth0").await?;
     container.add_addr("eth0", &format!("{ip}/24")).await?;
     container.set_up("eth0").await?;
     container.add_default_route(gateway).await?;
@@ -152,15 +164,22 @@ async fn trunk(lab: &Lab, host: &Netns, router: &Netns) -> Result<()> {
         return Err(error);
     }
     host.add_vlan("eth0.30", "eth0", 30).await?;
-    let mut containers = Vec::new();
-    for (vlan, name, subnet) in [(20, "green", 20), (30, "yellow", 30)] {
+    // The router's side of the trunk: a VLAN device for each VLAN on its
+    // eth0, each with the gateway address of its VLAN's subnet. The switch
+    // in between, lan0, forwards the tagged frames as they are.
+    for vlan in [20, 30] {
         let device = format!("eth0.{vlan}");
         host.set_up(&device).await?;
         router.add_vlan(&device, "eth0", vlan).await?;
-        let gateway = Ipv4Addr::new(10, subnet, 0, 1);
-        router.add_addr(&device, &format!("{gateway}/24")).await?;
+        router
+            .add_addr(&device, &format!("10.{vlan}.0.1/24"))
+            .await?;
         router.set_up(&device).await?;
-        let ip = Ipv4Addr::new(10, subnet, 0, 2);
+    }
+    let mut containers = Vec::new();
+    for (vlan, name) in [(20, "green"), (30, "yellow")] {
+        let device = format!("eth0.{vlan}");
+        let (ip, gateway) = (Ipv4Addr::new(10, vlan, 0, 2), Ipv4Addr::new(10, vlan, 0, 1));
         let container = docker_run(lab, host, name, &device, ip, gateway).await?;
         containers.push((container, device, ip, gateway));
     }
