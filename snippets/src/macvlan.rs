@@ -221,11 +221,11 @@ impl Netns {
             .take(2)
             .collect();
         let mut text = format!("{} promiscuity {}\n", lines.join("\n"), details.promiscuity);
-        if let Some(mode) = &details.macvlan_mode {
-            text.push_str(&format!("    macvlan mode {mode}\n"));
-        }
-        if let Some(id) = details.vlan_id {
-            text.push_str(&format!("    vlan protocol 802.1Q id {id}\n"));
+        match (&details.macvlan_mode, details.vlan_id, &link.kind) {
+            (Some(mode), _, _) => text.push_str(&format!("    macvlan mode {mode}\n")),
+            (_, Some(id), _) => text.push_str(&format!("    vlan protocol 802.1Q id {id}\n")),
+            (_, _, Some(kind)) => text.push_str(&format!("    {kind}\n")),
+            _ => {}
         }
         narrate::output(&text);
         Ok(details)
