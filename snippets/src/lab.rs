@@ -107,18 +107,6 @@ impl Lab {
         Ok(host)
     }
 
-    /// A namespace for another machine of a lab with several (`host1`,
-    /// `outside`, ...), with its loopback device up. `role` says what it
-    /// plays, for the transcript.
-    pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
-        narrate::say(&format!(
-            "{name}: a new network namespace that plays {role}"
-        ));
-        let machine = self.add(name).await?;
-        machine.set_up("lo").await?;
-        Ok(machine)
-    }
-
     /// A namespace for a container, as `docker run` makes one: empty but
     /// for a loopback device, which Docker brings up. Docker's default
     /// network is IPv4 only, and so is ours: with IPv6 off, the container
@@ -132,6 +120,20 @@ impl Lab {
         container.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
         container.set_up("lo").await?;
         Ok(container)
+    }
+
+    /// A namespace playing another machine of the lab (`host1`, `outside`,
+    /// the LAN's router; `role` says which, in the transcript): loopback up
+    /// and, as in a container, IPv4 only, so it sends nothing the lab did
+    /// not ask for.
+    pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
+        narrate::say(&format!(
+            "{name}: a new network namespace that plays {role}"
+        ));
+        let machine = self.add(name).await?;
+        machine.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
+        machine.set_up("lo").await?;
+        Ok(machine)
     }
 
     /// `unshare -n`: a new network namespace exactly as the kernel makes it.

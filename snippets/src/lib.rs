@@ -13,6 +13,9 @@
 //!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
 //! - [`vxlan`]: VXLAN devices and the FDB and neighbour entries Docker's
 //!   overlay driver writes (`ip link add type vxlan`, `bridge fdb append`).
+//! - [`macvlan`]: MACVLAN and 802.1Q VLAN devices on a parent device
+//!   (`ip link add ... type macvlan|vlan`), and `ip -d link show`.
+//! - [`arp`]: the neighbour table (`ip neigh`) and `arping`.
 //! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
 //! - [`http`]: `curl` and a tiny web server, the lab's nginx.
 //! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
@@ -34,6 +37,7 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod arp;
 pub mod capture;
 pub mod check;
 pub mod dns;
@@ -42,6 +46,7 @@ pub mod etc;
 pub mod http;
 pub mod lab;
 pub mod link;
+pub mod macvlan;
 pub mod narrate;
 pub mod neigh;
 pub mod netns;

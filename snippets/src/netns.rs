@@ -92,6 +92,7 @@ impl Netns {
             name: name.to_string(),
             fd: Arc::new(fd),
             handle,
+            fs: Arc::default(),
         })
     }
 

@@ -56,8 +56,10 @@ pub fn normalize(example: &str, stdout: &str) -> String {
         .collect()
     });
     // Random MACs (kernel-made for veth and bridge), but not the fixed
-    // all-zero (loopback) and all-ones (broadcast) addresses, nor those the
-    // overlay example sets as Docker does (02:42 and the IPv4 address).
+    // all-zero (loopback) and all-ones (broadcast) addresses, nor the MACs
+    // an example sets itself as Docker does, 02:42 and the IPv4 address:
+    // 10.0.1.x (overlay) and 192.168.x.x (macvlan). A random MAC starts so
+    // about once in 2^30.
     static MAC: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b").unwrap());
     // Namespace inodes differ from run to run, but which lines show the
@@ -71,7 +73,11 @@ pub fn normalize(example: &str, stdout: &str) -> String {
     text = MAC
         .replace_all(&text, |c: &regex::Captures| match &c[0] {
             "00:00:00:00:00:00" | "ff:ff:ff:ff:ff:ff" => c[0].to_string(),
-            docker if docker.starts_with("02:42:0a:00:01:") => c[0].to_string(),
+            docker
+                if docker.starts_with("02:42:0a:00:01:") || docker.starts_with("02:42:c0:a8:") =>
+            {
+                c[0].to_string()
+            }
             _ => "<mac>".to_string(),
         })
         .into_owned();
@@ -172,7 +178,8 @@ mod tests {
                    net:[4026532177]\nnet:[4026532246]\nnet:[4026532177]\n\
                    IP 10.0.0.1.59165 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\n\
                    IP 10.0.1.2 > 10.0.1.3: ICMP echo request, id 22908, seq 1, length 64\n\
-                   02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n";
+                   02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                   192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n";
         let expected = "$ cargo run --example bridge\n\
                         host$ ip a\n    link/ether <mac> brd ff:ff:ff:ff:ff:ff\n\
                         docker0\t\t8000.<mac>\tno\t\tveth-red\n\
@@ -182,7 +189,8 @@ mod tests {
                         net:[<inode-1>]\nnet:[<inode-2>]\nnet:[<inode-1>]\n\
                         IP 10.0.0.1.<port> > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\n\
                         IP 10.0.1.2 > 10.0.1.3: ICMP echo request, id <id>, seq 1, length 64\n\
-                        02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n";
+                        02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                        192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n";
         assert_eq!(normalize("bridge", raw), expected);
     }
 }

@@ -18,7 +18,7 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every example, one per chapter: the four of the foundation, then the rest.
-pub const EXAMPLES: [&str; 7] = [
+pub const EXAMPLES: [&str; 8] = [
     "unshare",
     "veth",
     "bridge",
@@ -26,6 +26,7 @@ pub const EXAMPLES: [&str; 7] = [
     "port_publish",
     "overlay",
     "dns",
+    "macvlan",
 ];
 
 /// No example takes more than a second or two; a hang is a failure.
