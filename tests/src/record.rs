@@ -5,7 +5,7 @@
 //! `NETLAB_RECORD=1` it writes the file instead. Only values that change
 //! from run to run are masked, each with a placeholder a reader understands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -73,30 +73,50 @@ pub fn normalize(example: &str, stdout: &str) -> String {
     format!("$ cargo run --example {example}\n{text}")
 }
 
+/// The recorded output of the same example run somewhere else, when it
+/// prints something else there: `output-VARIANT.txt` next to `output.txt`
+/// (`output-vm.txt`: the run inside `cargo xtask vm`'s virtual machine,
+/// whose kernel has modules this machine's may lack).
+pub fn variant_path(example: &str, variant: &str) -> PathBuf {
+    output_path(example).with_file_name(format!("output-{variant}.txt"))
+}
+
 /// Compares a fresh transcript with the recorded one; re-records it when
 /// `NETLAB_RECORD=1`. Panics with a unified diff when they differ.
 pub fn check(example: &str, stdout: &str) {
-    let fresh = normalize(example, stdout);
-    let path = output_path(example);
+    check_at(example, stdout, &output_path(example));
+}
+
+/// [`check`] against the recording at `path` (see [`variant_path`]).
+pub fn check_at(example: &str, stdout: &str, path: &Path) {
     if recording() {
+        let fresh = normalize(example, stdout);
         // Write, then rename: a reader never sees half a file.
         let partial = path.with_extension("txt.partial");
         std::fs::write(&partial, &fresh)
             .unwrap_or_else(|e| panic!("write {}: {e}", partial.display()));
-        std::fs::rename(&partial, &path)
+        std::fs::rename(&partial, path)
             .unwrap_or_else(|e| panic!("rename to {}: {e}", path.display()));
         return;
     }
-    let recorded = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+    compare(example, stdout, path);
+}
+
+/// Compares a fresh transcript with the recording at `path`, and never
+/// re-records it (for a run that checks another run's recording).
+pub fn compare(example: &str, stdout: &str, path: &Path) {
+    let fresh = normalize(example, stdout);
+    let recorded = std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
             "no recorded output at {} ({e}): record it with `NETLAB_RECORD=1 cargo test -p netlab-tests`",
             path.display()
         )
     });
     if recorded != fresh {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
         let diff = similar::TextDiff::from_lines(&recorded, &fresh)
             .unified_diff()
-            .header("recorded output.txt", "this run")
+            .header(&format!("recorded {name}"), "this run")
             .to_string();
         panic!(
             "the {example} example's transcript drifted from {}:\n{diff}\n\
