@@ -8,6 +8,8 @@
 //! {{#example bridge:create_bridge}}  the lines between `// ANCHOR: create_bridge`
 //!                                    and `// ANCHOR_END: create_bridge`
 //! {{#output bridge}}                 the recorded snippets/examples/bridge/output.txt
+//! {{#output bridge:vm}}              the same example's run in `cargo xtask vm`'s
+//!                                    virtual machine: .../bridge/output-vm.txt
 //! ```
 //!
 //! A backslash shows a directive instead of expanding it: `\{{#example bridge}}`

@@ -174,6 +174,7 @@ fn directives_lists_what_a_chapter_uses() {
         },
         Directive::Output {
             name: "bridge".into(),
+            variant: None,
         },
     ];
     assert_eq!(found, expected);
@@ -187,6 +188,29 @@ fn unknown_example_lists_the_examples() {
     assert_eq!(
         expand_err("# Bridge\n\n{{#example brigde}}\n"),
         "src/bridge.md:3: unknown example `brigde`; the examples in snippets/examples are: bridge, veth"
+    );
+}
+
+#[test]
+fn a_variant_output_reads_its_own_file() {
+    let (root, snippets) = fixture();
+    let vm_output = "$ cargo run --example bridge\ncreated docker0 <up> in the VM\n";
+    let file = root.path().join("snippets/examples/bridge/output-vm.txt");
+    fs::write(&file, vm_output).expect("write output-vm.txt");
+    let out = expand("{{#output bridge:vm}}\n", "src/bridge.md", &snippets).expect("expand");
+    assert!(
+        out.contains("recorded output: <code>snippets/examples/bridge/output-vm.txt</code>"),
+        "the caption names output-vm.txt: {out}"
+    );
+    assert!(out.contains("created docker0 <up> in the VM\n```"), "{out}");
+    assert!(
+        !out.contains("created docker0 <up>\n"),
+        "not output.txt: {out}"
+    );
+    assert_eq!(
+        expand_err("{{#output bridge:qemu}}"),
+        "src/bridge.md:1: snippets/examples/bridge/output-qemu.txt does not exist yet: \
+         record the outputs with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
     );
 }
 
@@ -221,7 +245,7 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}} or {{#output NAME}}";
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#output NAME:vm}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")

@@ -50,7 +50,10 @@ pub fn check(root: &Path, out: &Path) -> Report {
                 Directive::Example { name, anchor } => {
                     (format!("{name}/main.rs"), anchor.as_deref())
                 }
-                Directive::Output { name } => (format!("{name}/output.txt"), None),
+                Directive::Output { name, variant } => {
+                    let file = mdbook_netlab::snippets::output_file(variant.as_deref());
+                    (format!("{name}/{file}"), None)
+                }
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
