@@ -8,7 +8,8 @@
 //!
 //! # Layout
 //!
-//! - [`kernel`]: Debian's kernel package, fetched and unpacked into a cache.
+//! - [`kernel`]: Debian's kernel package, fetched and unpacked into a cache,
+//!   and its compressed image unpacked once more into a plain ELF `vmlinux`.
 //! - [`modules`]: which modules to load, in dependency order.
 //! - [`initramfs`] (with [`cpio`] and `init.sh`): the guest's file system.
 //! - [`qemu`]: the boot, KVM or TCG, with deadlines.
@@ -80,6 +81,7 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
 
     let binaries = build_examples(root, &target, &names)?;
     let kernel = kernel::obtain(&cache)?;
+    let boot_image = kernel::uncompressed(&kernel).unwrap_or_else(|| kernel.vmlinuz.clone());
     println!(
         "vm: kernel {} from Debian's {}",
         kernel.release, kernel.package
@@ -105,7 +107,7 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     let mut ended = None;
     for accel in accels {
         println!("vm: booting with {}: {why}", accel.describe());
-        match qemu::boot(accel, &kernel.vmlinuz, &initrd, &log, limit)? {
+        match qemu::boot(accel, &boot_image, &initrd, &log, limit)? {
             Ended::Silent => println!("vm: the {accel:?} guest printed nothing in time; killed it"),
             other => {
                 ended = Some(other);
@@ -119,12 +121,13 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
             log.display()
         );
     };
-    let (console, first_line, total) = match ended {
+    let (console, first_line, init, total) = match ended {
         Ended::PoweredOff {
             console,
             first_line,
+            init,
             total,
-        } => (console, first_line, total),
+        } => (console, first_line, init, total),
         Ended::TimedOut { console } => {
             let outcomes = console::parse(&console, &names);
             let running = outcomes
@@ -138,11 +141,17 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
         }
         Ended::Silent => unreachable!("handled above"),
     };
-    let guest_init = console::init_uptime(&console).map_or("?".into(), |s| format!("{s:.1} s"));
+    // Boot time: on the host's clock (QEMU started to /init's first line)
+    // and on the guest's (its uptime then: the kernel's own boot).
+    let seconds =
+        |d: Option<Duration>| d.map_or("?".into(), |d| format!("{:.1} s", d.as_secs_f64()));
+    let guest_init = console::init_uptime(&console).map(Duration::from_secs_f64);
     println!(
-        "vm: first console line after {:.1} s, /init at guest uptime {guest_init}, powered off after {:.1} s",
-        first_line.as_secs_f64(),
-        total.as_secs_f64()
+        "vm: first console line after {}, /init after {} (guest uptime {}), powered off after {}",
+        seconds(Some(first_line)),
+        seconds(init),
+        seconds(guest_init),
+        seconds(Some(total))
     );
 
     let outcomes = console::parse(&console, &names);

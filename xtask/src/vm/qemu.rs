@@ -20,6 +20,9 @@ const QEMU: &str = "qemu-system-x86_64";
 /// working KVM reaches /init in a second or two.
 const KVM_FIRST_LINE: Duration = Duration::from_secs(30);
 
+/// What `/init` (init.sh) prints first.
+const INIT_LINE: &[u8] = b"netlab-vm: init running";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accel {
     Kvm,
@@ -86,6 +89,8 @@ pub enum Ended {
     PoweredOff {
         console: String,
         first_line: Duration,
+        /// When /init printed its first line, if it did.
+        init: Option<Duration>,
         total: Duration,
     },
     /// KVM only: nothing on the console in time; killed.
@@ -94,10 +99,11 @@ pub enum Ended {
     TimedOut { console: String },
 }
 
-/// Boots `vmlinuz` with `initrd`, copying the console to `log`.
+/// Boots `kernel` (a `vmlinuz`, or a `vmlinux` through PVH) with `initrd`,
+/// copying the console to `log`.
 pub fn boot(
     accel: Accel,
-    vmlinuz: &Path,
+    kernel: &Path,
     initrd: &Path,
     log: &Path,
     limit: Duration,
@@ -122,7 +128,7 @@ pub fn boot(
             "-no-reboot",
         ])
         .arg("-kernel")
-        .arg(vmlinuz)
+        .arg(kernel)
         .arg("-initrd")
         .arg(initrd)
         // panic=-1: reboot at once on a panic, which -no-reboot turns into an exit.
@@ -151,12 +157,16 @@ pub fn boot(
 
     let mut console = Vec::new();
     let mut first_line = None;
+    let mut init = None;
     loop {
         if let Ok(chunk) = received.recv_timeout(Duration::from_millis(100)) {
             console.extend_from_slice(&chunk);
         }
         if first_line.is_none() && console.contains(&b'\n') {
             first_line = Some(started.elapsed());
+        }
+        if init.is_none() && console.windows(INIT_LINE.len()).any(|w| w == INIT_LINE) {
+            init = Some(started.elapsed());
         }
         if child.try_wait()?.is_some() {
             break;
@@ -189,6 +199,7 @@ pub fn boot(
     Ok(Ended::PoweredOff {
         console: String::from_utf8_lossy(&console).into_owned(),
         first_line: first_line.unwrap_or(total),
+        init,
         total,
     })
 }
