@@ -13,7 +13,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The modules the lab's examples need, with the parameters to load them
-/// with. Their dependencies come along by themselves.
+/// with. Their dependencies come along by themselves. All are loaded at
+/// boot: the kernel's own requests (`request_module("nft-expr-limit")`)
+/// would need alias tables busybox `modprobe` does not read.
 pub const WANTED: &[(&str, &str)] = &[
     ("veth", ""),
     ("bridge", ""),
@@ -33,6 +35,12 @@ pub const WANTED: &[(&str, &str)] = &[
     ("nft_ct", ""),
     ("nft_fib_inet", ""),
     ("nft_reject_inet", ""),
+    ("nft_limit", ""),
+    ("nft_log", ""),
+    ("nf_log_syslog", ""),
+    ("nft_quota", ""),
+    ("nft_numgen", ""),
+    ("nft_hash", ""),
 ];
 
 /// One module to load: its file under the modules folder and its parameters.
