@@ -259,4 +259,33 @@ mod tests {
             "seconds only"
         );
     }
+
+    #[test]
+    fn a_failed_example_is_an_error_that_shows_its_output() {
+        let outcome = |name: &str, rc| Outcome {
+            name: name.into(),
+            stdout: format!("{name}$ ip link add docker0 type bridge\n"),
+            stderr: format!("Error: {name} failed"),
+            rc,
+        };
+        let (out, log) = (Path::new("/tmp/out"), Path::new("/tmp/out/console.log"));
+        assert!(report(&[outcome("veth", Some(0))], out, log).is_ok());
+        let outcomes = [
+            outcome("veth", Some(0)),
+            outcome("bridge", Some(1)),
+            outcome("dns", None),
+        ];
+        let error = report(&outcomes, out, log).unwrap_err().to_string();
+        assert!(
+            error.contains("--- bridge (FAILED, exit code 1) stdout:\nbridge$ ip link add"),
+            "{error}"
+        );
+        assert!(error.contains("Error: bridge failed"), "{error}");
+        assert!(
+            error.contains("--- dns (FAILED, did not finish)"),
+            "{error}"
+        );
+        assert!(!error.contains("--- veth"), "veth passed: {error}");
+        assert!(error.ends_with("/tmp/out/console.log"), "{error}");
+    }
 }
