@@ -24,7 +24,7 @@ mod qemu;
 
 use anyhow::{Context, Result, anyhow, bail};
 use console::Outcome;
-use qemu::Ended;
+use qemu::{Accel, Ended};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -105,11 +105,22 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
         .unwrap_or(Duration::from_secs(120 + 60 * names.len() as u64));
     let (accels, why) = qemu::choose();
     let mut ended = None;
-    for accel in accels {
+    for (attempt, accel) in accels.into_iter().enumerate() {
+        let why = if attempt == 0 {
+            why.as_str()
+        } else {
+            "falling back"
+        };
         println!("vm: booting with {}: {why}", accel.describe());
-        match qemu::boot(accel, &boot_image, &initrd, &log, limit)? {
-            Ended::Silent => println!("vm: the {accel:?} guest printed nothing in time; killed it"),
-            other => {
+        match qemu::boot(accel, &boot_image, &initrd, &log, limit) {
+            Ok(Ended::Silent) => {
+                println!("vm: the {accel:?} guest printed nothing in time; killed it")
+            }
+            // QEMU itself may refuse a KVM it cannot drive (a PVM host
+            // aborts on `-cpu host`): that is a reason to emulate, too.
+            Err(error) if accel == Accel::Kvm => println!("vm: KVM failed: {error:#}"),
+            Err(error) => return Err(error),
+            Ok(other) => {
                 ended = Some(other);
                 break;
             }

@@ -42,7 +42,8 @@ impl Accel {
 pub fn choose() -> (Vec<Accel>, String) {
     match std::env::var("NETLAB_VM_ACCEL").as_deref() {
         Ok("tcg") => return (vec![Accel::Tcg], "NETLAB_VM_ACCEL=tcg".into()),
-        Ok("kvm") => return (vec![Accel::Kvm], "NETLAB_VM_ACCEL=kvm".into()),
+        // Still with the fallback: this is how to try KVM on a PVM host.
+        Ok("kvm") => return (vec![Accel::Kvm, Accel::Tcg], "NETLAB_VM_ACCEL=kvm".into()),
         _ => {}
     }
     // A PVM host (a KVM for running inside a cloud VM without nested
