@@ -86,9 +86,13 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
         "vm: kernel {} from Debian's {}",
         kernel.release, kernel.package
     );
+    // The run's own files go to its output folder, so that two runs with
+    // different --out (the VM test uses its own) never share an archive.
+    fs::create_dir_all(&out).with_context(|| format!("create {}", out.display()))?;
+    remove_old_outcomes(&out)?;
     let started = Instant::now();
-    let initrd = cache.join("initramfs.cpio");
-    let built = initramfs::build(&kernel, &binaries, &cache.join("examples"), &initrd)?;
+    let initrd = out.join("initramfs.cpio");
+    let built = initramfs::build(&kernel, &binaries, &out.join("bin"), &initrd)?;
     println!(
         "vm: initramfs {} ({:.0} MB, {} modules, {} examples) built in {:.1} s",
         built.path.display(),
@@ -98,7 +102,6 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    fs::create_dir_all(&out).with_context(|| format!("create {}", out.display()))?;
     let log = qemu::log_path(&out);
     let limit = options
         .timeout
@@ -217,6 +220,19 @@ fn write_outcomes(out: &Path, outcomes: &[Outcome]) -> Result<()> {
         for (extension, text) in [("stdout", &o.stdout), ("stderr", &o.stderr), ("rc", &rc)] {
             let path = out.join(format!("{}.{extension}", o.name));
             fs::write(&path, text).with_context(|| format!("write {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// An earlier run's `NAME.stdout`, `.stderr`, `.rc`: a file left from it
+/// must not pass for this run's.
+fn remove_old_outcomes(out: &Path) -> Result<()> {
+    for entry in fs::read_dir(out).with_context(|| format!("list {}", out.display()))? {
+        let path = entry?.path();
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ["stdout", "stderr", "rc"].contains(&extension) {
+            fs::remove_file(&path).with_context(|| format!("remove {}", path.display()))?;
         }
     }
     Ok(())

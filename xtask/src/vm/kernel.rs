@@ -58,7 +58,7 @@ pub fn obtain(cache: &Path) -> Result<Kernel> {
     let deb = download(cache, &package).context(not_obtainable())?;
     // Unpack into a temporary folder, then rename: an interrupted unpack
     // must not look like a cached kernel.
-    let partial = cache.join(format!("{package}.partial"));
+    let partial = cache.join(format!("{package}.partial-{}", std::process::id()));
     let _ = fs::remove_dir_all(&partial);
     run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&partial))
         .with_context(|| format!("unpack {}", deb.display()))?;
@@ -167,7 +167,7 @@ fn unpack_vmlinux(vmlinuz: &Path, vmlinux: &Path) -> Result<()> {
     if !output.status.success() || !output.stdout.starts_with(b"\x7fELF") {
         bail!("xz could not unpack the kernel ({})", output.status);
     }
-    let partial = vmlinux.with_extension("partial");
+    let partial = vmlinux.with_extension(format!("partial-{}", std::process::id()));
     fs::write(&partial, &output.stdout).with_context(|| format!("write {}", partial.display()))?;
     fs::rename(&partial, vmlinux).with_context(|| format!("rename to {}", vmlinux.display()))
 }
