@@ -205,22 +205,12 @@ fn write(files: &BTreeMap<String, Entry>, path: &Path) -> Result<()> {
     for (name, entry) in files {
         // Parent folders first, each once (the map is sorted, but an entry
         // such as lib/modules/... names folders that have no entry).
-        let mut parent = String::new();
-        for part in name
-            .split('/')
-            .collect::<Vec<_>>()
-            .split_last()
-            .map(|(_, p)| p)
-            .unwrap_or(&[])
-        {
-            parent = if parent.is_empty() {
-                part.to_string()
-            } else {
-                format!("{parent}/{part}")
-            };
-            if !dirs_done.contains(&parent) {
-                archive.entry(&parent, cpio::DIR | 0o755, &[], (0, 0))?;
-                dirs_done.push(parent.clone());
+        // "lib/modules/x.ko" -> "lib", "lib/modules".
+        for (slash, _) in name.match_indices('/') {
+            let parent = &name[..slash];
+            if !dirs_done.iter().any(|done| done == parent) {
+                archive.entry(parent, cpio::DIR | 0o755, &[], (0, 0))?;
+                dirs_done.push(parent.to_string());
             }
         }
         let written = match entry {
