@@ -8,8 +8,13 @@ pub enum Directive {
         name: String,
         anchor: Option<String>,
     },
-    /// `{{#output NAME}}`.
-    Output { name: String },
+    /// `{{#output NAME}}`, or `{{#output NAME:VARIANT}}` for the recording
+    /// of a run elsewhere (`{{#output macvlan:vm}}`: `output-vm.txt`, the
+    /// run inside `cargo xtask vm`'s virtual machine).
+    Output {
+        name: String,
+        variant: Option<String>,
+    },
     /// `{{#topology NAME}}`: the picture of the lab the recorded run drew.
     Topology { name: String },
 }
@@ -35,8 +40,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str =
-    "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#topology NAME}}";
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}} or {{#topology NAME}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -60,10 +64,7 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let args: Vec<&str> = after[kind_len..close - 3].split_whitespace().collect();
     let directive = match (kind, args.as_slice()) {
         ("example", [arg]) => parse_example(arg),
-        ("output", [arg]) if arg.contains(':') => Err(format!(
-            "`{whole}`: a recorded output is the whole file, it has no anchors; {USAGE}"
-        )),
-        ("output", [name]) => check_name(name).map(|name| Directive::Output { name }),
+        ("output", [arg]) => parse_output(arg),
         ("topology", [arg]) if arg.contains(':') => Err(format!(
             "`{whole}`: a topology picture is the whole lab, it has no anchors; {USAGE}"
         )),
@@ -90,6 +91,23 @@ fn parse_example(arg: &str) -> Result<Directive, String> {
         [name, anchor] => Ok(Directive::Example {
             name: check_name(name)?,
             anchor: Some(check_name(anchor)?),
+        }),
+        _ => Err(format!("`{arg}` has more than one `:`; {USAGE}")),
+    }
+}
+
+/// `NAME` or `NAME:VARIANT`. A recorded output is a whole file: the part
+/// after the colon names another recording, not an anchor.
+fn parse_output(arg: &str) -> Result<Directive, String> {
+    let parts: Vec<&str> = arg.split(':').collect();
+    match parts.as_slice() {
+        [name] => Ok(Directive::Output {
+            name: check_name(name)?,
+            variant: None,
+        }),
+        [name, variant] => Ok(Directive::Output {
+            name: check_name(name)?,
+            variant: Some(check_name(variant)?),
         }),
         _ => Err(format!("`{arg}` has more than one `:`; {USAGE}")),
     }
@@ -140,7 +158,15 @@ mod tests {
         assert_eq!(
             ours("{{#output veth}}"),
             Directive::Output {
-                name: "veth".into()
+                name: "veth".into(),
+                variant: None
+            }
+        );
+        assert_eq!(
+            ours("{{#output macvlan:vm}}"),
+            Directive::Output {
+                name: "macvlan".into(),
+                variant: Some("vm".into())
             }
         );
         assert_eq!(
@@ -162,7 +188,8 @@ mod tests {
         let error = |text: &str| parse(text).expect_err(text);
         assert!(error("{{#example}}").contains("takes one argument"));
         assert!(error("{{#example a b}}").contains("takes one argument"));
-        assert!(error("{{#output a:b}}").contains("has no anchors"));
+        assert!(error("{{#output a:b:c}}").contains("more than one `:`"));
+        assert!(error("{{#output a:../vm}}").contains("`../vm` is not a name"));
         assert!(error("{{#output a.b}}").contains("`a.b` is not a name"));
         assert!(error("{{#topology}}").contains("takes one argument"));
         assert!(error("{{#topology a:b}}").contains("has no anchors"));

@@ -2,7 +2,7 @@
 //! the block it stands for.
 
 use crate::directive::{self, Directive, Parsed};
-use crate::snippets::Snippets;
+use crate::snippets::{Snippets, output_file};
 use anyhow::{Result, anyhow};
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -122,9 +122,9 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
             // needs the workbook's crates; the examples are tested by cargo.
             Ok(captioned(&caption, "rust,ignore", &code))
         }
-        Directive::Output { name } => {
-            let output = snippets.output(name)?;
-            let file = snippets.shown_path(name, "output.txt");
+        Directive::Output { name, variant } => {
+            let output = snippets.output(name, variant.as_deref())?;
+            let file = snippets.shown_path(name, &output_file(variant.as_deref()));
             let caption = format!("recorded output: <code>{}</code>", escape_html(&file));
             Ok(captioned(&caption, "console", &output))
         }

@@ -10,6 +10,8 @@
 //! {{#output bridge}}                 the recorded snippets/examples/bridge/output.txt
 //! {{#topology bridge}}               the picture of the lab the same run drew,
 //!                                    snippets/examples/bridge/topology.svg, inlined
+//! {{#output bridge:vm}}              the same example's run in `cargo xtask vm`'s
+//!                                    virtual machine: .../bridge/output-vm.txt
 //! ```
 //!
 //! A backslash shows a directive instead of expanding it: `\{{#example bridge}}`

@@ -68,11 +68,13 @@ impl Snippets {
         Ok(dedent(code))
     }
 
-    /// The recorded output of an example, as the recording wrote it.
-    pub fn output(&self, name: &str) -> Result<String, String> {
+    /// The recorded output of an example, as the recording wrote it:
+    /// `output.txt`, or `output-VARIANT.txt` for a run elsewhere.
+    pub fn output(&self, name: &str, variant: Option<&str>) -> Result<String, String> {
         self.check_exists(name)?;
-        let shown = self.shown_path(name, "output.txt");
-        let path = self.dir.join("examples").join(name).join("output.txt");
+        let file = output_file(variant);
+        let shown = self.shown_path(name, &file);
+        let path = self.dir.join("examples").join(name).join(&file);
         match fs::read_to_string(&path) {
             Ok(text) => Ok(text.trim_end().to_string()),
             Err(e) if e.kind() == ErrorKind::NotFound => Err(format!(
@@ -126,6 +128,15 @@ impl Snippets {
                 examples.join(", ")
             )
         })
+    }
+}
+
+/// The file a recorded output is in: `output.txt`, or for a variant such as
+/// `vm` (the run inside `cargo xtask vm`'s virtual machine) `output-vm.txt`.
+pub fn output_file(variant: Option<&str>) -> String {
+    match variant {
+        None => "output.txt".to_string(),
+        Some(variant) => format!("output-{variant}.txt"),
     }
 }
 

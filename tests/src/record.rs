@@ -99,11 +99,31 @@ pub fn topology_path(example: &str) -> PathBuf {
     output_path(example).with_file_name("topology.svg")
 }
 
+/// The recorded output of the same example run somewhere else, when it
+/// prints something else there: `output-VARIANT.txt` next to `output.txt`
+/// (`output-vm.txt`: the run inside `cargo xtask vm`'s virtual machine,
+/// whose kernel has modules this machine's may lack).
+pub fn variant_path(example: &str, variant: &str) -> PathBuf {
+    output_path(example).with_file_name(format!("output-{variant}.txt"))
+}
+
 /// Compares a fresh transcript with the recorded one; re-records it when
 /// `NETLAB_RECORD=1`. Panics with a unified diff when they differ.
 pub fn check(example: &str, stdout: &str) {
+    check_at(example, stdout, &output_path(example));
+}
+
+/// [`check`] against the recording at `path` (see [`variant_path`]).
+pub fn check_at(example: &str, stdout: &str, path: &Path) {
     let fresh = normalize(example, stdout);
-    compare_or_record(example, "transcript", &output_path(example), Some(&fresh));
+    compare_or_record(example, "transcript", path, Some(&fresh));
+}
+
+/// Compares a fresh transcript with the recording at `path`, and never
+/// re-records it (for a run that checks another run's recording).
+pub fn compare(example: &str, stdout: &str, path: &Path) {
+    let fresh = normalize(example, stdout);
+    compare_only(example, "transcript", path, Some(&fresh));
 }
 
 /// The same for the picture `--topology` drew; `None` when the example drew
@@ -113,7 +133,6 @@ pub fn check_topology(example: &str, svg: Option<&str>) {
 }
 
 fn compare_or_record(example: &str, what: &str, path: &Path, fresh: Option<&str>) {
-    let file = path.file_name().unwrap_or_default().to_string_lossy();
     if recording() {
         match fresh {
             Some(fresh) => {
@@ -132,6 +151,11 @@ fn compare_or_record(example: &str, what: &str, path: &Path, fresh: Option<&str>
         }
         return;
     }
+    compare_only(example, what, path, fresh);
+}
+
+fn compare_only(example: &str, what: &str, path: &Path, fresh: Option<&str>) {
+    let file = path.file_name().unwrap_or_default().to_string_lossy();
     let recorded = match std::fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

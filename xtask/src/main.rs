@@ -3,6 +3,7 @@
 //! built by mdBook's library, not by an installed `mdbook`.
 
 mod serve;
+mod vm;
 
 use anyhow::{Context, Result, anyhow, bail};
 use mdbook_driver::MDBook;
@@ -15,7 +16,9 @@ usage: cargo xtask <command>
 
 commands:
   build               build the book into book/
-  serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)";
+  serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)
+  vm [EXAMPLE...] [--out DIR] [--timeout SECONDS]
+                      run examples (default: all) as root in a throwaway QEMU VM";
 
 /// The tasks, one variant each.
 enum Task {
@@ -23,6 +26,8 @@ enum Task {
     Build,
     /// Build the book, then serve `book/` on the loopback address.
     Serve { port: u16 },
+    /// Run examples as root inside a throwaway QEMU virtual machine.
+    Vm(vm::Options),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +35,7 @@ fn main() -> ExitCode {
     let result = parse(&args).and_then(|task| match task {
         Task::Build => build_book().map(|dir| println!("Built the book in {}", dir.display())),
         Task::Serve { port } => build_book().and_then(|dir| serve::serve(&dir, port)),
+        Task::Vm(options) => workspace_root().and_then(|root| vm::run(options, &root)),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,16 +61,25 @@ fn parse(args: &[String]) -> Result<Task> {
         ["serve", flag] if flag.starts_with("--port=") => Ok(Task::Serve {
             port: port(&flag["--port=".len()..])?,
         }),
+        ["vm", rest @ ..] => vm::Options::parse(rest)
+            .map(Task::Vm)
+            .map_err(|e| anyhow!("{e}\n\n{USAGE}")),
         _ => bail!("{USAGE}"),
     }
 }
 
+/// The workspace root: xtask lives one folder below it.
+fn workspace_root() -> Result<PathBuf> {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask lives one folder below the workspace root")
+}
+
 /// Builds the book at the workspace root and returns the folder it went to.
 fn build_book() -> Result<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .context("xtask lives one folder below the workspace root")?;
-    let mut book = MDBook::load(root).context("load book.toml and src/SUMMARY.md")?;
+    let root = workspace_root()?;
+    let mut book = MDBook::load(&root).context("load book.toml and src/SUMMARY.md")?;
     // book.toml runs the preprocessor as `cargo run ...`, which is what a plain
     // `mdbook build` needs. We are already a cargo-built program, so we hand
     // mdBook the same preprocessor in-process instead: mdBook keys preprocessors

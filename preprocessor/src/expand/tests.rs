@@ -179,6 +179,7 @@ fn directives_lists_what_a_chapter_uses() {
         },
         Directive::Output {
             name: "bridge".into(),
+            variant: None,
         },
     ];
     assert_eq!(found, expected);
@@ -192,6 +193,29 @@ fn unknown_example_lists_the_examples() {
     assert_eq!(
         expand_err("# Bridge\n\n{{#example brigde}}\n"),
         "src/bridge.md:3: unknown example `brigde`; the examples in snippets/examples are: bridge, veth"
+    );
+}
+
+#[test]
+fn a_variant_output_reads_its_own_file() {
+    let (root, snippets) = fixture();
+    let vm_output = "$ cargo run --example bridge\ncreated docker0 <up> in the VM\n";
+    let file = root.path().join("snippets/examples/bridge/output-vm.txt");
+    fs::write(&file, vm_output).expect("write output-vm.txt");
+    let out = expand("{{#output bridge:vm}}\n", "src/bridge.md", &snippets).expect("expand");
+    assert!(
+        out.contains("recorded output: <code>snippets/examples/bridge/output-vm.txt</code>"),
+        "the caption names output-vm.txt: {out}"
+    );
+    assert!(out.contains("created docker0 <up> in the VM\n```"), "{out}");
+    assert!(
+        !out.contains("created docker0 <up>\n"),
+        "not output.txt: {out}"
+    );
+    assert_eq!(
+        expand_err("{{#output bridge:qemu}}"),
+        "src/bridge.md:1: snippets/examples/bridge/output-qemu.txt does not exist yet: \
+         record the outputs with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
     );
 }
 
@@ -226,8 +250,7 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage =
-        "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#topology NAME}}";
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}} or {{#topology NAME}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
@@ -312,7 +335,7 @@ fn a_topology_that_is_not_an_svg_is_refused() {
 #[test]
 fn topology_directive_misuse() {
     assert!(
-        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}} or {{#topology NAME}}")
+        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}} or {{#topology NAME}}")
     );
     assert_eq!(
         expand_err("See {{#topology bridge}} here."),

@@ -50,7 +50,10 @@ pub fn check(root: &Path, out: &Path) -> Report {
                 Directive::Example { name, anchor } => {
                     (format!("{name}/main.rs"), anchor.as_deref())
                 }
-                Directive::Output { name } => (format!("{name}/output.txt"), None),
+                Directive::Output { name, variant } => {
+                    let file = mdbook_netlab::snippets::output_file(variant.as_deref());
+                    (format!("{name}/{file}"), None)
+                }
                 Directive::Topology { name } => (format!("{name}/topology.svg"), None),
             };
             let shown = format!("snippets/examples/{file}");

@@ -1,0 +1,104 @@
+//! Every from-syscalls example, run as root inside a throwaway QEMU virtual
+//! machine with Debian's stock kernel (`cargo xtask vm`), prints the same
+//! transcript the book shows.
+//!
+//! One boot runs them all: under software emulation a boot costs 10-30
+//! seconds, an example one or two. An example whose run in the VM differs
+//! on purpose (MACVLAN's 802.1q trunk mode runs only where the kernel has
+//! 8021q) has its own recording, `output-vm.txt`, listed in
+//! [`OWN_VM_TRANSCRIPT`]; `NETLAB_RECORD=1` writes those, and never touches
+//! an `output.txt` (the native tests own it).
+//!
+//! The VM needs no root on this machine, only QEMU and Debian's apt (to
+//! fetch the kernel package once into `target/vm-cache/`).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+use netlab_tests::record;
+use netlab_tests::run::{EXAMPLES, workspace_root};
+
+/// Examples whose VM transcript is recorded in `output-vm.txt` (shown in
+/// the book with `{{#output NAME:vm}}`); the others must print exactly
+/// their `output.txt` inside the VM too.
+///
+/// - `macvlan`: the 802.1q trunk mode runs only where 8021q exists.
+/// - `bridge`, `same_bridge`: Debian's kernel has bridge VLAN filtering
+///   (`CONFIG_BRIDGE_VLAN_FILTERING`), so every port's own MAC sits in the
+///   bridge's table twice, once untagged and once for the default VLAN 1
+///   (`bridge fdb` shows `vlan 1`), and `brctl showmacs` lists it twice, as
+///   on most distributions' kernels; the kernel the outputs were recorded on
+///   has no VLAN filtering and lists it once.
+const OWN_VM_TRANSCRIPT: &[&str] = &["bridge", "same_bridge", "macvlan"];
+
+#[test]
+fn every_example_runs_in_the_vm_as_in_the_book() {
+    if !have_qemu("every_example_runs_in_the_vm_as_in_the_book") {
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("netlab-vm-{}", std::process::id()));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let started = Instant::now();
+    let run = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xtask", "--", "vm", "--out"])
+        .arg(&out)
+        .args(EXAMPLES)
+        .current_dir(workspace_root())
+        .output()
+        .expect("run cargo xtask vm");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The boot's own timings, and the whole run's, for the README's note.
+    eprintln!(
+        "{report}vm test: cargo xtask vm took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        run.status.success(),
+        "cargo xtask vm failed ({}):\n{report}",
+        run.status
+    );
+
+    for example in EXAMPLES {
+        let read = |extension: &str| {
+            let path: PathBuf = out.join(format!("{example}.{extension}"));
+            std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("read {} from the VM run: {e}", path.display()))
+        };
+        let (stdout, stderr) = (read("stdout"), read("stderr"));
+        assert_eq!(
+            read("rc"),
+            "0",
+            "{example} exits 0 inside the VM; it printed:\n{stdout}\nand on stderr:\n{stderr}"
+        );
+        if OWN_VM_TRANSCRIPT.contains(&example) {
+            record::check_at(example, &stdout, &record::variant_path(example, "vm"));
+        } else {
+            record::compare(example, &stdout, &record::output_path(example));
+        }
+    }
+    std::fs::remove_dir_all(&out).expect("remove the VM run's outputs");
+}
+
+/// The VM needs `qemu-system-x86_64`. Outside CI, without it, the test
+/// returns early with a note; in CI (`CI=true`) a missing QEMU is a failure.
+fn have_qemu(test: &str) -> bool {
+    let found = Command::new("qemu-system-x86_64")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if found {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test} needs qemu-system-x86_64: install Debian's qemu-system-x86");
+    }
+    eprintln!(
+        "{test}: NOT RUN, it needs qemu-system-x86_64 (`sudo apt-get install qemu-system-x86`)"
+    );
+    false
+}

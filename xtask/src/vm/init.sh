@@ -1,0 +1,36 @@
+#!/bin/busybox sh
+# /init of the netlab VM: the first and only program the guest runs.
+# It runs every example in /etc/netlab/examples as root, each between
+# markers on the console, then powers the machine off.
+/bin/busybox mkdir -p /proc /sys /dev /run /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox mount -t tmpfs tmpfs /run
+/bin/busybox mount -t tmpfs tmpfs /tmp
+/bin/busybox --install -s
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+exec </dev/null >/dev/console 2>&1
+echo "netlab-vm: init running, kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
+
+# The modules, each after those it needs (busybox insmod: the order is ours).
+modules=/lib/modules/$(uname -r)
+while read -r path params; do
+  insmod "$modules/$path" $params || echo "netlab-vm: insmod $path failed"
+done </etc/netlab/modules
+ip link set lo up
+
+for name in $(cat /etc/netlab/examples); do
+  echo "=== BEGIN $name ==="
+  timeout 300 "/netlab/examples/$name" >"/tmp/$name.out" 2>"/tmp/$name.err"
+  rc=$?
+  cat "/tmp/$name.out"
+  # A newline first: the marker must start a line even after output that
+  # does not end with one; the reader takes that newline off again.
+  printf '\n=== STDERR %s ===\n' "$name"
+  cat "/tmp/$name.err"
+  printf '\n=== END %s rc=%s ===\n' "$name" "$rc"
+done
+
+echo "netlab-vm: done, uptime $(cut -d' ' -f1 /proc/uptime) s, powering off"
+poweroff -f
