@@ -190,11 +190,13 @@ impl Netns {
     }
 }
 
-/// One line as `bridge fdb show` prints it: `MAC [dst IP] [master BR] [self] [permanent]`.
+/// One line as `bridge fdb show` prints it:
+/// `MAC [vlan N] [dst IP] [master BR] [self] [permanent]`.
 fn fdb_line(message: &NeighbourMessage, links: &[crate::link::Link]) -> String {
     let mut line = String::new();
     let mut dst = None;
     let mut master = None;
+    let mut vlan = None;
     for attribute in &message.attributes {
         match attribute {
             NeighbourAttribute::LinkLayerAddress(bytes) => {
@@ -208,6 +210,9 @@ fn fdb_line(message: &NeighbourMessage, links: &[crate::link::Link]) -> String {
                     .ok()
                     .map(Ipv4Addr::from);
             }
+            // A kernel with bridge VLAN filtering also keeps the bridge's own
+            // entries per VLAN (VLAN 1 by default): one more line each.
+            NeighbourAttribute::Vlan(id) => vlan = Some(*id),
             NeighbourAttribute::Controller(index) => {
                 master = links
                     .iter()
@@ -216,6 +221,9 @@ fn fdb_line(message: &NeighbourMessage, links: &[crate::link::Link]) -> String {
             }
             _ => {}
         }
+    }
+    if let Some(vlan) = vlan {
+        line.push_str(&format!(" vlan {vlan}"));
     }
     if let Some(dst) = dst {
         line.push_str(&format!(" dst {dst}"));

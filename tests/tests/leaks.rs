@@ -36,18 +36,52 @@ fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
     let before = Snapshot::take();
     // setns(2) is denied: the example builds what it can without entering a
     // namespace, then fails at its first setns. (veth never calls setns.)
-    for (example, failed_step) in [
-        ("unshare", "enter the network namespace host"),
-        ("bridge", "enter the network namespace red"),
-        ("same_bridge", "enter the network namespace red"),
-        // Its first setns: `sysctl -w net.ipv4.ip_forward=1` on the host.
-        ("port_publish", "enter the network namespace host"),
+    // Each example's first narrated step, made without setns, and the step
+    // its first setns belongs to.
+    for (example, got_going, failed_step) in [
+        (
+            "unshare",
+            "host$ ip link set lo up",
+            "enter the network namespace host",
+        ),
+        (
+            "bridge",
+            "host$ ip link set lo up",
+            "enter the network namespace red",
+        ),
+        (
+            "same_bridge",
+            "host$ ip link set lo up",
+            "enter the network namespace red",
+        ),
+        // Its first setns: outside's `sysctl` turning IPv6 off (Lab::machine).
+        (
+            "port_publish",
+            "host$ ip link set lo up",
+            "enter the network namespace outside",
+        ),
+        // Its first setns: bind-mounting the lab host's own resolv.conf.
+        (
+            "dns",
+            "host$ ip link set lo up",
+            "enter the network namespace host",
+        ),
+        (
+            "overlay",
+            "# host1: a new network namespace",
+            "enter the network namespace host1",
+        ),
+        (
+            "macvlan",
+            "# lan: a new network namespace",
+            "enter the network namespace lan",
+        ),
     ] {
         let run = output(example, As::RootWithoutSetns, &[]);
         let stdout = String::from_utf8_lossy(&run.stdout);
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(
-            stdout.contains("host$ ip link set lo up"),
+            stdout.contains(got_going),
             "{example} got going first: {stdout}"
         );
         assert_eq!(

@@ -30,7 +30,7 @@ use netlab_tests::run::{EXAMPLES, workspace_root};
 ///   (`bridge fdb` shows `vlan 1`), and `brctl showmacs` lists it twice, as
 ///   on most distributions' kernels; the kernel the outputs were recorded on
 ///   has no VLAN filtering and lists it once.
-const OWN_VM_TRANSCRIPT: &[&str] = &["bridge", "same_bridge", "macvlan"];
+const OWN_VM_TRANSCRIPT: &[&str] = &["bridge", "same_bridge", "overlay", "macvlan"];
 
 #[test]
 fn every_example_runs_in_the_vm_as_in_the_book() {

@@ -18,7 +18,6 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::addr::parse_cidr;
 use netlab::{Lab, Netns, Result, etc};
 
@@ -47,18 +46,23 @@ async fn dns(lab: &Lab) -> Result<()> {
 
     // ANCHOR: inside_red
     lab.say("inside red: its own files, which know red and nothing else");
-    red.cat("/etc/hosts")?;
+    let hosts = red.cat("/etc/hosts")?;
     red.cat("/etc/hostname")?;
-    red.show_hostname()?;
+    let hostname = red.show_hostname()?;
     red.cat("/etc/resolv.conf")?;
+    lab.claim(
+        "red's /etc/hosts names red at 172.17.0.2",
+        hosts.contains("172.17.0.2\tred"),
+    )?;
+    lab.claim("red's hostname is red", hostname.trim() == "red")?;
     // ANCHOR_END: inside_red
 
     // ANCHOR: no_name
     lab.say("on the default bridge, no file and no server knows the name blue");
-    ensure!(
+    lab.claim(
+        "red cannot resolve blue on docker0",
         !red.ping_name("blue")?,
-        "red cannot resolve blue on docker0"
-    );
+    )?;
     // ANCHOR_END: no_name
 
     // ANCHOR: network
@@ -79,8 +83,12 @@ async fn dns(lab: &Lab) -> Result<()> {
     red.serve_dns(&names)?;
     blue.serve_dns(&names)?;
     red.cat("/etc/resolv.conf")?;
-    red.nslookup("blue")?;
-    ensure!(red.ping_name("blue")?, "red reaches blue by name on netlab");
+    let answer = red.nslookup("blue")?;
+    lab.claim(
+        "the embedded DNS answers blue is 172.18.0.3",
+        answer == Some(Ipv4Addr::new(172, 18, 0, 3)),
+    )?;
+    lab.claim("red reaches blue by name on netlab", red.ping_name("blue")?)?;
     // ANCHOR_END: embedded_dns
     Ok(())
 }

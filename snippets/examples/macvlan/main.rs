@@ -25,7 +25,6 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::error::SysError;
 use netlab::macvlan::docker_mac;
 use netlab::{Lab, Netns, Result};
@@ -67,21 +66,21 @@ async fn macvlan(lab: &Lab) -> Result<()> {
 
     // ANCHOR: reach
     lab.say("the router reaches the containers, and knows them by their own MACs");
-    ensure!(router.ping(RED)?, "the router reaches red");
-    ensure!(router.ping(BLUE)?, "the router reaches blue");
+    lab.claim("the router reaches red", router.ping(RED)?)?;
+    lab.claim("the router reaches blue", router.ping(BLUE)?)?;
     router.show_neigh(None).await?;
     lab.say("the containers reach the router; red reaches blue in bridge mode, inside the host");
-    ensure!(red.ping(GATEWAY)?, "red reaches the router");
-    ensure!(blue.ping(GATEWAY)?, "blue reaches the router");
-    ensure!(red.ping(BLUE)?, "red reaches blue");
+    lab.claim("red reaches the router", red.ping(GATEWAY)?)?;
+    lab.claim("blue reaches the router", blue.ping(GATEWAY)?)?;
+    lab.claim("red reaches blue", red.ping(BLUE)?)?;
     // ANCHOR_END: reach
 
     // ANCHOR: host_limit
     lab.say("the limit: the host cannot reach its own containers through eth0");
-    ensure!(
+    lab.claim(
+        "a parent does not talk to its MACVLAN devices",
         !host.ping(RED)?,
-        "a parent does not talk to its MACVLAN devices"
-    );
+    )?;
     // ANCHOR_END: host_limit
 
     // ANCHOR: host_fix
@@ -92,7 +91,7 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     host.add_addr("mv-host", "192.168.20.254/32").await?;
     host.set_up("mv-host").await?;
     host.add_route_dev("192.168.20.0/25", "mv-host").await?;
-    ensure!(host.ping(RED)?, "the host reaches red through mv-host");
+    lab.claim("the host reaches red through mv-host", host.ping(RED)?)?;
     // ANCHOR_END: host_fix
 
     // ANCHOR: mac_pool
@@ -186,14 +185,14 @@ async fn trunk(lab: &Lab, host: &Netns, router: &Netns) -> Result<()> {
     host.show_link_details("eth0.20").await?;
     lab.say("each VLAN's router address reaches its container; each MAC is known on its VLAN only");
     for (container, device, ip, gateway) in &containers {
-        ensure!(router.ping(*ip)?, "the router reaches {ip} on {device}");
+        lab.claim("the router reaches {ip} on {device}", router.ping(*ip)?)?;
         router.show_neigh(Some(device)).await?;
-        ensure!(container.ping(*gateway)?, "{ip} reaches {gateway}");
+        lab.claim("{ip} reaches {gateway}", container.ping(*gateway)?)?;
     }
     lab.say("VLAN 30's broadcasts stay in VLAN 30: yellow's ARP for green gets no answer");
     let (green, yellow) = (Ipv4Addr::new(10, 20, 0, 2), Ipv4Addr::new(10, 30, 0, 2));
     let answered = containers[1].0.arping("eth0", yellow, green).await?;
-    ensure!(!answered, "VLAN 20 and VLAN 30 are kept apart");
+    lab.claim("VLAN 20 and VLAN 30 are kept apart", !answered)?;
     Ok(())
 }
 // ANCHOR_END: trunk

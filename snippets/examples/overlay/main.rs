@@ -90,10 +90,10 @@ async fn overlay(lab: &Lab) -> Result<()> {
     // ANCHOR: ping
     lab.say("from red on host1, ping blue on host2; host2's eth0 carries it as UDP to port 4789");
     let capture = host2.capture_udp("eth0", 4789).await?;
-    ensure!(red.ping(blue_ip)?, "red reaches blue across the overlay");
-    ensure!(capture.show_first()?, "host2's eth0 saw the VXLAN packet");
+    lab.claim("red reaches blue across the overlay", red.ping(blue_ip)?)?;
+    lab.claim("host2's eth0 saw the VXLAN packet", capture.show_first()?)?;
     blue.serve_once(80, "hello from blue, on host2")?;
-    ensure!(red.connect(blue_ip, 80)?, "red connects to blue's port 80");
+    lab.claim("red connects to blue's port 80", red.connect(blue_ip, 80)?)?;
     // ANCHOR_END: ping
 
     // ANCHOR: gwbridge
@@ -110,10 +110,10 @@ async fn overlay(lab: &Lab) -> Result<()> {
     outside.set_up("eth0").await?;
     outside.show_routes().await?;
     red.show_routes().await?;
-    ensure!(
+    lab.claim(
+        "red reaches outside, masqueraded",
         red.ping(Ipv4Addr::new(203, 0, 113, 2))?,
-        "red reaches outside, masqueraded"
-    );
+    )?;
     // ANCHOR_END: gwbridge
     Ok(())
 }

@@ -19,7 +19,6 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::nft::{
     Hook, counter, dnat_to, fib_daddr_type_local, iifname, iifname_not, ip_daddr_not, ip_saddr,
     jump, masquerade, oifname_not, ret, tcp_dport,
@@ -95,29 +94,29 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     lab.say("from the LAN: the published port, then one nobody published");
     let host_ip = Ipv4Addr::new(192, 168, 20, 200);
     let page = outside.http_get(host_ip, 8443)?;
-    ensure!(page.is_ok(), "outside reaches red through port 8443");
+    lab.claim("outside reaches red through port 8443", page.is_ok())?;
     let refused = outside.http_get(host_ip, 8080)?;
-    ensure!(refused == Err(Errno::ECONNREFUSED), "port 8080 refuses");
+    lab.claim("port 8080 refuses", refused == Err(Errno::ECONNREFUSED))?;
     // ANCHOR_END: from_lan
 
     // ANCHOR: from_host
     lab.say("from the host itself: its LAN address passes the output chain; localhost does not");
-    ensure!(
+    lab.claim(
+        "the host reaches red",
         host.http_get(host_ip, 8443)?.is_ok(),
-        "the host reaches red"
-    );
+    )?;
     let localhost = host.http_get(Ipv4Addr::LOCALHOST, 8443)?;
-    ensure!(
+    lab.claim(
+        "no docker-proxy here",
         localhost == Err(Errno::ECONNREFUSED),
-        "no docker-proxy here"
-    );
+    )?;
     // ANCHOR_END: from_host
 
     // ANCHOR: masquerade
     lab.say("from red to the LAN: masquerade gives red's connections the host's address");
     outside.serve_http(80, "hello from outside, port 80")?;
     let outside_ip = Ipv4Addr::new(192, 168, 20, 150);
-    ensure!(red.http_get(outside_ip, 80)?.is_ok(), "red reaches outside");
+    lab.claim("red reaches outside", red.http_get(outside_ip, 80)?.is_ok())?;
     // ANCHOR_END: masquerade
 
     // ANCHOR: counters

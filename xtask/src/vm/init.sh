@@ -6,6 +6,11 @@
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox mount -t devtmpfs devtmpfs /dev
+# What udev would add: nft reads its JSON from /dev/stdin (`nft -j -f -`).
+/bin/busybox ln -sf /proc/self/fd /dev/fd
+/bin/busybox ln -sf /proc/self/fd/0 /dev/stdin
+/bin/busybox ln -sf /proc/self/fd/1 /dev/stdout
+/bin/busybox ln -sf /proc/self/fd/2 /dev/stderr
 /bin/busybox mount -t tmpfs tmpfs /run
 /bin/busybox mount -t tmpfs tmpfs /tmp
 /bin/busybox --install -s
