@@ -15,12 +15,16 @@
 //! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
+//! - [`docker`]: the Docker way, for real: the lab's `docker` commands sent
+//!   to a Docker Engine (bollard), its objects removed at the end.
 //!
-//! Nothing here touches the namespace, `/etc` or firewall of the program
+//! Apart from [`docker`] (dockerd changes the machine's namespace; see
+//! there), nothing here touches the namespace, `/etc` or firewall of the program
 //! that runs an example: every change happens in namespaces the example's
 //! own process created, which the kernel removes when the process ends.
 
 pub mod addr;
+pub mod docker;
 pub mod error;
 pub mod lab;
 pub mod link;

@@ -65,6 +65,24 @@ impl Netns {
         })
     }
 
+    /// The network namespace this thread is in now, under the name `name`:
+    /// for the Docker examples, the machine's own namespace, where dockerd
+    /// makes docker0, the veths and the firewall rules. Nothing is created;
+    /// the lab only looks at it (and, for MACVLAN, adds its own veth pair).
+    pub async fn current(name: &str) -> Result<Netns> {
+        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
+        let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
+            .context("open this thread's network namespace")?;
+        let (connection, handle, _) = rtnetlink::new_connection()
+            .with_context(|| format!("open a netlink socket in {name}"))?;
+        tokio::spawn(connection);
+        Ok(Netns {
+            name: name.to_string(),
+            fd: Arc::new(fd),
+            handle,
+        })
+    }
+
     /// Runs `work` on a thread that has entered this namespace, and waits
     /// for it. Sockets made inside `work` belong to this namespace, wherever
     /// they are used afterwards (this is how `ip netns exec` works, too).
