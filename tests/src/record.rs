@@ -54,6 +54,9 @@ pub fn normalize(example: &str, stdout: &str) -> String {
     for (pattern, replacement) in RULES.iter() {
         text = pattern.replace_all(&text, *replacement).into_owned();
     }
+    if example.starts_with("docker_") {
+        text = normalize_docker(&text);
+    }
     text = MAC
         .replace_all(&text, |c: &regex::Captures| match &c[0] {
             "00:00:00:00:00:00" | "ff:ff:ff:ff:ff:ff" => c[0].to_string(),
@@ -71,6 +74,58 @@ pub fn normalize(example: &str, stdout: &str) -> String {
         })
         .into_owned();
     format!("$ cargo run --example {example}\n{text}")
+}
+
+/// What a real Docker Engine makes different on every run, in the
+/// `docker_*` examples only (the others' namespaces are new every run, so
+/// their ifindexes are stable; the machine's namespace is not).
+fn normalize_docker(text: &str) -> String {
+    static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+        [
+            // Container, network and swarm object ids, in full.
+            (r"\b[0-9a-f]{64}\b", "<id>"),
+            // Short ids at the start of a `docker network ls` row.
+            (r"^[0-9a-f]{12}( +)", "<id>        $1"),
+            // dockerd names the host end of a container's veth randomly.
+            (r"\bveth[0-9a-f]{7}\b", "veth<id>"),
+            // busybox ping's summary line.
+            (r"min/avg/max = [0-9./]+ ms", "min/avg/max = <rtt> ms"),
+            // Swarm node ids (25 lower-case letters and digits).
+            (r"\b[0-9a-z]{25}\b", "<node-id>"),
+        ]
+        .into_iter()
+        .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
+        .collect()
+    });
+    // Interface indexes in the machine's namespace grow from run to run;
+    // number them in order of appearance, so that `eth0@if<ifindex-2>` and
+    // `<ifindex-2>: veth<id>` still show the pair.
+    static IFINDEX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^(\d+)(: (?:eth0|veth))|(@if)(\d+)|(grep '\^)(\d+)|(/iflink\n)(\d+)$")
+            .unwrap()
+    });
+    let mut text = text.to_string();
+    for (pattern, replacement) in RULES.iter() {
+        text = pattern.replace_all(&text, *replacement).into_owned();
+    }
+    let mut seen: Vec<String> = Vec::new();
+    IFINDEX
+        .replace_all(&text, |c: &regex::Captures| {
+            // Which alternative matched: (number, text before it, text after it).
+            let (number, before, after) = match (c.get(1), c.get(4), c.get(6), c.get(8)) {
+                (Some(n), ..) => (n.as_str(), "", &c[2]),
+                (_, Some(n), ..) => (n.as_str(), &c[3], ""),
+                (_, _, Some(n), _) => (n.as_str(), &c[5], ""),
+                (_, _, _, Some(n)) => (n.as_str(), &c[7], ""),
+                _ => unreachable!("one alternative matched"),
+            };
+            let position = seen.iter().position(|s| s == number).unwrap_or_else(|| {
+                seen.push(number.to_string());
+                seen.len() - 1
+            });
+            format!("{before}<ifindex-{}>{after}", position + 1)
+        })
+        .into_owned()
 }
 
 /// Compares a fresh transcript with the recorded one; re-records it when
@@ -126,5 +181,25 @@ mod tests {
                         \x20 1\t<mac>\tyes\t\t   0.00\n\
                         net:[<inode-1>]\nnet:[<inode-2>]\nnet:[<inode-1>]\n";
         assert_eq!(normalize("bridge", raw), expected);
+    }
+
+    #[test]
+    fn masks_what_a_docker_engine_changes_and_pairs_ifindexes() {
+        let raw = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\
+                   6: eth0@if7: <BROADCAST> mtu 1500\n\
+                   red$ cat /sys/class/net/eth0/iflink\n7\n\
+                   host$ ip -o link | grep '^7:'\n7: veth00af412@if6: mtu 1500\n\
+                   515e4ab2203b   bridge    bridge    local\n\
+                   round-trip min/avg/max = 0.098/0.098/0.098 ms\n";
+        let expected = "$ cargo run --example docker_bridge\n<id>\n\
+                        <ifindex-1>: eth0@if<ifindex-2>: <BROADCAST> mtu 1500\n\
+                        red$ cat /sys/class/net/eth0/iflink\n<ifindex-2>\n\
+                        host$ ip -o link | grep '^<ifindex-2>:'\n\
+                        <ifindex-2>: veth<id>@if<ifindex-1>: mtu 1500\n\
+                        <id>           bridge    bridge    local\n\
+                        round-trip min/avg/max = <rtt> ms\n";
+        assert_eq!(normalize("docker_bridge", raw), expected);
+        // The other examples keep their (stable) ifindexes.
+        assert!(normalize("bridge", "6: eth0@if7:").contains("6: eth0@if7:"));
     }
 }

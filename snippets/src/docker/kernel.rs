@@ -2,7 +2,10 @@
 //! that Docker's objects are the kernel objects the other chapters build
 //! from syscalls.
 
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -44,18 +47,58 @@ impl Engine {
         Ok(veth.clone())
     }
 
-    /// `iptables-save -t nat | grep -e DOCKER -e MASQUERADE`: the NAT rules
-    /// dockerd keeps (on Debian 12, iptables-nft: they are nftables rules
-    /// underneath, in tables named `nat`, and `nft list ruleset` shows them
-    /// too). Returns the rule lines.
+    /// `iptables-save -t nat | grep docker0`: the NAT rules dockerd keeps
+    /// for docker0 and its subnet (on Debian 12, iptables-nft: they are
+    /// nftables rules underneath, and `nft list ruleset` shows them too).
+    /// Rules of other Docker networks on the machine are left out.
     pub fn show_nat_rules(&self) -> Result<Vec<String>> {
         narrate::command(
             &self.host,
-            "iptables-save -t nat | grep -e '^-A DOCKER' -e MASQUERADE",
+            "iptables-save -t nat | grep -e docker0 -e 172.17.",
         );
-        let rules = docker_nat_rules()?;
+        let rules: Vec<String> = docker_nat_rules()?
+            .into_iter()
+            .filter(|rule| rule.contains("docker0") || rule.contains("172.17."))
+            .collect();
         narrate::output(&rules.join("\n"));
         Ok(rules)
+    }
+
+    /// `wget -q -O - http://ADDRESS:PORT/` from the host: one HTTP request
+    /// over a plain TCP socket, and the body of the answer.
+    pub fn fetch(&self, address: &str, port: u16) -> Result<String> {
+        narrate::command(
+            &self.host,
+            &format!("wget -q -O - http://{address}:{port}/"),
+        );
+        let what = || format!("fetch http://{address}:{port}/");
+        // `docker run` returns once the server process started, maybe
+        // before it listens: a refused connection is tried again, for 2 s.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut stream = loop {
+            match TcpStream::connect((address, port)) {
+                Err(error)
+                    if error.kind() == ErrorKind::ConnectionRefused
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                connected => break connected.with_context(what)?,
+            }
+        };
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .with_context(what)?;
+        let request = format!("GET / HTTP/1.0\r\nHost: {address}:{port}\r\n\r\n");
+        stream.write_all(request.as_bytes()).with_context(what)?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).with_context(what)?;
+        // The body follows the first empty line.
+        let Some((_, body)) = answer.split_once("\r\n\r\n") else {
+            bail!("{}: no HTTP answer: {answer:?}", what());
+        };
+        narrate::output(body.trim_end());
+        Ok(body.to_string())
     }
 }
 
