@@ -20,6 +20,16 @@ pub const NOBODY: u32 = 65534;
 /// The four examples of the foundation, one per chapter.
 pub const EXAMPLES: [&str; 4] = ["unshare", "veth", "bridge", "same_bridge"];
 
+/// The Docker examples (root only, one at a time, against the machine's
+/// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
+pub const DOCKER_EXAMPLES: [&str; 5] = [
+    "docker_port_publish",
+    "docker_drivers",
+    "docker_bridge",
+    "docker_same_bridge",
+    "docker_cleanup",
+];
+
 /// No example takes more than a second or two; a hang is a failure.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -79,7 +89,7 @@ fn world_readable_copy(examples: &Path) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("netlab-examples-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("make a directory for the example binaries");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod 755");
-    for name in EXAMPLES {
+    for name in EXAMPLES.iter().chain(DOCKER_EXAMPLES.iter()) {
         let copy = dir.join(name);
         std::fs::copy(examples.join(name), &copy)
             .unwrap_or_else(|e| panic!("copy the {name} example: {e}"));
