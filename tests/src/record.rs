@@ -86,6 +86,8 @@ fn normalize_docker(text: &str) -> String {
             (r"\b[0-9a-f]{64}\b", "<id>"),
             // Short ids at the start of a `docker network ls` row.
             (r"^[0-9a-f]{12}( +)", "<id>        $1"),
+            // Short ids elsewhere: a container's hostname, in /etc/hosts.
+            (r"\b[0-9a-f]{12}\b", "<id>"),
             // dockerd names the host end of a container's veth randomly.
             (r"\bveth[0-9a-f]{7}\b", "veth<id>"),
             // busybox ping's summary line.
@@ -108,6 +110,26 @@ fn normalize_docker(text: &str) -> String {
     for (pattern, replacement) in RULES.iter() {
         text = pattern.replace_all(&text, *replacement).into_owned();
     }
+    // On the default bridge, a container's resolv.conf is the machine's:
+    // its nameservers and search domains are the reader's, not the book's.
+    // (127.0.0.11, Docker's embedded DNS server, stays.)
+    static RESOLV: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^(nameserver|search) (.*)\n").unwrap());
+    let mut last = String::new();
+    text = RESOLV
+        .replace_all(&text, |c: &regex::Captures| {
+            if &c[2] == "127.0.0.11" {
+                return c[0].to_string();
+            }
+            let line = format!("{} <the host's>\n", &c[1]);
+            // The host may list one nameserver or three: show one line.
+            if line == last {
+                return String::new();
+            }
+            last = line.clone();
+            line
+        })
+        .into_owned();
     let mut seen: Vec<String> = Vec::new();
     IFINDEX
         .replace_all(&text, |c: &regex::Captures| {
@@ -190,14 +212,18 @@ mod tests {
                    red$ cat /sys/class/net/eth0/iflink\n7\n\
                    host$ ip -o link | grep '^7:'\n7: veth00af412@if6: mtu 1500\n\
                    515e4ab2203b   bridge    bridge    local\n\
-                   round-trip min/avg/max = 0.098/0.098/0.098 ms\n";
+                   round-trip min/avg/max = 0.098/0.098/0.098 ms\n\
+                   172.17.0.2\tf0204b9fe91a\n\
+                   nameserver 10.255.255.53\nnameserver 10.0.0.53\nnameserver 127.0.0.11\n";
         let expected = "$ cargo run --example docker_bridge\n<id>\n\
                         <ifindex-1>: eth0@if<ifindex-2>: <BROADCAST> mtu 1500\n\
                         red$ cat /sys/class/net/eth0/iflink\n<ifindex-2>\n\
                         host$ ip -o link | grep '^<ifindex-2>:'\n\
                         <ifindex-2>: veth<id>@if<ifindex-1>: mtu 1500\n\
                         <id>           bridge    bridge    local\n\
-                        round-trip min/avg/max = <rtt> ms\n";
+                        round-trip min/avg/max = <rtt> ms\n\
+                        172.17.0.2\t<id>\n\
+                        nameserver <the host's>\nnameserver 127.0.0.11\n";
         assert_eq!(normalize("docker_bridge", raw), expected);
         // The other examples keep their (stable) ifindexes.
         assert!(normalize("bridge", "6: eth0@if7:").contains("6: eth0@if7:"));

@@ -22,8 +22,9 @@ pub const EXAMPLES: [&str; 4] = ["unshare", "veth", "bridge", "same_bridge"];
 
 /// The Docker examples (root only, one at a time, against the machine's
 /// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
-pub const DOCKER_EXAMPLES: [&str; 5] = [
+pub const DOCKER_EXAMPLES: [&str; 6] = [
     "docker_port_publish",
+    "docker_dns",
     "docker_drivers",
     "docker_bridge",
     "docker_same_bridge",

@@ -79,6 +79,48 @@ fn docker_port_publish_transcript_matches_the_book() {
     );
 }
 
+#[test]
+fn docker_dns_transcript_matches_the_book() {
+    transcript(
+        "docker_dns",
+        &[
+            "red$ cat /etc/hosts\n127.0.0.1\tlocalhost\n",
+            "green$ cat /etc/resolv.conf\nnameserver 127.0.0.11\n",
+            "Name:\tnetlab-blue\nAddress: 172.18.0.2\n",
+        ],
+    );
+}
+
+/// Lab step 9: Docker's embedded DNS server is reached through a DNAT rule
+/// inside the container's own namespace (127.0.0.11:53 to the port dockerd
+/// listens on there), read from that namespace's kernel.
+#[test]
+fn docker_embedded_dns_is_a_dnat_rule_in_the_container() {
+    if !ready("docker_embedded_dns_is_a_dnat_rule_in_the_container") {
+        return;
+    }
+    let _one = serial();
+    let mut objects = DockerObjects::default();
+    objects.network("netlab-test-net", &[]);
+    let green = objects.run(
+        "green",
+        &[
+            "--network",
+            "netlab-test-net",
+            "netlab/busybox",
+            "sleep",
+            "60",
+        ],
+    );
+    let rules = dnat_rules(Some(&green));
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.dport == 53 && r.to_address == "127.0.0.11"),
+        "the container's nat table sends TCP 53 of 127.0.0.11 to dockerd's listener: {rules:?}"
+    );
+}
+
 /// Lab steps 6 and 8, compared: Docker's default bridge with two containers
 /// and our same_bridge example have the same shape, read from the kernel.
 #[test]
