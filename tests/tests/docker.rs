@@ -6,7 +6,9 @@
 //! the tests that snapshot the machine's namespace; inside it, one test at
 //! a time (`serial`), each waiting for its cleanup before it returns.
 
-use netlab_tests::docker::{DockerObjects, bridge_shape, dnat_rules, docker, have_docker, serial};
+use netlab_tests::docker::{
+    DockerObjects, bridge_shape, dnat_rules, docker, have_docker, ip, macvlan_devices, serial,
+};
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, output};
 use netlab_tests::{check_transcript, have_root};
@@ -119,6 +121,116 @@ fn docker_embedded_dns_is_a_dnat_rule_in_the_container() {
             .any(|r| r.dport == 53 && r.to_address == "127.0.0.11"),
         "the container's nat table sends TCP 53 of 127.0.0.11 to dockerd's listener: {rules:?}"
     );
+}
+
+#[test]
+fn docker_macvlan_transcript_matches_the_book() {
+    transcript(
+        "docker_macvlan",
+        &[
+            "    link/ether 02:42:c0:a8:14:02 brd ff:ff:ff:ff:ff:ff\n    inet 192.168.20.2/24",
+            "Subnet: 192.168.20.0/24  Gateway: 192.168.20.1  IPRange: 192.168.20.0/25\nOptions: parent=netlab-mv0\n",
+            "64 bytes from 192.168.20.3: seq=0 ttl=64",
+        ],
+    );
+    if have_root("docker_macvlan_leaves_no_parent") {
+        let links = ip(None, &["link", "show"]);
+        assert!(
+            !links.iter().any(|l| l["ifname"] == "netlab-mv0"),
+            "docker_macvlan deleted its parent veth pair"
+        );
+    }
+}
+
+/// Lab step 11, the Docker half of the comparison: a container's eth0 on a
+/// macvlan network is a MACVLAN device in bridge mode whose parent is the
+/// interface given as `-o parent=`, with a MAC of its own. (Our macvlan
+/// example is compared by `macvlan_devices` as well once it is in this
+/// branch: the same function reads its namespace.)
+#[test]
+fn docker_macvlan_is_a_macvlan_child_in_bridge_mode() {
+    if !ready("docker_macvlan_is_a_macvlan_child_in_bridge_mode") {
+        return;
+    }
+    let _one = serial();
+    let parent = LabParent::add();
+    let mut objects = DockerObjects::default();
+    objects.network(
+        "netlab-test-macvlan",
+        &[
+            "-d",
+            "macvlan",
+            "--subnet=192.168.20.0/24",
+            "-o",
+            "parent=netlab-mv0",
+        ],
+    );
+    let red = objects.run(
+        "red",
+        &[
+            "--network",
+            "netlab-test-macvlan",
+            "netlab/busybox",
+            "sleep",
+            "60",
+        ],
+    );
+    let children = macvlan_devices(Some(&red));
+    let parent_link = &ip(None, &["link", "show", "netlab-mv0"])[0];
+    assert_eq!(children.len(), 1, "one MACVLAN device in red: {children:?}");
+    let child = &children[0];
+    assert_eq!(
+        child.name, "eth0",
+        "the container's eth0 is the MACVLAN device"
+    );
+    assert_eq!(
+        child.mode, "bridge",
+        "Docker's default MACVLAN mode is bridge"
+    );
+    assert_eq!(
+        Some(child.parent_index),
+        parent_link["ifindex"].as_u64(),
+        "its parent is netlab-mv0: {child:?}"
+    );
+    assert_ne!(
+        parent_link["address"].as_str(),
+        Some(child.mac.as_str()),
+        "the child has a MAC of its own"
+    );
+    drop(objects);
+    drop(parent);
+}
+
+/// The veth pair netlab-mv0/netlab-mv1 in the machine's namespace, deleted
+/// on drop (and by any Docker example's leftover sweep).
+struct LabParent;
+
+impl LabParent {
+    fn add() -> LabParent {
+        let status = std::process::Command::new("ip")
+            .args([
+                "link",
+                "add",
+                "netlab-mv0",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "netlab-mv1",
+            ])
+            .status()
+            .expect("run ip link add");
+        assert!(status.success(), "add the veth pair netlab-mv0");
+        LabParent
+    }
+}
+
+impl Drop for LabParent {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip")
+            .args(["link", "delete", "netlab-mv0"])
+            .status();
+    }
 }
 
 /// Lab steps 6 and 8, compared: Docker's default bridge with two containers

@@ -40,11 +40,34 @@ impl Engine {
             .peer_index
             .map(|p| format!("@if{p}"))
             .unwrap_or_default();
+        // No `state`: the kernel sets it a moment after a device comes up,
+        // so a fresh container's veth may still say UNKNOWN.
         narrate::output(&format!(
-            "{index}: {}{peer}: mtu {}{master} state {}",
-            veth.name, veth.mtu, veth.operstate
+            "{index}: {}{peer}: mtu {}{master}",
+            veth.name, veth.mtu
         ));
         Ok(veth.clone())
+    }
+
+    /// `ip link show NAME` on the host: one device and its MAC.
+    pub async fn show_host_link(&self, name: &str) -> Result<Link> {
+        narrate::command(&self.host, &format!("ip link show {name}"));
+        let links = self.host.links().await?;
+        let Some(link) = links.iter().find(|link| link.name == name) else {
+            bail!("there is no device named {name} on the host");
+        };
+        let peer = link
+            .peer_index
+            .and_then(|p| links.iter().find(|l| l.index == p))
+            .map(|p| format!("@{}", p.name))
+            .unwrap_or_default();
+        narrate::output(&format!(
+            "{}: {name}{peer}: mtu {}\n    link/ether {}",
+            link.index,
+            link.mtu,
+            crate::show::mac(link.mac)
+        ));
+        Ok(link.clone())
     }
 
     /// `iptables-save -t nat | grep docker0`: the NAT rules dockerd keeps
