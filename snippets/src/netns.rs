@@ -83,6 +83,30 @@ impl Netns {
         })
     }
 
+    /// A namespace someone else made, by its file: `/run/docker/netns/1-...`
+    /// for a Docker overlay network, under the name `name`. Like `nsenter
+    /// --net=PATH`: a short-lived thread enters it and opens the netlink
+    /// socket there; we hold the file open, so it stays while we look.
+    pub async fn open(path: &str, name: &str) -> Result<Netns> {
+        let runtime = tokio::runtime::Handle::current();
+        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
+        let fd = open(path, flags, Mode::empty())
+            .map_err(errno_error)
+            .with_context(|| format!("open the network namespace {path}"))?;
+        let (connection, handle) = in_netns(&fd, name, || {
+            let _runtime = runtime.enter();
+            let (connection, handle, _) = rtnetlink::new_connection()
+                .with_context(|| format!("open a netlink socket in {name}"))?;
+            Ok((connection, handle))
+        })?;
+        tokio::spawn(connection);
+        Ok(Netns {
+            name: name.to_string(),
+            fd: Arc::new(fd),
+            handle,
+        })
+    }
+
     /// Runs `work` on a thread that has entered this namespace, and waits
     /// for it. Sockets made inside `work` belong to this namespace, wherever
     /// they are used afterwards (this is how `ip netns exec` works, too).

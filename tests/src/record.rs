@@ -80,12 +80,12 @@ pub fn normalize(example: &str, stdout: &str) -> String {
 /// dockerd gives a container's interface the MAC `02:42:` followed by its
 /// IPv4 address (`02:42:ac:11:00:02` for 172.17.0.2): not random, and the
 /// chapters point it out. Those of the book's subnets stay unmasked
-/// (172.16.0.0/12 and 192.168.0.0/16, as `ac:1x` and `c0:a8`).
+/// (10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16: `0a`, `ac:1x`, `c0:a8`).
 fn docker_container_mac(mac: &str) -> bool {
     let bytes: Vec<&str> = mac.split(':').collect();
     let in_172_16 = bytes[2] == "ac" && bytes[3].starts_with('1');
     let in_192_168 = bytes[2] == "c0" && bytes[3] == "a8";
-    bytes[..2] == ["02", "42"] && (in_172_16 || in_192_168)
+    bytes[..2] == ["02", "42"] && (bytes[2] == "0a" || in_172_16 || in_192_168)
 }
 
 /// What a real Docker Engine makes different on every run, in the
@@ -104,8 +104,8 @@ fn normalize_docker(text: &str) -> String {
             (r"\bveth[0-9a-f]{7}\b", "veth<id>"),
             // busybox ping's summary line.
             (r"min/avg/max = [0-9./]+ ms", "min/avg/max = <rtt> ms"),
-            // Swarm node ids (25 lower-case letters and digits).
-            (r"\b[0-9a-z]{25}\b", "<node-id>"),
+            // Swarm ids (node, swarm-scoped network): 25 letters and digits.
+            (r"\b[0-9a-z]{25}\b", "<id>"),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))

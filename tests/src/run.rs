@@ -22,13 +22,14 @@ pub const EXAMPLES: [&str; 4] = ["unshare", "veth", "bridge", "same_bridge"];
 
 /// The Docker examples (root only, one at a time, against the machine's
 /// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
-pub const DOCKER_EXAMPLES: [&str; 7] = [
+pub const DOCKER_EXAMPLES: [&str; 8] = [
     "docker_port_publish",
     "docker_dns",
     "docker_drivers",
     "docker_bridge",
     "docker_same_bridge",
     "docker_macvlan",
+    "docker_overlay",
     "docker_cleanup",
 ];
 

@@ -8,6 +8,7 @@
 
 use netlab_tests::docker::{
     DockerObjects, bridge_shape, dnat_rules, docker, have_docker, ip, macvlan_devices, serial,
+    vxlan_devices,
 };
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, output};
@@ -230,6 +231,98 @@ impl Drop for LabParent {
         let _ = std::process::Command::new("ip")
             .args(["link", "delete", "netlab-mv0"])
             .status();
+    }
+}
+
+#[test]
+fn docker_overlay_transcript_matches_the_book() {
+    transcript(
+        "docker_overlay",
+        &[
+            "Options: com.docker.network.driver.overlay.vxlanid_list=4097\n",
+            "overlay$ ip -d link show type vxlan\nvxlan0: vxlan id 4097 dstport 4789\n",
+            "64 bytes from 10.0.1.4: seq=0 ttl=64",
+        ],
+    );
+    if have_root("docker_overlay_leaves_no_swarm") {
+        let state = docker(&["info", "-f", "{{.Swarm.LocalNodeState}}"]);
+        assert_eq!(state, "inactive", "docker_overlay left the swarm it made");
+    }
+}
+
+/// Lab step 10, the Docker half of the comparison: an overlay network is a
+/// VXLAN device with the network's VNI on UDP 4789, a port of the bridge in
+/// the network's namespace under /run/docker/netns. (Our overlay example is
+/// compared by `vxlan_devices` as well once it is in this branch.)
+#[test]
+fn docker_overlay_is_a_vxlan_device_on_udp_4789() {
+    if !ready("docker_overlay_is_a_vxlan_device_on_udp_4789") {
+        return;
+    }
+    let _one = serial();
+    let swarm = docker(&["info", "-f", "{{.Swarm.LocalNodeState}}"]);
+    assert_eq!(swarm, "inactive", "this test makes its own swarm");
+    docker(&[
+        "swarm",
+        "init",
+        "--advertise-addr",
+        "172.17.0.1",
+        "--listen-addr",
+        "172.17.0.1:2377",
+    ]);
+    let leave = Swarm;
+    let mut objects = DockerObjects::default();
+    objects.network(
+        "netlab-test-overlay",
+        &["-d", "overlay", "--attachable", "--subnet=10.0.1.0/24"],
+    );
+    objects.run(
+        "red",
+        &[
+            "--network",
+            "netlab-test-overlay",
+            "netlab/busybox",
+            "sleep",
+            "60",
+        ],
+    );
+    let vni = docker(&[
+        "network",
+        "inspect",
+        "-f",
+        "{{index .Options \"com.docker.network.driver.overlay.vxlanid_list\"}}",
+        "netlab-test-overlay",
+    ]);
+    let id = docker(&["network", "inspect", "-f", "{{.Id}}", "netlab-test-overlay"]);
+    let path = format!("/run/docker/netns/1-{}", &id[..10]);
+    let devices = vxlan_devices(Some(&path));
+    assert_eq!(devices.len(), 1, "one VXLAN device in {path}: {devices:?}");
+    assert_eq!(
+        devices[0].vni.to_string(),
+        vni,
+        "its VNI is the network's vxlanid_list"
+    );
+    assert_eq!(devices[0].dstport, 4789, "it uses UDP port 4789");
+    let link = &ip(Some(&path), &["-d", "link", "show", &devices[0].name])[0];
+    assert_eq!(
+        link["master"], "br0",
+        "it is a port of the overlay's bridge br0"
+    );
+    drop(objects);
+    drop(leave);
+}
+
+/// Leaves the swarm the test made (and docker_gwbridge, which it made).
+struct Swarm;
+
+impl Drop for Swarm {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker")
+            .args(["swarm", "leave", "--force"])
+            .output();
+        let _ = std::process::Command::new("docker")
+            .args(["network", "rm", "docker_gwbridge"])
+            .output();
     }
 }
 

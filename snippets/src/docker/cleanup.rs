@@ -73,7 +73,18 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
             .is_some_and(|labels| labels.contains_key(LABEL))
     {
         leave_swarm(engine).await?;
+        // Whoever made this swarm made docker_gwbridge too.
+        *engine.gwbridge_ours.lock().expect("no panics while held") = true;
         removed.push("swarm membership".to_string());
+    }
+    // Leaving a swarm keeps docker_gwbridge, the bridge that gave overlay
+    // containers their way out. Ours made it: it goes too, unless a
+    // container (not ours) still uses it.
+    if *engine.gwbridge_ours.lock().expect("no panics while held")
+        && engine.api.remove_network("docker_gwbridge").await.is_ok()
+    {
+        *engine.gwbridge_ours.lock().expect("no panics while held") = false;
+        removed.push("network docker_gwbridge".to_string());
     }
     if let Ok(link) = engine.host.link(MACVLAN_PARENT).await {
         // Deleting one end of a veth pair deletes both. Not narrated: this

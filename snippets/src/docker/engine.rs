@@ -31,6 +31,8 @@ pub struct Engine {
     pub parent: Option<String>,
     /// True once this run has initialized a swarm (only then does it leave it).
     pub(crate) swarm_ours: Mutex<bool>,
+    /// True once a swarm of ours has made docker_gwbridge (removed with it).
+    pub(crate) gwbridge_ours: Mutex<bool>,
 }
 
 /// A container this run started.
@@ -66,6 +68,7 @@ impl Engine {
             host,
             parent,
             swarm_ours: Mutex::new(false),
+            gwbridge_ours: Mutex::new(false),
         }
     }
 

@@ -18,6 +18,8 @@
 //! - [`cleanup`]: the label, leftovers of interrupted runs, `docker_cleanup`.
 //! - [`kernel`]: what dockerd built, read back from the kernel: DNAT rules,
 //!   veth peers, VXLAN and MACVLAN devices.
+//! - [`swarm`]: `docker swarm init`, and the VXLAN device of an overlay
+//!   network, in the namespace dockerd made for it.
 //! - [`reach`]: the one clear line when no Docker Engine answers.
 //! - `show`: what `docker info`, `docker network ls` and `docker network
 //!   inspect` print, the fields that matter.
@@ -28,6 +30,7 @@ pub mod image;
 pub mod kernel;
 pub mod reach;
 mod show;
+pub mod swarm;
 
 use std::fs::File;
 use std::process::ExitCode;
