@@ -481,6 +481,56 @@ fn an_interrupted_runs_leftovers_are_removed_at_the_next_start() {
 }
 
 #[test]
+fn a_docker_example_killed_midway_is_cleaned_up_by_the_next_run() {
+    if !ready("a_docker_example_killed_midway_is_cleaned_up_by_the_next_run") {
+        return;
+    }
+    let _one = serial();
+    use std::io::{BufRead, BufReader};
+    let mut child = netlab_tests::run::command("docker_dns", As::Root, &[])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start docker_dns");
+    // Kill it once the network and blue exist, before it removes anything.
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut seen = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("read docker_dns's output");
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("host$ docker run -d --name netlab-green") {
+            break;
+        }
+    }
+    child.kill().expect("SIGKILL docker_dns");
+    child.wait().expect("reap docker_dns");
+    assert!(
+        seen.contains("host$ docker network create"),
+        "docker_dns got as far as its network before the kill:\n{seen}"
+    );
+    let left = docker(&["ps", "-aq", "--filter", "label=io.netlab"]);
+    assert!(
+        !left.is_empty(),
+        "the kill left containers behind, as expected"
+    );
+    let run = output("docker_drivers", As::Root, &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "docker_drivers succeeds: {stderr}");
+    for thing in [
+        "container netlab-red",
+        "container netlab-blue",
+        "network netlab-net",
+    ] {
+        assert!(
+            stderr.contains(thing),
+            "the next run says it removed the {thing} left behind: {stderr}"
+        );
+    }
+    assert_nothing_left("the next run after a kill");
+}
+
+#[test]
 fn docker_cleanup_removes_everything_and_says_what() {
     if !ready("docker_cleanup_removes_everything_and_says_what") {
         return;
