@@ -434,6 +434,32 @@ fn no_docker_engine_is_one_clear_line_and_exit_69() {
 }
 
 #[test]
+fn a_daemon_that_is_down_is_one_clear_line_and_exit_69() {
+    if !have_root("a_daemon_that_is_down_is_one_clear_line_and_exit_69") {
+        return;
+    }
+    // A socket file nobody listens on: what a stopped dockerd leaves.
+    let dir = std::env::temp_dir().join(format!("netlab-down-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("make a directory");
+    let socket = dir.join("docker.sock");
+    drop(std::os::unix::net::UnixListener::bind(&socket).expect("bind a socket"));
+    let mut command = netlab_tests::run::command("docker_bridge", As::Root, &[]);
+    let run = command
+        .env("DOCKER_HOST", format!("unix://{}", socket.display()))
+        .output()
+        .expect("run docker_bridge");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(69), "exit code 69: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains(": nothing listens on it: start it: `sudo systemctl start docker`"),
+        "it says the daemon is down and how to start it: {stderr}"
+    );
+    assert!(run.stdout.is_empty(), "and nothing else ran");
+}
+
+#[test]
 fn an_ordinary_user_is_told_about_the_docker_group() {
     if !ready("an_ordinary_user_is_told_about_the_docker_group") {
         return;
