@@ -16,6 +16,44 @@ pub fn expand(markdown: &str, source: &str, snippets: &Snippets) -> Result<Strin
     })
 }
 
+/// Includes the chapter fragments a chapter names with mdBook's own
+/// `{{#include FILE.md}}`, on a line of its own and outside code, after
+/// expanding our directives inside each one. mdBook's `links` preprocessor,
+/// which would otherwise include them, runs after us (see book.toml): too
+/// late for the directives a fragment holds. `read` returns a fragment's
+/// text and the name to give it in error messages (`src/docker/iptables.md`).
+/// Other includes (code files, anchors, line ranges) are left to `links`.
+pub fn include_fragments(
+    markdown: &str,
+    source: &str,
+    snippets: &Snippets,
+    read: impl Fn(&str) -> Result<(String, String)>,
+) -> Result<String> {
+    let code = code_ranges(markdown);
+    let mut out = String::with_capacity(markdown.len());
+    let mut offset = 0;
+    for (index, line) in markdown.split_inclusive('\n').enumerate() {
+        let text = line.trim();
+        let target = text
+            .strip_prefix("{{#include ")
+            .and_then(|rest| rest.strip_suffix("}}"))
+            .map(str::trim)
+            .filter(|target| target.ends_with(".md"));
+        let in_code = code.iter().any(|range| range.contains(&offset));
+        offset += line.len();
+        match target {
+            Some(target) if !in_code => {
+                let (fragment, name) =
+                    read(target).map_err(|e| anyhow!("{source}:{}: {e}", index + 1))?;
+                out.push_str(expand(&fragment, &name, snippets)?.trim_end());
+                out.push_str(&line[line.trim_end_matches(['\r', '\n']).len()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    Ok(out)
+}
+
 /// The directives of a chapter, in order, without expanding them (the book's
 /// tests use this to know which examples a page must show).
 pub fn directives(markdown: &str, source: &str) -> Result<Vec<Directive>> {

@@ -16,7 +16,10 @@
 //!
 //! A backslash shows a directive instead of expanding it: `\{{#example bridge}}`
 //! renders as `{{#example bridge}}`. Directives inside code blocks and code spans
-//! are left alone too. mdBook's own `{{#include ...}}` and friends pass through.
+//! are left alone too. mdBook's own `{{#include ...}}` and friends pass through,
+//! but for `{{#include FRAGMENT.md}}` on a line of its own: a piece of a
+//! chapter kept in a file of its own (`src/docker/*.md`), which we include
+//! with its directives expanded.
 //!
 //! # Layout
 //!
@@ -32,7 +35,7 @@ pub mod expand;
 pub mod snippets;
 
 pub use directive::Directive;
-pub use expand::{directives, expand};
+pub use expand::{directives, expand, include_fragments};
 pub use snippets::Snippets;
 
 use mdbook_preprocessor::book::Book;
@@ -76,7 +79,21 @@ impl Preprocessor for Netlab {
                 Some(path) => ctx.config.book.src.join(path).display().to_string(),
                 None => chapter.name.clone(),
             };
-            match expand(&chapter.content, &source, &snippets) {
+            // `{{#include docker/bridge.md}}`: relative to the chapter's folder.
+            let folder = chapter
+                .source_path
+                .as_ref()
+                .and_then(|path| path.parent())
+                .map(|path| ctx.config.book.src.join(path))
+                .unwrap_or_else(|| ctx.config.book.src.clone());
+            let read = |target: &str| {
+                let shown = folder.join(target);
+                std::fs::read_to_string(ctx.root.join(&shown))
+                    .map(|text| (text, shown.display().to_string()))
+                    .map_err(|e| anyhow::anyhow!("cannot include {}: {e}", shown.display()))
+            };
+            let content = include_fragments(&chapter.content, &source, &snippets, read);
+            match content.and_then(|content| expand(&content, &source, &snippets)) {
                 Ok(content) => chapter.content = content,
                 Err(error) => first_error = Some(error),
             }

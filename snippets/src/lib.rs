@@ -31,8 +31,11 @@
 //!   picture (`--topology FILE.svg`).
 //! - [`check`]: the chapter's claims, enforced, or reported with `--check`.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
+//! - [`docker`]: the Docker way, for real: the lab's `docker` commands sent
+//!   to a Docker Engine (bollard), its objects removed at the end.
 //!
-//! Nothing here touches the namespace, `/etc` or firewall of the program
+//! Apart from [`docker`] (dockerd changes the machine's namespace; see
+//! there), nothing here touches the namespace, `/etc` or firewall of the program
 //! that runs an example: every change happens in namespaces the example's
 //! own process created, which the kernel removes when the process ends.
 
@@ -41,6 +44,7 @@ pub mod arp;
 pub mod capture;
 pub mod check;
 pub mod dns;
+pub mod docker;
 pub mod error;
 pub mod etc;
 pub mod http;

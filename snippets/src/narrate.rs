@@ -25,7 +25,16 @@ pub fn command(netns: &Netns, command: &str) {
     if quiet() {
         return;
     }
-    println!("{}$ {command}", netns.name);
+    prompt(&netns.name, command);
+}
+
+/// `red$ ping -c 1 172.17.0.3`: a command typed at the prompt of `who`, for
+/// the Docker examples, whose containers are not [`Netns`] of ours.
+pub fn prompt(who: &str, command: &str) {
+    if quiet() {
+        return;
+    }
+    println!("{who}$ {command}");
 }
 
 /// A comment for the reader, as a shell comment: `# ...`. A blank line

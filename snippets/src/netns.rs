@@ -81,12 +81,39 @@ impl Netns {
     /// explicitly asked to change it (a command-line flag) uses this; the
     /// kernel never removes this namespace, so what such an example adds
     /// here stays unless it removes it or adds it inside a namespace of its own.
+    /// The Docker examples use it to look at what dockerd made there
+    /// (docker0, the veths, the firewall rules).
     pub async fn current(name: &str) -> Result<Netns> {
         let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
         let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
             .context("open this program's network namespace")?;
         let (connection, handle, _) =
             rtnetlink::new_connection().context("open a netlink socket in this namespace")?;
+        tokio::spawn(connection);
+        Ok(Netns {
+            name: name.to_string(),
+            fd: Arc::new(fd),
+            handle,
+            fs: Arc::default(),
+        })
+    }
+
+    /// A namespace someone else made, by its file: `/run/docker/netns/1-...`
+    /// for a Docker overlay network, under the name `name`. Like `nsenter
+    /// --net=PATH`: a short-lived thread enters it and opens the netlink
+    /// socket there; we hold the file open, so it stays while we look.
+    pub async fn open(path: &str, name: &str) -> Result<Netns> {
+        let runtime = tokio::runtime::Handle::current();
+        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
+        let fd = open(path, flags, Mode::empty())
+            .map_err(errno_error)
+            .with_context(|| format!("open the network namespace {path}"))?;
+        let (connection, handle) = in_netns(&fd, name, || {
+            let _runtime = runtime.enter();
+            let (connection, handle, _) = rtnetlink::new_connection()
+                .with_context(|| format!("open a netlink socket in {name}"))?;
+            Ok((connection, handle))
+        })?;
         tokio::spawn(connection);
         Ok(Netns {
             name: name.to_string(),

@@ -10,9 +10,14 @@
 //!   with `snippets/examples/NAME/output.txt`, or re-record it.
 //! - [`observe`]: an example kept alive with `--keep`, looked at from
 //!   outside with iproute2's `ip -j` and `bridge -j` through `nsenter`.
+//! - [`docker`]: the Docker tests' helpers: is an Engine there, one test at
+//!   a time, the `docker` CLI, and the kernel objects a step must build
+//!   (bridge shape, DNAT rule, VXLAN device, MACVLAN child) read with
+//!   `ip -j` and `nft`, the same way for Docker's objects and ours.
 //! - [`snapshot`]: the state of the namespace the tests run in, to prove
 //!   that nothing was changed or left behind.
 
+pub mod docker;
 pub mod observe;
 pub mod record;
 pub mod run;

@@ -70,14 +70,13 @@ pub fn normalize(example: &str, stdout: &str) -> String {
     for (pattern, replacement) in RULES.iter() {
         text = pattern.replace_all(&text, *replacement).into_owned();
     }
+    if example.starts_with("docker_") {
+        text = normalize_docker(&text);
+    }
     text = MAC
         .replace_all(&text, |c: &regex::Captures| match &c[0] {
             "00:00:00:00:00:00" | "ff:ff:ff:ff:ff:ff" => c[0].to_string(),
-            docker
-                if docker.starts_with("02:42:0a:00:01:") || docker.starts_with("02:42:c0:a8:") =>
-            {
-                c[0].to_string()
-            }
+            mac if docker_container_mac(mac) => mac.to_string(),
             _ => "<mac>".to_string(),
         })
         .into_owned();
@@ -105,6 +104,93 @@ pub fn topology_path(example: &str) -> PathBuf {
 /// whose kernel has modules this machine's may lack).
 pub fn variant_path(example: &str, variant: &str) -> PathBuf {
     output_path(example).with_file_name(format!("output-{variant}.txt"))
+}
+
+/// dockerd gives a container's interface the MAC `02:42:` followed by its
+/// IPv4 address (`02:42:ac:11:00:02` for 172.17.0.2): not random, and the
+/// chapters point it out. Those of the book's subnets stay unmasked
+/// (10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16: `0a`, `ac:1x`, `c0:a8`).
+fn docker_container_mac(mac: &str) -> bool {
+    let bytes: Vec<&str> = mac.split(':').collect();
+    let in_172_16 = bytes[2] == "ac" && bytes[3].starts_with('1');
+    let in_192_168 = bytes[2] == "c0" && bytes[3] == "a8";
+    bytes[..2] == ["02", "42"] && (bytes[2] == "0a" || in_172_16 || in_192_168)
+}
+
+/// What a real Docker Engine makes different on every run, in the
+/// `docker_*` examples only (the others' namespaces are new every run, so
+/// their ifindexes are stable; the machine's namespace is not).
+fn normalize_docker(text: &str) -> String {
+    static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+        [
+            // Container, network and swarm object ids, in full.
+            (r"\b[0-9a-f]{64}\b", "<id>"),
+            // Short ids at the start of a `docker network ls` row.
+            (r"^[0-9a-f]{12}( +)", "<id>        $1"),
+            // Short ids elsewhere: a container's hostname, in /etc/hosts.
+            (r"\b[0-9a-f]{12}\b", "<id>"),
+            // dockerd names the host end of a container's veth randomly.
+            (r"\bveth[0-9a-f]{7}\b", "veth<id>"),
+            // busybox ping's summary line.
+            (r"min/avg/max = [0-9./]+ ms", "min/avg/max = <rtt> ms"),
+            // Swarm ids (node, swarm-scoped network): 25 letters and digits.
+            (r"\b[0-9a-z]{25}\b", "<id>"),
+        ]
+        .into_iter()
+        .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
+        .collect()
+    });
+    // Interface indexes in the machine's namespace grow from run to run;
+    // number them in order of appearance, so that `eth0@if<ifindex-2>` and
+    // `<ifindex-2>: veth<id>` still show the pair.
+    static IFINDEX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?m)^(\d+)(: (?:eth0|veth|netlab-))|(@if)(\d+)|(grep '\^)(\d+)|(/iflink\n)(\d+)$",
+        )
+        .unwrap()
+    });
+    let mut text = text.to_string();
+    for (pattern, replacement) in RULES.iter() {
+        text = pattern.replace_all(&text, *replacement).into_owned();
+    }
+    // On the default bridge, a container's resolv.conf is the machine's:
+    // its nameservers and search domains are the reader's, not the book's.
+    // (127.0.0.11, Docker's embedded DNS server, stays.)
+    static RESOLV: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^(nameserver|search) (.*)\n").unwrap());
+    let mut last = String::new();
+    text = RESOLV
+        .replace_all(&text, |c: &regex::Captures| {
+            if &c[2] == "127.0.0.11" {
+                return c[0].to_string();
+            }
+            let line = format!("{} <the host's>\n", &c[1]);
+            // The host may list one nameserver or three: show one line.
+            if line == last {
+                return String::new();
+            }
+            last = line.clone();
+            line
+        })
+        .into_owned();
+    let mut seen: Vec<String> = Vec::new();
+    IFINDEX
+        .replace_all(&text, |c: &regex::Captures| {
+            // Which alternative matched: (number, text before it, text after it).
+            let (number, before, after) = match (c.get(1), c.get(4), c.get(6), c.get(8)) {
+                (Some(n), ..) => (n.as_str(), "", &c[2]),
+                (_, Some(n), ..) => (n.as_str(), &c[3], ""),
+                (_, _, Some(n), _) => (n.as_str(), &c[5], ""),
+                (_, _, _, Some(n)) => (n.as_str(), &c[7], ""),
+                _ => unreachable!("one alternative matched"),
+            };
+            let position = seen.iter().position(|s| s == number).unwrap_or_else(|| {
+                seen.push(number.to_string());
+                seen.len() - 1
+            });
+            format!("{before}<ifindex-{}>{after}", position + 1)
+        })
+        .into_owned()
 }
 
 /// Compares a fresh transcript with the recorded one; re-records it when
@@ -216,5 +302,36 @@ mod tests {
                         02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
                         192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n";
         assert_eq!(normalize("bridge", raw), expected);
+    }
+
+    #[test]
+    fn masks_what_a_docker_engine_changes_and_pairs_ifindexes() {
+        let raw = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\
+                   6: eth0@if7: <BROADCAST> mtu 1500\n\
+                   red$ cat /sys/class/net/eth0/iflink\n7\n\
+                   host$ ip -o link | grep '^7:'\n7: veth00af412@if6: mtu 1500\n\
+                   515e4ab2203b   bridge    bridge    local\n\
+                   round-trip min/avg/max = 0.098/0.098/0.098 ms\n\
+                   172.17.0.2\tf0204b9fe91a\n\
+                   nameserver 10.255.255.53\nnameserver 10.0.0.53\nnameserver 127.0.0.11\n";
+        let expected = "$ cargo run --example docker_bridge\n<id>\n\
+                        <ifindex-1>: eth0@if<ifindex-2>: <BROADCAST> mtu 1500\n\
+                        red$ cat /sys/class/net/eth0/iflink\n<ifindex-2>\n\
+                        host$ ip -o link | grep '^<ifindex-2>:'\n\
+                        <ifindex-2>: veth<id>@if<ifindex-1>: mtu 1500\n\
+                        <id>           bridge    bridge    local\n\
+                        round-trip min/avg/max = <rtt> ms\n\
+                        172.17.0.2\t<id>\n\
+                        nameserver <the host's>\nnameserver 127.0.0.11\n";
+        assert_eq!(normalize("docker_bridge", raw), expected);
+        // Docker's MACs made from a container's address stay; random ones go.
+        let macs = "02:42:ac:11:00:02 02:42:c0:a8:14:03 02:42:4b:de:de:3f 3e:c6:99:3d:59:4f";
+        assert_eq!(
+            normalize("docker_macvlan", macs),
+            "$ cargo run --example docker_macvlan\n02:42:ac:11:00:02 02:42:c0:a8:14:03 <mac> <mac>"
+        );
+        assert!(normalize("bridge", macs).ends_with("<mac> <mac> <mac> <mac>"));
+        // The other examples keep their (stable) ifindexes.
+        assert!(normalize("bridge", "6: eth0@if7:").contains("6: eth0@if7:"));
     }
 }

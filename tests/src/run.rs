@@ -29,6 +29,19 @@ pub const EXAMPLES: [&str; 8] = [
     "macvlan",
 ];
 
+/// The Docker examples (root only, one at a time, against the machine's
+/// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
+pub const DOCKER_EXAMPLES: [&str; 8] = [
+    "docker_port_publish",
+    "docker_dns",
+    "docker_drivers",
+    "docker_bridge",
+    "docker_same_bridge",
+    "docker_macvlan",
+    "docker_overlay",
+    "docker_cleanup",
+];
+
 /// No example takes more than a second or two; a hang is a failure.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -95,7 +108,7 @@ fn world_readable_copy(examples: &Path) -> PathBuf {
     let dir = tmp.join(format!("{COPY_PREFIX}{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("make a directory for the example binaries");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod 755");
-    for name in EXAMPLES {
+    for name in EXAMPLES.iter().chain(DOCKER_EXAMPLES.iter()) {
         let (original, copy) = (examples.join(name), dir.join(name));
         let _ = std::fs::remove_file(&copy);
         if std::fs::hard_link(&original, &copy).is_err() {

@@ -343,3 +343,67 @@ fn topology_directive_misuse() {
          (to show it in prose, put it in `code` or write \\{{#topology bridge}})"
     );
 }
+
+#[test]
+fn a_fragment_is_included_with_its_directives_expanded() {
+    let (_root, snippets) = fixture();
+    let read = |target: &str| {
+        assert_eq!(target, "docker/bridge.md");
+        Ok((
+            "## The Docker way\n\n{{#output bridge}}\n".to_string(),
+            "src/docker/bridge.md".to_string(),
+        ))
+    };
+    let markdown =
+        "# The bridge\n\n{{#include docker/bridge.md}}\n\n`{{#include docker/bridge.md}}`\n";
+    let out = include_fragments(markdown, "src/bridge.md", &snippets, read).expect("include");
+    assert!(
+        out.starts_with("# The bridge\n\n## The Docker way\n\n<p class=\"netlab-caption\">"),
+        "{out}"
+    );
+    assert!(
+        out.contains("created docker0 <up>\n```\n\n`{{#include"),
+        "{out}"
+    );
+    // Code keeps the directive, and so do includes of other files.
+    let kept = "```\n{{#include docker/bridge.md}}\n```\n{{#include code.rs:2:4}}\n";
+    let fail = |_: &str| -> anyhow::Result<(String, String)> { panic!("nothing to read") };
+    assert_eq!(
+        include_fragments(kept, "src/bridge.md", &snippets, fail).expect("include"),
+        kept
+    );
+}
+
+#[test]
+fn a_fragment_error_names_the_fragment() {
+    let (_root, snippets) = fixture();
+    let read = |_: &str| {
+        Ok((
+            "\n{{#output veth}}\n".to_string(),
+            "src/docker/veth.md".to_string(),
+        ))
+    };
+    let error = include_fragments(
+        "{{#include docker/veth.md}}\n",
+        "src/veth.md",
+        &snippets,
+        read,
+    )
+    .expect_err("veth has no output");
+    assert!(
+        error.to_string().starts_with("src/docker/veth.md:2: "),
+        "{error}"
+    );
+    let missing = |_: &str| Err(anyhow!("cannot include src/docker/dns.md: No such file"));
+    let error = include_fragments(
+        "\n{{#include docker/dns.md}}\n",
+        "src/dns.md",
+        &snippets,
+        missing,
+    )
+    .expect_err("no such fragment");
+    assert_eq!(
+        error.to_string(),
+        "src/dns.md:2: cannot include src/docker/dns.md: No such file"
+    );
+}

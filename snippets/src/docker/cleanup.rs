@@ -1,0 +1,135 @@
+//! Removing what the Docker examples created: at the end of each run, at
+//! the start of the next (an interrupted run's leftovers), and on request
+//! (`cargo run --example docker_cleanup`).
+//!
+//! Docker's objects outlive the program that asked for them: a container,
+//! a network or a swarm belongs to dockerd, not to our process, so a
+//! `kill -9` leaves them behind (unlike the other examples' namespaces).
+//! We find ours by the label `io.netlab=1`, and the lab's MACVLAN parent by
+//! its name `netlab-mv0`.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use bollard::query_parameters::{
+    LeaveSwarmOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
+    RemoveImageOptionsBuilder,
+};
+
+use super::engine::remove_container;
+use super::{Engine, IMAGE, LABEL};
+
+/// The veth pair the MACVLAN example makes as its parent interface.
+pub const MACVLAN_PARENT: &str = "netlab-mv0";
+
+/// Removes every container and network with our label, a swarm this lab
+/// initialized, and the MACVLAN parent; returns what it removed.
+pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    let filters = HashMap::from([("label".to_string(), vec![LABEL.to_string()])]);
+    let options = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let containers = engine
+        .api
+        .list_containers(Some(options))
+        .await
+        .context("list this lab's containers")?;
+    for container in containers {
+        let id = container.id.unwrap_or_default();
+        let name = container
+            .names
+            .and_then(|names| names.first().cloned())
+            .unwrap_or_else(|| id.clone());
+        remove_container(&engine.api, &id)
+            .await
+            .with_context(|| format!("remove the container {name}"))?;
+        removed.push(format!("container {}", name.trim_start_matches('/')));
+    }
+    let options = ListNetworksOptionsBuilder::default()
+        .filters(&filters)
+        .build();
+    let networks = engine
+        .api
+        .list_networks(Some(options))
+        .await
+        .context("list this lab's networks")?;
+    for network in networks {
+        let name = network.name.unwrap_or_default();
+        engine
+            .api
+            .remove_network(&name)
+            .await
+            .with_context(|| format!("remove the network {name}"))?;
+        removed.push(format!("network {name}"));
+    }
+    // A swarm we initialized carries our label in its spec; someone else's
+    // swarm is left alone.
+    if let Ok(swarm) = engine.api.inspect_swarm().await
+        && swarm
+            .spec
+            .and_then(|spec| spec.labels)
+            .is_some_and(|labels| labels.contains_key(LABEL))
+    {
+        leave_swarm(engine).await?;
+        // Whoever made this swarm made docker_gwbridge too.
+        *engine.gwbridge_ours.lock().expect("no panics while held") = true;
+        removed.push("swarm membership".to_string());
+    }
+    // Leaving a swarm keeps docker_gwbridge, the bridge that gave overlay
+    // containers their way out. Ours made it: it goes too, unless a
+    // container (not ours) still uses it.
+    if *engine.gwbridge_ours.lock().expect("no panics while held")
+        && engine.api.remove_network("docker_gwbridge").await.is_ok()
+    {
+        *engine.gwbridge_ours.lock().expect("no panics while held") = false;
+        removed.push("network docker_gwbridge".to_string());
+    }
+    if let Ok(link) = engine.host.link(MACVLAN_PARENT).await {
+        // Deleting one end of a veth pair deletes both. Not narrated: this
+        // is housekeeping, not a step of the lab.
+        let request = engine.host.handle.link().del(link.index);
+        request
+            .execute()
+            .await
+            .map_err(crate::error::netlink_error)
+            .with_context(|| format!("delete the lab's veth pair {MACVLAN_PARENT}"))?;
+        removed.push(format!("link {MACVLAN_PARENT}"));
+    }
+    Ok(removed)
+}
+
+/// The end of a run: the same sweep, silently. The examples remove their
+/// containers themselves, in the transcript; this catches what an error
+/// in the middle left.
+pub async fn remove_run(engine: &Engine) -> Result<()> {
+    remove_leftovers(engine).await.map(|_| ())
+}
+
+/// `docker swarm leave --force`.
+pub async fn leave_swarm(engine: &Engine) -> Result<()> {
+    let options = LeaveSwarmOptionsBuilder::default().force(true).build();
+    engine
+        .api
+        .leave_swarm(Some(options))
+        .await
+        .context("leave the swarm this lab initialized")?;
+    *engine.swarm_ours.lock().expect("no panics while held") = false;
+    Ok(())
+}
+
+/// `cargo run --example docker_cleanup`: everything, and the image too.
+pub async fn remove_everything(engine: &Engine) -> Result<Vec<String>> {
+    let mut removed = remove_leftovers(engine).await?;
+    if engine.api.inspect_image(IMAGE).await.is_ok() {
+        let options = RemoveImageOptionsBuilder::default().force(true).build();
+        engine
+            .api
+            .remove_image(IMAGE, Some(options), None)
+            .await
+            .with_context(|| format!("remove the image {IMAGE}"))?;
+        removed.push(format!("image {IMAGE}"));
+    }
+    Ok(removed)
+}

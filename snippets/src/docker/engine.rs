@@ -1,0 +1,229 @@
+//! [`Engine`]: the `docker` commands of the lab, as Engine API requests.
+//!
+//! Each verb prints the `docker` command it stands for (`host$ docker run
+//! ...`), then sends the request the CLI would send. Names get the prefix
+//! `netlab-` and everything the label `io.netlab=1`, so the transcript
+//! shows both: that is what a cleanup can find.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+use bollard::Docker;
+use bollard::exec::StartExecResults;
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, ExecConfig, HostConfig, NetworkingConfig, PortBinding,
+};
+use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
+use futures::StreamExt;
+
+use super::{IMAGE, LABEL, PREFIX};
+use crate::{Netns, narrate};
+
+/// A connection to the Docker Engine, and the host's own namespace.
+pub struct Engine {
+    /// The Engine API client (bollard).
+    pub api: Docker,
+    /// The machine's network namespace, where dockerd builds docker0 and
+    /// the veths: the prompt `host$`.
+    pub host: Netns,
+    /// `--parent IFACE` given to `docker_macvlan`.
+    pub parent: Option<String>,
+    /// True once this run has initialized a swarm (only then does it leave it).
+    pub(crate) swarm_ours: Mutex<bool>,
+    /// True once a swarm of ours has made docker_gwbridge (removed with it).
+    pub(crate) gwbridge_ours: Mutex<bool>,
+}
+
+/// A container this run started.
+#[derive(Clone, Debug)]
+pub struct Container {
+    /// The lab's name for it (`red`), which is also its prompt.
+    pub name: String,
+    /// Docker's name for it (`netlab-red`).
+    pub docker_name: String,
+    pub id: String,
+}
+
+/// What `docker run` is given besides the name.
+#[derive(Default)]
+pub struct RunArgs<'a> {
+    /// `--network NAME` (the default bridge when `None`).
+    pub network: Option<&'a str>,
+    /// `-p HOST:CONTAINER` (TCP).
+    pub publish: Option<(u16, u16)>,
+    /// The command; `sleep 3600` when empty: something that waits.
+    pub cmd: &'a [&'a str],
+}
+
+/// `{"io.netlab": "1"}`.
+pub fn labels() -> HashMap<String, String> {
+    HashMap::from([(LABEL.to_string(), "1".to_string())])
+}
+
+impl Engine {
+    pub fn new(api: Docker, host: Netns, parent: Option<String>) -> Engine {
+        Engine {
+            api,
+            host,
+            parent,
+            swarm_ours: Mutex::new(false),
+            gwbridge_ours: Mutex::new(false),
+        }
+    }
+
+    /// A comment in the transcript.
+    pub fn say(&self, text: &str) {
+        narrate::say(text);
+    }
+
+    /// `docker run -d --name netlab-NAME --label io.netlab=1 [-p H:C]
+    /// [--network N] netlab/busybox CMD`: create and start a container.
+    pub async fn run(&self, name: &str, args: RunArgs<'_>) -> Result<Container> {
+        let docker_name = format!("{PREFIX}{name}");
+        let cmd: Vec<String> = match args.cmd {
+            [] => vec!["sleep".into(), "3600".into()],
+            cmd => cmd.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut line = format!("docker run -d --name {docker_name} --label {LABEL}=1");
+        if let Some((host_port, port)) = args.publish {
+            line.push_str(&format!(" -p {host_port}:{port}"));
+        }
+        if let Some(network) = args.network {
+            line.push_str(&format!(" --network {network}"));
+        }
+        narrate::command(&self.host, &format!("{line} {IMAGE} {}", cmd.join(" ")));
+        let host_config = HostConfig {
+            network_mode: args.network.map(str::to_string),
+            port_bindings: args.publish.map(|(host_port, port)| {
+                let binding = PortBinding {
+                    host_ip: None,
+                    host_port: Some(host_port.to_string()),
+                };
+                HashMap::from([(format!("{port}/tcp"), Some(vec![binding]))])
+            }),
+            ..HostConfig::default()
+        };
+        let body = ContainerCreateBody {
+            image: Some(IMAGE.to_string()),
+            cmd: Some(cmd),
+            labels: Some(labels()),
+            exposed_ports: args.publish.map(|(_, port)| vec![format!("{port}/tcp")]),
+            host_config: Some(host_config),
+            networking_config: args.network.map(|network| NetworkingConfig {
+                endpoints_config: Some(HashMap::from([(
+                    network.to_string(),
+                    EndpointSettings::default(),
+                )])),
+            }),
+            ..ContainerCreateBody::default()
+        };
+        let options = CreateContainerOptionsBuilder::default()
+            .name(&docker_name)
+            .build();
+        let created = self
+            .api
+            .create_container(Some(options), body)
+            .await
+            .with_context(|| format!("create the container {docker_name}"))?;
+        self.api
+            .start_container(&created.id, None)
+            .await
+            .with_context(|| format!("start the container {docker_name}"))?;
+        // `docker run -d` prints the new container's id.
+        narrate::output(&created.id);
+        Ok(Container {
+            name: name.to_string(),
+            docker_name,
+            id: created.id,
+        })
+    }
+
+    /// `docker exec CONTAINER ARGV...`, shown as `red$ ARGV...`: runs a
+    /// command inside the container, prints what it printed, and fails if
+    /// it exited with a non-zero status.
+    pub async fn exec(&self, container: &Container, argv: &[&str]) -> Result<String> {
+        let (status, output) = self.exec_status(container, argv).await?;
+        if status != 0 {
+            bail!(
+                "`{}` in {} exited with status {status}: {output}",
+                argv.join(" "),
+                container.docker_name
+            );
+        }
+        Ok(output)
+    }
+
+    /// Like [`Engine::exec`], but returns the exit status instead of failing.
+    pub async fn exec_status(&self, container: &Container, argv: &[&str]) -> Result<(i64, String)> {
+        narrate::prompt(&container.name, &argv.join(" "));
+        let what = || format!("run `{}` in {}", argv.join(" "), container.docker_name);
+        let config = ExecConfig {
+            cmd: Some(argv.iter().map(|s| s.to_string()).collect()),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            ..ExecConfig::default()
+        };
+        let exec = self
+            .api
+            .create_exec(&container.id, config)
+            .await
+            .with_context(what)?;
+        let mut text = String::new();
+        if let StartExecResults::Attached { mut output, .. } = self
+            .api
+            .start_exec(&exec.id, None)
+            .await
+            .with_context(what)?
+        {
+            while let Some(chunk) = output.next().await {
+                text.push_str(&chunk.with_context(what)?.to_string());
+            }
+        }
+        narrate::output(text.trim_end());
+        let inspect = self.api.inspect_exec(&exec.id).await.with_context(what)?;
+        Ok((inspect.exit_code.unwrap_or(-1), text))
+    }
+
+    /// `docker rm -f CONTAINER`: stop (SIGKILL) and remove it. Docker
+    /// deletes its veth pair, its namespace and its port rules.
+    pub async fn rm(&self, container: &Container) -> Result<()> {
+        narrate::command(
+            &self.host,
+            &format!("docker rm -f {}", container.docker_name),
+        );
+        remove_container(&self.api, &container.id)
+            .await
+            .with_context(|| format!("remove the container {}", container.docker_name))?;
+        narrate::output(&container.docker_name);
+        Ok(())
+    }
+
+    /// The container's address on `network` (`docker inspect -f
+    /// '{{.NetworkSettings.Networks.bridge.IPAddress}}'`), not narrated.
+    pub async fn address(&self, container: &Container, network: &str) -> Result<String> {
+        let inspect = self
+            .api
+            .inspect_container(&container.id, None)
+            .await
+            .with_context(|| format!("inspect the container {}", container.docker_name))?;
+        let address = inspect
+            .network_settings
+            .and_then(|settings| settings.networks)
+            .and_then(|networks| networks.get(network).cloned())
+            .and_then(|endpoint| endpoint.ip_address);
+        match address {
+            Some(address) if !address.is_empty() => Ok(address),
+            _ => bail!(
+                "{} has no address on the network {network}",
+                container.docker_name
+            ),
+        }
+    }
+}
+
+/// Force-removes a container (with its anonymous volumes: there are none).
+pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<(), bollard::errors::Error> {
+    let options = RemoveContainerOptionsBuilder::default().force(true).build();
+    api.remove_container(id, Some(options)).await
+}

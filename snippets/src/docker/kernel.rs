@@ -1,0 +1,147 @@
+//! What dockerd built, read back from the kernel of the host: the proof
+//! that Docker's objects are the kernel objects the other chapters build
+//! from syscalls.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Container, Engine};
+use crate::link::Link;
+use crate::narrate;
+
+impl Engine {
+    /// Which host veth is this container's? `cat /sys/class/net/eth0/iflink`
+    /// inside the container prints the ifindex of eth0's peer (a veth knows
+    /// its peer's index even across namespaces); the host device with that
+    /// index is the other end. `docker` itself never tells.
+    pub async fn host_veth_of(&self, container: &Container) -> Result<Link> {
+        let iflink = self
+            .exec(container, &["cat", "/sys/class/net/eth0/iflink"])
+            .await?;
+        let index: u32 = iflink
+            .trim()
+            .parse()
+            .with_context(|| format!("read eth0's peer index in {}: {iflink:?}", container.name))?;
+        narrate::command(&self.host, &format!("ip -o link | grep '^{index}:'"));
+        let links = self.host.links().await?;
+        let Some(veth) = links.iter().find(|link| link.index == index) else {
+            bail!("no device with ifindex {index} on the host");
+        };
+        let master = veth
+            .master
+            .and_then(|m| links.iter().find(|link| link.index == m))
+            .map(|m| format!(" master {}", m.name))
+            .unwrap_or_default();
+        let peer = veth
+            .peer_index
+            .map(|p| format!("@if{p}"))
+            .unwrap_or_default();
+        // No `state`: the kernel sets it a moment after a device comes up,
+        // so a fresh container's veth may still say UNKNOWN.
+        narrate::output(&format!(
+            "{index}: {}{peer}: mtu {}{master}",
+            veth.name, veth.mtu
+        ));
+        Ok(veth.clone())
+    }
+
+    /// `ip link show NAME` on the host: one device and its MAC.
+    pub async fn show_host_link(&self, name: &str) -> Result<Link> {
+        narrate::command(&self.host, &format!("ip link show {name}"));
+        let links = self.host.links().await?;
+        let Some(link) = links.iter().find(|link| link.name == name) else {
+            bail!("there is no device named {name} on the host");
+        };
+        let peer = link
+            .peer_index
+            .and_then(|p| links.iter().find(|l| l.index == p))
+            .map(|p| format!("@{}", p.name))
+            .unwrap_or_default();
+        narrate::output(&format!(
+            "{}: {name}{peer}: mtu {}\n    link/ether {}",
+            link.index,
+            link.mtu,
+            crate::show::mac(link.mac)
+        ));
+        Ok(link.clone())
+    }
+
+    /// `iptables-save -t nat | grep docker0`: the NAT rules dockerd keeps
+    /// for docker0 and its subnet (on Debian 12, iptables-nft: they are
+    /// nftables rules underneath, and `nft list ruleset` shows them too).
+    /// Rules of other Docker networks on the machine are left out.
+    pub fn show_nat_rules(&self) -> Result<Vec<String>> {
+        narrate::command(
+            &self.host,
+            "iptables-save -t nat | grep -e docker0 -e 172.17.",
+        );
+        let rules: Vec<String> = docker_nat_rules()?
+            .into_iter()
+            .filter(|rule| rule.contains("docker0") || rule.contains("172.17."))
+            .collect();
+        narrate::output(&rules.join("\n"));
+        Ok(rules)
+    }
+
+    /// `wget -q -O - http://ADDRESS:PORT/` from the host: one HTTP request
+    /// over a plain TCP socket, and the body of the answer.
+    pub fn fetch(&self, address: &str, port: u16) -> Result<String> {
+        narrate::command(
+            &self.host,
+            &format!("wget -q -O - http://{address}:{port}/"),
+        );
+        let what = || format!("fetch http://{address}:{port}/");
+        // `docker run` returns once the server process started, maybe
+        // before it listens: a refused connection is tried again, for 2 s.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut stream = loop {
+            match TcpStream::connect((address, port)) {
+                Err(error)
+                    if error.kind() == ErrorKind::ConnectionRefused
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                connected => break connected.with_context(what)?,
+            }
+        };
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .with_context(what)?;
+        let request = format!("GET / HTTP/1.0\r\nHost: {address}:{port}\r\n\r\n");
+        stream.write_all(request.as_bytes()).with_context(what)?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).with_context(what)?;
+        // The body follows the first empty line.
+        let Some((_, body)) = answer.split_once("\r\n\r\n") else {
+            bail!("{}: no HTTP answer: {answer:?}", what());
+        };
+        narrate::output(body.trim_end());
+        Ok(body.to_string())
+    }
+}
+
+/// The lines of `iptables-save -t nat` that Docker added: its DOCKER chain
+/// and the masquerade rules for its subnets.
+pub fn docker_nat_rules() -> Result<Vec<String>> {
+    let output = Command::new("iptables-save")
+        .args(["-t", "nat"])
+        .output()
+        .context("run iptables-save -t nat (Debian: `sudo apt-get install iptables`)")?;
+    if !output.status.success() {
+        bail!(
+            "iptables-save -t nat failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    Ok(text
+        .lines()
+        .filter(|line| line.starts_with("-A DOCKER") || line.contains("MASQUERADE"))
+        .map(str::to_string)
+        .collect())
+}
