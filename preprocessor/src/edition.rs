@@ -26,17 +26,15 @@
 //!   a printed page shows only the summary of a closed `<details>`.
 //!
 //! The edition comes from `edition = "student"` under `[preprocessor.netlab]`
-//! in `book.toml`, or from the environment variable `NETLAB_EDITION`, which
-//! wins (`NETLAB_EDITION=student mdbook build`).
+//! in `book.toml`, which mdBook also reads from its environment variable:
+//! `MDBOOK_PREPROCESSOR__NETLAB__EDITION=student mdbook build`.
+//! `cargo xtask handouts` sets it for each edition it prints.
 
 use crate::expand::code_ranges;
 use anyhow::{Result, anyhow, bail};
 
 /// The classes of the blocks an edition removes or opens.
 pub const CLASSES: &[&str] = &["solution", "instructor"];
-
-/// The environment variable that picks the edition.
-pub const ENV: &str = "NETLAB_EDITION";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Edition {

@@ -94,17 +94,12 @@ impl Preprocessor for Netlab {
     // every renderer can take: the default `supports_renderer` (true) is right.
 }
 
-/// The edition to build: `NETLAB_EDITION`, else `edition` under
-/// `[preprocessor.netlab]`, else the web book.
+/// The edition to build: `edition` under `[preprocessor.netlab]` (or
+/// `MDBOOK_PREPROCESSOR__NETLAB__EDITION`), else the web book.
 fn edition_of(ctx: &PreprocessorContext) -> Result<Edition> {
     let key = format!("preprocessor.{}.edition", Netlab::NAME);
-    let name = match std::env::var(edition::ENV) {
-        Ok(name) if !name.is_empty() => Some(name),
-        _ => ctx.config.get::<String>(&key)?,
-    };
-    match name {
-        Some(name) => Edition::parse(&name)
-            .map_err(|error| error.context(format!("{} or {key}", edition::ENV))),
+    match ctx.config.get::<String>(&key)? {
+        Some(name) => Edition::parse(&name).map_err(|error| error.context(key)),
         None => Ok(Edition::Web),
     }
 }
@@ -162,8 +157,6 @@ mod tests {
         );
     }
 
-    // (NETLAB_EDITION is not tested here: tests run in parallel, and one
-    // that set a variable of the whole process would change the others.)
     #[test]
     fn reads_the_edition_from_book_toml() {
         let root = book_root();
@@ -181,7 +174,7 @@ mod tests {
         let error = run_with(root.path(), chapter, "edition = \"teacher\"\n").expect_err("unknown");
         assert_eq!(
             format!("{error:#}"),
-            "NETLAB_EDITION or preprocessor.netlab.edition: unknown edition `teacher`: the editions are web, student, instructor"
+            "preprocessor.netlab.edition: unknown edition `teacher`: the editions are web, student, instructor"
         );
     }
 }
