@@ -2,20 +2,26 @@
 //! `.cargo/config.toml`). A fresh clone needs only Rust and cargo: the book is
 //! built by mdBook's library, not by an installed `mdbook`.
 
+mod handouts;
 mod serve;
 
 use anyhow::{Context, Result, anyhow, bail};
 use mdbook_driver::MDBook;
-use mdbook_netlab::Netlab;
+use mdbook_netlab::{Edition, Netlab};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
   build               build the book into book/
-  serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)";
+  serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)
+  handouts [--out DIR] [--edition student|instructor|both]
+                      print a PDF per chapter and one for the session into
+                      DIR/EDITION/ (default target/handouts, both editions);
+                      needs Chromium (Debian: apt-get install chromium)";
 
 /// The tasks, one variant each.
 enum Task {
@@ -23,6 +29,11 @@ enum Task {
     Build,
     /// Build the book, then serve `book/` on the loopback address.
     Serve { port: u16 },
+    /// Print the handouts: a PDF per chapter and one for the session.
+    Handouts {
+        out: PathBuf,
+        editions: Vec<Edition>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -30,6 +41,7 @@ fn main() -> ExitCode {
     let result = parse(&args).and_then(|task| match task {
         Task::Build => build_book().map(|dir| println!("Built the book in {}", dir.display())),
         Task::Serve { port } => build_book().and_then(|dir| serve::serve(&dir, port)),
+        Task::Handouts { out, editions } => print_handouts(&out, &editions),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,6 +60,7 @@ fn parse(args: &[String]) -> Result<Task> {
     };
     match args.as_slice() {
         ["build"] => Ok(Task::Build),
+        ["handouts", options @ ..] => parse_handouts(options),
         ["serve"] => Ok(Task::Serve { port: 3000 }),
         ["serve", "--port", number] => Ok(Task::Serve {
             port: port(number)?,
@@ -57,6 +70,49 @@ fn parse(args: &[String]) -> Result<Task> {
         }),
         _ => bail!("{USAGE}"),
     }
+}
+
+/// `handouts [--out DIR] [--edition student|instructor|both]`, in any order.
+fn parse_handouts(mut options: &[&str]) -> Result<Task> {
+    let mut out = workspace_root()?.join("target/handouts");
+    let mut editions = vec![Edition::Student, Edition::Instructor];
+    loop {
+        match options {
+            [] => return Ok(Task::Handouts { out, editions }),
+            ["--out", dir, rest @ ..] => (out, options) = (PathBuf::from(dir), rest),
+            ["--edition", "both", rest @ ..] => {
+                (editions, options) = (vec![Edition::Student, Edition::Instructor], rest)
+            }
+            ["--edition", name @ ("student" | "instructor"), rest @ ..] => {
+                (editions, options) = (vec![Edition::parse(name)?], rest)
+            }
+            [flag, ..] => {
+                bail!("`{flag}`: not an option of handouts, or missing its value\n\n{USAGE}")
+            }
+        }
+    }
+}
+
+fn print_handouts(out: &Path, editions: &[Edition]) -> Result<()> {
+    let started = Instant::now();
+    let written = handouts::handouts(&workspace_root()?, out, editions)?;
+    for pdf in &written {
+        println!("{}", pdf.display());
+    }
+    println!(
+        "Printed {} handouts in {:.0?} into {}",
+        written.len(),
+        started.elapsed(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("xtask lives one folder below the workspace root")?;
+    Ok(root.to_path_buf())
 }
 
 /// Builds the book at the workspace root and returns the folder it went to.
