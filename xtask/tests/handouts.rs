@@ -45,8 +45,12 @@ fn available(program: &str, arg: &str) -> bool {
     runs
 }
 
+/// `text` without whitespace, with the typographic ligatures a PDF may hold
+/// spelled out, and without the backslash of an escaped `\{{#directive}}`,
+/// which mdBook removes on the page, in code too.
 fn squeeze(text: &str) -> String {
-    text.replace('\u{fb01}', "fi")
+    text.replace("\\{{#", "{{#")
+        .replace('\u{fb01}', "fi")
         .replace('\u{fb02}', "fl")
         .replace('\u{fb00}', "ff")
         .chars()
