@@ -24,6 +24,7 @@ commands:
                       needs Chromium (Debian: apt-get install chromium)";
 
 /// The tasks, one variant each.
+#[derive(Debug, PartialEq)]
 enum Task {
     /// Build the book into `book/`.
     Build,
@@ -129,4 +130,48 @@ fn build_book() -> Result<PathBuf> {
     book.with_preprocessor(Netlab);
     book.build().context("build the book")?;
     Ok(root.join(&book.config.build.build_dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &str) -> Result<Task> {
+        let args: Vec<String> = words.split_whitespace().map(String::from).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn handouts_options() {
+        let both = vec![Edition::Student, Edition::Instructor];
+        let default_out = workspace_root().expect("root").join("target/handouts");
+        assert_eq!(
+            parse_words("handouts").expect("no options"),
+            Task::Handouts {
+                out: default_out.clone(),
+                editions: both.clone()
+            }
+        );
+        assert_eq!(
+            parse_words("handouts --edition instructor --out /tmp/h").expect("both options"),
+            Task::Handouts {
+                out: PathBuf::from("/tmp/h"),
+                editions: vec![Edition::Instructor]
+            }
+        );
+        assert_eq!(
+            parse_words("handouts --edition student --edition both").expect("the last wins"),
+            Task::Handouts {
+                out: default_out,
+                editions: both
+            }
+        );
+        for wrong in ["handouts --edition web", "handouts --out", "handouts now"] {
+            let error = parse_words(wrong).expect_err(wrong).to_string();
+            assert!(
+                error.contains("not an option of handouts"),
+                "{wrong}: {error}"
+            );
+        }
+    }
 }
