@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::thread;
+use std::time::Instant;
 
 /// The browsers we try, in order, unless `CHROMIUM` names one. Debian's
 /// package installs `chromium`; other distributions call it differently.
@@ -41,7 +42,13 @@ pub fn handouts(root: &Path, out: &Path, editions: &[Edition]) -> Result<Vec<Pat
     let mut jobs = Vec::new();
     for &edition in editions {
         let html = scratch.0.join(edition.name());
+        let started = Instant::now();
         let chapters = build_edition(root, &html, edition)?;
+        println!(
+            "Built the {} edition in {:.1?}",
+            edition.name(),
+            started.elapsed()
+        );
         let folder = out.join(edition.name());
         fs::create_dir_all(&folder).with_context(|| format!("create {}", folder.display()))?;
         remove_old_pdfs(&folder)?;
@@ -61,7 +68,13 @@ pub fn handouts(root: &Path, out: &Path, editions: &[Edition]) -> Result<Vec<Pat
         });
     }
     let written: Vec<PathBuf> = jobs.iter().map(|job| job.pdf.clone()).collect();
+    let started = Instant::now();
     print_all(&browser, jobs, &scratch.0)?;
+    println!(
+        "Printed {} PDFs with {browser} in {:.1?}",
+        written.len(),
+        started.elapsed()
+    );
     Ok(written)
 }
 
