@@ -134,7 +134,7 @@ fn expand_line(
 
 /// Byte ranges of code blocks and code spans, found by the parser mdBook
 /// renders with, so "is this code?" gets the same answer as on the page.
-fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
+pub(crate) fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
     new_cmark_parser(markdown, &MarkdownOptions::default())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {

@@ -27,14 +27,18 @@
 //! - [`snippets`] reads the examples folder: code, anchors, recorded output.
 //! - [`expand`] walks a chapter line by line and replaces each directive with
 //!   a captioned, fenced block.
+//! - [`edition`] removes or opens the solution and instructor-notes blocks
+//!   (`<details class="solution">`): the student and instructor editions.
 //! - this file plugs that into mdBook's [`Preprocessor`] trait; `main.rs` is the
 //!   thin binary mdBook runs (`command` in `book.toml`).
 
 pub mod directive;
+pub mod edition;
 pub mod expand;
 pub mod snippets;
 
 pub use directive::Directive;
+pub use edition::Edition;
 pub use expand::{directives, expand, include_fragments};
 pub use snippets::Snippets;
 
@@ -66,6 +70,7 @@ impl Preprocessor for Netlab {
             .get::<String>(&key)?
             .unwrap_or_else(|| Self::DEFAULT_SNIPPETS.to_string());
         let snippets = Snippets::new(ctx.root.join(&dir), &dir);
+        let edition = edition_of(ctx)?;
 
         // Stop at the first mistake: one clear message beats a cascade, and the
         // author fixes one line at a time anyway.
@@ -93,7 +98,10 @@ impl Preprocessor for Netlab {
                     .map_err(|e| anyhow::anyhow!("cannot include {}: {e}", shown.display()))
             };
             let content = include_fragments(&chapter.content, &source, &snippets, read);
-            match content.and_then(|content| expand(&content, &source, &snippets)) {
+            let expanded = content
+                .and_then(|content| expand(&content, &source, &snippets))
+                .and_then(|content| edition::apply(&content, &source, edition));
+            match expanded {
                 Ok(content) => chapter.content = content,
                 Err(error) => first_error = Some(error),
             }
@@ -106,6 +114,16 @@ impl Preprocessor for Netlab {
 
     // The output is plain Markdown with one line of HTML (the caption), which
     // every renderer can take: the default `supports_renderer` (true) is right.
+}
+
+/// The edition to build: `edition` under `[preprocessor.netlab]` (or
+/// `MDBOOK_PREPROCESSOR__NETLAB__EDITION`), else the web book.
+fn edition_of(ctx: &PreprocessorContext) -> Result<Edition> {
+    let key = format!("preprocessor.{}.edition", Netlab::NAME);
+    match ctx.config.get::<String>(&key)? {
+        Some(name) => Edition::parse(&name).map_err(|error| error.context(key)),
+        None => Ok(Edition::Web),
+    }
 }
 
 #[cfg(test)]
@@ -124,7 +142,13 @@ mod tests {
     }
 
     fn run(root: &std::path::Path, chapter: &str) -> Result<Book> {
-        let config: Config = "[preprocessor.netlab]\nsnippets = \"lab\"\n".parse()?;
+        run_with(root, chapter, "")
+    }
+
+    /// `extra`: more lines of the `[preprocessor.netlab]` table.
+    fn run_with(root: &std::path::Path, chapter: &str, extra: &str) -> Result<Book> {
+        let toml = format!("[preprocessor.netlab]\nsnippets = \"lab\"\n{extra}");
+        let config: Config = toml.parse()?;
         let ctx = PreprocessorContext::new(root.to_path_buf(), config, "html".into());
         let chapter = Chapter::new("veth pairs", chapter.into(), "veth.md", Vec::new());
         Netlab.run(&ctx, Book::new_with_items(vec![chapter.into()]))
@@ -152,6 +176,27 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "src/veth.md:2: unknown example `bridge`; the examples in lab/examples are: veth"
+        );
+    }
+
+    #[test]
+    fn reads_the_edition_from_book_toml() {
+        let root = book_root();
+        let chapter = "Try it.\n\n<details class=\"solution\"><summary>Solution</summary>\n\nDone.\n\n</details>\n";
+        let content = |extra: &str| {
+            let book = run_with(root.path(), chapter, extra).expect("run the preprocessor");
+            book.chapters().next().expect("one chapter").content.clone()
+        };
+        assert_eq!(content(""), chapter, "the web edition by default");
+        assert_eq!(content("edition = \"student\"\n"), "Try it.\n\n");
+        assert!(
+            content("edition = \"instructor\"\n").contains("<details class=\"solution\" open>"),
+            "the instructor edition opens the solution"
+        );
+        let error = run_with(root.path(), chapter, "edition = \"teacher\"\n").expect_err("unknown");
+        assert_eq!(
+            format!("{error:#}"),
+            "preprocessor.netlab.edition: unknown edition `teacher`: the editions are web, student, instructor"
         );
     }
 }

@@ -2,14 +2,16 @@
 //! `.cargo/config.toml`). A fresh clone needs only Rust and cargo: the book is
 //! built by mdBook's library, not by an installed `mdbook`.
 
+mod handouts;
 mod serve;
 mod vm;
 
 use anyhow::{Context, Result, anyhow, bail};
 use mdbook_driver::MDBook;
-use mdbook_netlab::Netlab;
+use mdbook_netlab::{Edition, Netlab};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -18,9 +20,14 @@ commands:
   build               build the book into book/
   serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)
   vm [EXAMPLE...] [--out DIR] [--timeout SECONDS]
-                      run examples (default: all) as root in a throwaway QEMU VM";
+                      run examples (default: all) as root in a throwaway QEMU VM
+  handouts [--out DIR] [--edition student|instructor|both]
+                      print a PDF per chapter and one for the session into
+                      DIR/EDITION/ (default target/handouts, both editions);
+                      needs Chromium (Debian: apt-get install chromium)";
 
 /// The tasks, one variant each.
+#[derive(Debug, PartialEq)]
 enum Task {
     /// Build the book into `book/`.
     Build,
@@ -28,6 +35,11 @@ enum Task {
     Serve { port: u16 },
     /// Run examples as root inside a throwaway QEMU virtual machine.
     Vm(vm::Options),
+    /// Print the handouts: a PDF per chapter and one for the session.
+    Handouts {
+        out: PathBuf,
+        editions: Vec<Edition>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -36,6 +48,7 @@ fn main() -> ExitCode {
         Task::Build => build_book().map(|dir| println!("Built the book in {}", dir.display())),
         Task::Serve { port } => build_book().and_then(|dir| serve::serve(&dir, port)),
         Task::Vm(options) => workspace_root().and_then(|root| vm::run(options, &root)),
+        Task::Handouts { out, editions } => print_handouts(&out, &editions),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,6 +67,7 @@ fn parse(args: &[String]) -> Result<Task> {
     };
     match args.as_slice() {
         ["build"] => Ok(Task::Build),
+        ["handouts", options @ ..] => parse_handouts(options),
         ["serve"] => Ok(Task::Serve { port: 3000 }),
         ["serve", "--port", number] => Ok(Task::Serve {
             port: port(number)?,
@@ -76,6 +90,42 @@ fn workspace_root() -> Result<PathBuf> {
         .context("xtask lives one folder below the workspace root")
 }
 
+/// `handouts [--out DIR] [--edition student|instructor|both]`, in any order.
+fn parse_handouts(mut options: &[&str]) -> Result<Task> {
+    let mut out = workspace_root()?.join("target/handouts");
+    let mut editions = vec![Edition::Student, Edition::Instructor];
+    loop {
+        match options {
+            [] => return Ok(Task::Handouts { out, editions }),
+            ["--out", dir, rest @ ..] => (out, options) = (PathBuf::from(dir), rest),
+            ["--edition", "both", rest @ ..] => {
+                (editions, options) = (vec![Edition::Student, Edition::Instructor], rest)
+            }
+            ["--edition", name @ ("student" | "instructor"), rest @ ..] => {
+                (editions, options) = (vec![Edition::parse(name)?], rest)
+            }
+            [flag, ..] => {
+                bail!("`{flag}`: not an option of handouts, or missing its value\n\n{USAGE}")
+            }
+        }
+    }
+}
+
+fn print_handouts(out: &Path, editions: &[Edition]) -> Result<()> {
+    let started = Instant::now();
+    let written = handouts::handouts(&workspace_root()?, out, editions)?;
+    for pdf in &written {
+        println!("{}", pdf.display());
+    }
+    println!(
+        "Printed {} handouts in {:.0?} into {}",
+        written.len(),
+        started.elapsed(),
+        out.display()
+    );
+    Ok(())
+}
+
 /// Builds the book at the workspace root and returns the folder it went to.
 fn build_book() -> Result<PathBuf> {
     let root = workspace_root()?;
@@ -88,4 +138,48 @@ fn build_book() -> Result<PathBuf> {
     book.with_preprocessor(Netlab);
     book.build().context("build the book")?;
     Ok(root.join(&book.config.build.build_dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &str) -> Result<Task> {
+        let args: Vec<String> = words.split_whitespace().map(String::from).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn handouts_options() {
+        let both = vec![Edition::Student, Edition::Instructor];
+        let default_out = workspace_root().expect("root").join("target/handouts");
+        assert_eq!(
+            parse_words("handouts").expect("no options"),
+            Task::Handouts {
+                out: default_out.clone(),
+                editions: both.clone()
+            }
+        );
+        assert_eq!(
+            parse_words("handouts --edition instructor --out /tmp/h").expect("both options"),
+            Task::Handouts {
+                out: PathBuf::from("/tmp/h"),
+                editions: vec![Edition::Instructor]
+            }
+        );
+        assert_eq!(
+            parse_words("handouts --edition student --edition both").expect("the last wins"),
+            Task::Handouts {
+                out: default_out,
+                editions: both
+            }
+        );
+        for wrong in ["handouts --edition web", "handouts --out", "handouts now"] {
+            let error = parse_words(wrong).expect_err(wrong).to_string();
+            assert!(
+                error.contains("not an option of handouts"),
+                "{wrong}: {error}"
+            );
+        }
+    }
 }
