@@ -4,7 +4,9 @@
 //! The observer is iproute2 (`ip -j`) and `nft`, run in a namespace given
 //! by a path: `/proc/PID/ns/net` of a Docker container, `/proc/PID/fd/N` of
 //! a kept example's namespace, `/run/docker/netns/...` of an overlay
-//! network, or the machine's own namespace. None of it is the lab library.
+//! network, or the machine's own namespace; and `cat` in a container's
+//! mount namespace (`/proc/PID/ns/mnt`, or a kept example's
+//! `/proc/PID/fd/N`) for its name files. None of it is the lab library.
 
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
@@ -67,16 +69,21 @@ impl DockerObjects {
     pub fn run(&mut self, name: &str, args: &[&str]) -> String {
         ensure_image();
         let name = format!("netlab-test-{name}");
+        // Removed on drop even when `docker run` fails after creating it
+        // (a network it cannot join fails at start, after create).
+        self.containers.push(name.clone());
         let mut argv = vec!["run", "-d", "--label", "io.netlab=1", "--name", &name];
         argv.extend_from_slice(args);
         docker(&argv);
-        self.containers.push(name.clone());
         let pid = docker(&["inspect", "-f", "{{.State.Pid}}", &name]);
         format!("/proc/{pid}/ns/net")
     }
 
     /// `docker network create --label io.netlab=1 ARGS... NAME`.
     pub fn network(&mut self, name: &str, args: &[&str]) {
+        // Before anything exists: building the image runs a Docker example,
+        // which removes whatever is labelled as ours as an earlier run's.
+        ensure_image();
         let mut argv = vec!["network", "create", "--label", "io.netlab=1"];
         argv.extend_from_slice(args);
         argv.push(name);
@@ -86,7 +93,8 @@ impl DockerObjects {
 }
 
 /// The image `netlab/busybox`, which any Docker example builds when it is
-/// missing (`docker_cleanup` removes it).
+/// missing (`docker_cleanup` removes it). The example also sweeps every
+/// labelled container and network, so this comes before a test makes any.
 fn ensure_image() {
     let inspect = Command::new("docker")
         .args(["image", "inspect", "netlab/busybox"])
@@ -287,4 +295,190 @@ pub fn macvlan_devices(netns: Option<&str>) -> Vec<Macvlan> {
             mac: link["address"].as_str().unwrap_or("?").to_string(),
         })
         .collect()
+}
+
+/// The IPv4 address of `dev` in a namespace, without its prefix length.
+pub fn ipv4_address(netns: Option<&str>, dev: &str) -> String {
+    let addrs = ip(netns, &["-4", "addr", "show", "dev", dev]);
+    let local = addrs.first().map(|a| &a["addr_info"][0]["local"]);
+    local
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{dev} in {netns:?} has an IPv4 address: {addrs:?}"))
+        .to_string()
+}
+
+/// The subnet of `dev`'s IPv4 address, `172.17.0.0/16` for `172.17.0.1/16`.
+fn ipv4_subnet(netns: Option<&str>, dev: &str) -> String {
+    let addrs = ip(netns, &["-4", "addr", "show", "dev", dev]);
+    let addr = addrs.first().map(|a| &a["addr_info"][0]);
+    let (local, len) = addr
+        .and_then(|a| Some((a["local"].as_str()?, a["prefixlen"].as_u64()?)))
+        .unwrap_or_else(|| panic!("{dev} in {netns:?} has an IPv4 address: {addrs:?}"));
+    let local: std::net::Ipv4Addr = local.parse().expect("ip prints an IPv4 address");
+    let mask = u32::MAX.checked_shl(32 - len as u32).unwrap_or(0);
+    let network = std::net::Ipv4Addr::from(u32::from(local) & mask);
+    format!("{network}/{len}")
+}
+
+/// The source subnets of the masquerade rules of a namespace, from `nft
+/// list ruleset`: `ip saddr 172.17.0.0/16 ... masquerade`, whichever order
+/// iptables-nft (Docker's `-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE`)
+/// or the lab's own nftables wrote the matches in.
+pub fn masquerade_sources(netns: Option<&str>) -> Vec<String> {
+    let output = in_netns(netns, "nft")
+        .args(["list", "ruleset"])
+        .output()
+        .expect("run nft list ruleset");
+    assert!(
+        output.status.success(),
+        "nft list ruleset in {netns:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rule = Regex::new(r"ip saddr ([0-9.]+/\d+) .*\bmasquerade\b").unwrap();
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| rule.captures(line))
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+/// What publishing a container's port 80 as `dport` put in the nat table of
+/// the namespace that holds the bridge, whoever did it: the parts that must
+/// agree between Docker and our example (addresses may differ).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Published {
+    /// Per DNAT rule for TCP `dport`: whether it goes to the container's
+    /// address, and the port it goes to.
+    pub dnat: Vec<(bool, u16)>,
+    /// Whether a masquerade rule covers the bridge's subnet.
+    pub masquerades_the_bridge_subnet: bool,
+}
+
+/// Observes the DNAT rules for `dport` and the masquerade rules in `host`,
+/// against `bridge`'s subnet and the container's address `container`.
+pub fn published(host: Option<&str>, dport: u16, bridge: &str, container: &str) -> Published {
+    let subnet = ipv4_subnet(host, bridge);
+    Published {
+        dnat: dnat_rules(host)
+            .iter()
+            .filter(|rule| rule.dport == dport)
+            .map(|rule| (rule.to_address == container, rule.to_port))
+            .collect(),
+        masquerades_the_bridge_subnet: masquerade_sources(host).contains(&subnet),
+    }
+}
+
+/// What an overlay network's namespace holds, whoever built it: the parts
+/// that must agree between Docker and our example (the VNI's value may
+/// differ: Docker picks one from 4096 up).
+#[derive(Debug, PartialEq, Eq)]
+pub struct OverlayShape {
+    /// How many VXLAN devices: one per overlay network.
+    pub vxlan_devices: usize,
+    /// Whether it has a VNI (not 0).
+    pub has_vni: bool,
+    /// The UDP port it sends to and listens on (4789, IANA's).
+    pub dstport: u64,
+    /// The bridge it is a port of: its name and kind.
+    pub master: (String, String),
+}
+
+/// Observes the overlay namespace `netns`; returns its shape and the VNI,
+/// to compare with the network's own id.
+pub fn overlay_shape(netns: &str) -> (OverlayShape, u64) {
+    let devices = vxlan_devices(Some(netns));
+    let Some(vxlan) = devices.first() else {
+        panic!("a VXLAN device in {netns}: ip -d link show type vxlan shows none");
+    };
+    let link = &ip(Some(netns), &["-d", "link", "show", &vxlan.name])[0];
+    let master = link["master"].as_str().unwrap_or("").to_string();
+    let master_kind = if master.is_empty() {
+        String::new()
+    } else {
+        let bridge = &ip(Some(netns), &["-d", "link", "show", &master])[0];
+        let kind = bridge["linkinfo"]["info_kind"].as_str();
+        kind.unwrap_or("?").to_string()
+    };
+    let shape = OverlayShape {
+        vxlan_devices: devices.len(),
+        has_vni: vxlan.vni != 0,
+        dstport: vxlan.dstport,
+        master: (master, master_kind),
+    };
+    (shape, vxlan.vni)
+}
+
+/// A container's MACVLAN interface, whoever made it: the parts that must
+/// agree between Docker and our example (names and MACs may differ).
+#[derive(Debug, PartialEq, Eq)]
+pub struct MacvlanShape {
+    /// How many MACVLAN devices the container has: one, its eth0.
+    pub macvlan_devices: usize,
+    /// Its mode (`bridge`: Docker's default).
+    pub mode: String,
+    /// Whether its parent is the given parent interface (by ifindex, in
+    /// the parent's namespace).
+    pub child_of_the_parent: bool,
+    /// Whether its MAC differs from the parent's.
+    pub own_mac: bool,
+}
+
+/// Observes the MACVLAN devices of the namespace `container`, against the
+/// interface `parent` in the namespace `host`.
+pub fn macvlan_shape(container: &str, host: Option<&str>, parent: &str) -> MacvlanShape {
+    let children = macvlan_devices(Some(container));
+    let Some(child) = children.first() else {
+        panic!("a MACVLAN device in {container}: ip -d link show type macvlan shows none");
+    };
+    let parent = &ip(host, &["link", "show", parent])[0];
+    MacvlanShape {
+        macvlan_devices: children.len(),
+        mode: child.mode.clone(),
+        child_of_the_parent: parent["ifindex"].as_u64() == Some(child.parent_index),
+        own_mac: parent["address"].as_str() != Some(child.mac.as_str()),
+    }
+}
+
+/// A container's name files, whoever wrote them: the parts that must agree
+/// between Docker and our example on a user-defined network.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NameFiles {
+    /// The `nameserver` lines of /etc/resolv.conf.
+    pub nameservers: Vec<String>,
+    /// Whether /etc/hosts maps the container's own `address` to its
+    /// hostname (the one in /etc/hostname).
+    pub hosts_has_own_address: bool,
+}
+
+/// Reads /etc/resolv.conf, /etc/hosts and /etc/hostname as the container
+/// sees them: `cat` run in its mount namespace `mount_ns`.
+pub fn name_files(mount_ns: &str, address: &str) -> NameFiles {
+    let cat = |path: &str| {
+        let output = Command::new("nsenter")
+            .arg(format!("--mount={mount_ns}"))
+            .args(["cat", path])
+            .output()
+            .unwrap_or_else(|e| panic!("run nsenter --mount={mount_ns} cat {path}: {e}"));
+        assert!(
+            output.status.success(),
+            "cat {path} in {mount_ns}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let resolv = cat("/etc/resolv.conf");
+    let hosts = cat("/etc/hosts");
+    let hostname = cat("/etc/hostname");
+    let hostname = hostname.trim();
+    NameFiles {
+        nameservers: resolv
+            .lines()
+            .filter_map(|line| line.strip_prefix("nameserver "))
+            .map(|server| server.trim().to_string())
+            .collect(),
+        hosts_has_own_address: hosts.lines().any(|line| {
+            let mut fields = line.split_whitespace();
+            fields.next() == Some(address) && fields.any(|name| name == hostname)
+        }),
+    }
 }

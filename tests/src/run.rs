@@ -17,15 +17,15 @@ use seccompiler::{
 /// The unprivileged user the rootless runs switch to: `nobody`.
 pub const NOBODY: u32 = 65534;
 
-/// Every example, one per chapter: the four of the foundation, then the rest.
+/// Every from-syscalls example, one per chapter, in the book's order.
 pub const EXAMPLES: [&str; 8] = [
     "unshare",
-    "veth",
-    "bridge",
-    "same_bridge",
     "port_publish",
-    "overlay",
+    "bridge",
+    "veth",
+    "same_bridge",
     "dns",
+    "overlay",
     "macvlan",
 ];
 

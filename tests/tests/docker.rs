@@ -7,12 +7,13 @@
 //! a time (`serial`), each waiting for its cleanup before it returns.
 
 use netlab_tests::docker::{
-    DockerObjects, bridge_shape, dnat_rules, docker, have_docker, ip, macvlan_devices, serial,
-    vxlan_devices,
+    DockerObjects, MacvlanShape, NameFiles, OverlayShape, Published, bridge_shape, dnat_rules,
+    docker, have_docker, ip, ipv4_address, macvlan_shape, name_files, overlay_shape, published,
+    serial,
 };
 use netlab_tests::observe::Kept;
-use netlab_tests::run::{As, output};
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::run::{As, output, success};
+use netlab_tests::{have_root, record};
 
 /// Root and a Docker Engine, or the reason this test does not run.
 fn ready(test: &str) -> bool {
@@ -29,13 +30,24 @@ fn assert_nothing_left(what: &str) {
     );
 }
 
+/// Runs a Docker example and checks its transcript against the book's.
+/// Unlike `check_transcript`, no `--topology` picture: a Docker example has
+/// no lab of its own to draw (dockerd's objects live in the machine's
+/// namespace), so it takes no such flag.
 fn transcript(example: &str, key_lines: &[&str]) {
     let test = format!("{example}_transcript_matches_the_book");
     if !ready(&test) {
         return;
     }
     let _one = serial();
-    check_transcript(example, As::Root, key_lines);
+    let stdout = success(example, As::Root);
+    for line in key_lines {
+        assert!(
+            stdout.contains(line),
+            "{example}: the transcript lacks {line:?}:\n{stdout}"
+        );
+    }
+    record::check(example, &stdout);
     assert_nothing_left(example);
 }
 
@@ -143,14 +155,13 @@ fn docker_macvlan_transcript_matches_the_book() {
     }
 }
 
-/// Lab step 11, the Docker half of the comparison: a container's eth0 on a
-/// macvlan network is a MACVLAN device in bridge mode whose parent is the
-/// interface given as `-o parent=`, with a MAC of its own. (Our macvlan
-/// example is compared by `macvlan_devices` as well once it is in this
-/// branch: the same function reads its namespace.)
+/// Lab step 11, compared: a container's eth0 on Docker's macvlan network
+/// and our macvlan example's red are each one MACVLAN device in bridge
+/// mode, a child of the parent interface (`-o parent=netlab-mv0`; our lab
+/// host's eth0), with a MAC of its own.
 #[test]
-fn docker_macvlan_is_a_macvlan_child_in_bridge_mode() {
-    if !ready("docker_macvlan_is_a_macvlan_child_in_bridge_mode") {
+fn docker_macvlan_and_our_macvlan_are_children_in_bridge_mode() {
+    if !ready("docker_macvlan_and_our_macvlan_are_children_in_bridge_mode") {
         return;
     }
     let _one = serial();
@@ -176,30 +187,31 @@ fn docker_macvlan_is_a_macvlan_child_in_bridge_mode() {
             "60",
         ],
     );
-    let children = macvlan_devices(Some(&red));
-    let parent_link = &ip(None, &["link", "show", "netlab-mv0"])[0];
-    assert_eq!(children.len(), 1, "one MACVLAN device in red: {children:?}");
-    let child = &children[0];
-    assert_eq!(
-        child.name, "eth0",
-        "the container's eth0 is the MACVLAN device"
-    );
-    assert_eq!(
-        child.mode, "bridge",
-        "Docker's default MACVLAN mode is bridge"
-    );
-    assert_eq!(
-        Some(child.parent_index),
-        parent_link["ifindex"].as_u64(),
-        "its parent is netlab-mv0: {child:?}"
-    );
-    assert_ne!(
-        parent_link["address"].as_str(),
-        Some(child.mac.as_str()),
-        "the child has a MAC of its own"
-    );
+    let docker_shape = macvlan_shape(&red, None, "netlab-mv0");
     drop(objects);
     drop(parent);
+
+    let lab = Kept::start("macvlan", As::Root);
+    let (red, host) = (&lab.namespaces["red"], &lab.namespaces["host"]);
+    let our_shape = macvlan_shape(red, Some(host), "eth0");
+    assert!(lab.finish().success(), "macvlan --keep exits 0");
+
+    let expected = MacvlanShape {
+        macvlan_devices: 1,
+        mode: "bridge".to_string(),
+        child_of_the_parent: true,
+        own_mac: true,
+    };
+    assert_eq!(
+        docker_shape, expected,
+        "Docker's container has one MACVLAN device, in bridge mode (Docker's default), a \
+         child of netlab-mv0 with a MAC of its own: Docker's {docker_shape:?}, ours {our_shape:?}"
+    );
+    assert_eq!(
+        our_shape, docker_shape,
+        "our red's eth0 is the same kind of MACVLAN child of our lab host's eth0: \
+         ours {our_shape:?}, Docker's {docker_shape:?}"
+    );
 }
 
 /// The veth pair netlab-mv0/netlab-mv1 in the machine's namespace, deleted
@@ -250,13 +262,14 @@ fn docker_overlay_transcript_matches_the_book() {
     }
 }
 
-/// Lab step 10, the Docker half of the comparison: an overlay network is a
-/// VXLAN device with the network's VNI on UDP 4789, a port of the bridge in
-/// the network's namespace under /run/docker/netns. (Our overlay example is
-/// compared by `vxlan_devices` as well once it is in this branch.)
+/// Lab step 10, compared: Docker's overlay network and our overlay example
+/// each hold, in the overlay's own namespace (Docker's under
+/// /run/docker/netns; our overlay1), one VXLAN device with a VNI, on UDP
+/// 4789, a port of a bridge br0. The VNI's value may differ: each is
+/// checked against its own network's id.
 #[test]
-fn docker_overlay_is_a_vxlan_device_on_udp_4789() {
-    if !ready("docker_overlay_is_a_vxlan_device_on_udp_4789") {
+fn docker_overlay_and_our_overlay_are_vxlan_on_udp_4789() {
+    if !ready("docker_overlay_and_our_overlay_are_vxlan_on_udp_4789") {
         return;
     }
     let _one = serial();
@@ -286,7 +299,7 @@ fn docker_overlay_is_a_vxlan_device_on_udp_4789() {
             "60",
         ],
     );
-    let vni = docker(&[
+    let network_vni = docker(&[
         "network",
         "inspect",
         "-f",
@@ -295,21 +308,39 @@ fn docker_overlay_is_a_vxlan_device_on_udp_4789() {
     ]);
     let id = docker(&["network", "inspect", "-f", "{{.Id}}", "netlab-test-overlay"]);
     let path = format!("/run/docker/netns/1-{}", &id[..10]);
-    let devices = vxlan_devices(Some(&path));
-    assert_eq!(devices.len(), 1, "one VXLAN device in {path}: {devices:?}");
-    assert_eq!(
-        devices[0].vni.to_string(),
-        vni,
-        "its VNI is the network's vxlanid_list"
-    );
-    assert_eq!(devices[0].dstport, 4789, "it uses UDP port 4789");
-    let link = &ip(Some(&path), &["-d", "link", "show", &devices[0].name])[0];
-    assert_eq!(
-        link["master"], "br0",
-        "it is a port of the overlay's bridge br0"
-    );
+    let (docker_shape, docker_vni) = overlay_shape(&path);
     drop(objects);
     drop(leave);
+
+    let lab = Kept::start("overlay", As::Root);
+    let (our_shape, our_vni) = overlay_shape(&lab.namespaces["overlay1"]);
+    assert!(lab.finish().success(), "overlay --keep exits 0");
+
+    assert_eq!(
+        docker_vni.to_string(),
+        network_vni,
+        "Docker's VXLAN device has its network's VNI (vxlanid_list {network_vni}); \
+         ours has {our_vni}"
+    );
+    assert_eq!(
+        our_vni, 4097,
+        "our VXLAN device has the VNI our example gives it, 4097; Docker's has {docker_vni}"
+    );
+    let expected = OverlayShape {
+        vxlan_devices: 1,
+        has_vni: true,
+        dstport: 4789,
+        master: ("br0".to_string(), "bridge".to_string()),
+    };
+    assert_eq!(
+        docker_shape, expected,
+        "Docker's overlay namespace {path} holds one VXLAN device with a VNI, on UDP 4789, \
+         a port of the bridge br0: Docker's {docker_shape:?}, ours {our_shape:?}"
+    );
+    assert_eq!(
+        our_shape, docker_shape,
+        "our overlay1 holds the same: ours {our_shape:?}, Docker's {docker_shape:?}"
+    );
 }
 
 /// Leaves the swarm the test made (and docker_gwbridge, which it made).
@@ -361,18 +392,19 @@ fn docker_bridge_and_our_bridge_have_the_same_shape() {
     );
 }
 
-/// Lab step 4, the Docker half of the comparison: `-p 8443:80` is a DNAT
-/// rule in the kernel, to the container's port 80, gone with the container.
-/// (Our port_publish example is compared by `dnat_rules` as well once it is
-/// in this branch: the same function reads its namespace.)
+/// Lab step 4, compared: `docker run -p 8443:80` and our port_publish
+/// example put the same kinds of rules in the nat table of the namespace
+/// that holds docker0 (the machine's; our lab host's): a DNAT rule from
+/// TCP port 8443 to the container's address, port 80, and a masquerade for
+/// docker0's subnet. Docker's DNAT rule goes with the container.
 #[test]
-fn docker_publish_is_a_dnat_rule_in_the_kernel() {
-    if !ready("docker_publish_is_a_dnat_rule_in_the_kernel") {
+fn docker_publish_and_our_publish_are_the_same_nat_rules() {
+    if !ready("docker_publish_and_our_publish_are_the_same_nat_rules") {
         return;
     }
     let _one = serial();
     let mut objects = DockerObjects::default();
-    objects.run(
+    let red = objects.run(
         "red",
         &[
             "-p",
@@ -386,25 +418,99 @@ fn docker_publish_is_a_dnat_rule_in_the_kernel() {
             "/www",
         ],
     );
-    let address = docker(&[
-        "inspect",
-        "-f",
-        "{{.NetworkSettings.IPAddress}}",
-        "netlab-test-red",
-    ]);
-    let rules = dnat_rules(None);
-    assert!(
-        rules
-            .iter()
-            .any(|r| r.dport == 8443 && r.to_address == address && r.to_port == 80),
-        "a DNAT rule sends TCP 8443 to {address}:80: {rules:?}"
-    );
+    let address = ipv4_address(Some(&red), "eth0");
+    let docker_side = published(None, 8443, "docker0", &address);
     drop(objects);
     let rules = dnat_rules(None);
     assert!(
         !rules.iter().any(|r| r.dport == 8443),
-        "the DNAT rule went with the container: {rules:?}"
+        "Docker's DNAT rule for 8443 went with the container: {rules:?}"
     );
+
+    let lab = Kept::start("port_publish", As::Root);
+    let (host, red) = (&lab.namespaces["host"], &lab.namespaces["red"]);
+    let address = ipv4_address(Some(red), "eth0");
+    let our_side = published(Some(host), 8443, "docker0", &address);
+    assert!(lab.finish().success(), "port_publish --keep exits 0");
+
+    let expected = Published {
+        dnat: vec![(true, 80)],
+        masquerades_the_bridge_subnet: true,
+    };
+    assert_eq!(
+        docker_side, expected,
+        "Docker's nat table: one DNAT rule from TCP 8443 to the container's address, port 80, \
+         and a masquerade for docker0's subnet: Docker's {docker_side:?}, ours {our_side:?}"
+    );
+    assert_eq!(
+        our_side, docker_side,
+        "our lab host's nat table has the same kinds of rules: \
+         ours {our_side:?}, Docker's {docker_side:?}"
+    );
+}
+
+/// Lab step 9, compared: a container on a user-defined network, Docker's
+/// and our dns example's red, asks 127.0.0.11 (the embedded DNS server) in
+/// its /etc/resolv.conf, and its /etc/hosts maps its own address on that
+/// network to its hostname. Read in each container's mount namespace.
+#[test]
+fn docker_dns_and_our_dns_write_the_same_name_files() {
+    if !ready("docker_dns_and_our_dns_write_the_same_name_files") {
+        return;
+    }
+    let _one = serial();
+    let mut objects = DockerObjects::default();
+    objects.network("netlab-test-net", &[]);
+    let red = objects.run(
+        "red",
+        &[
+            "--network",
+            "netlab-test-net",
+            "netlab/busybox",
+            "sleep",
+            "60",
+        ],
+    );
+    let address = ipv4_address(Some(&red), "eth0");
+    let mount = red.replace("/ns/net", "/ns/mnt");
+    let docker_files = name_files(&mount, &address);
+    drop(objects);
+
+    let lab = Kept::start("dns", As::Root);
+    // Our red's eth1 is on the user-defined network (its eth0 on docker0).
+    let address = ipv4_address(Some(&lab.namespaces["red"]), "eth1");
+    let our_files = name_files(&mount_namespace(&lab, "red"), &address);
+    assert!(lab.finish().success(), "dns --keep exits 0");
+
+    let expected = NameFiles {
+        nameservers: vec!["127.0.0.11".to_string()],
+        hosts_has_own_address: true,
+    };
+    assert_eq!(
+        docker_files, expected,
+        "Docker's container asks 127.0.0.11 only, and its /etc/hosts names its own \
+         address: Docker's {docker_files:?}, ours {our_files:?}"
+    );
+    assert_eq!(
+        our_files, docker_files,
+        "our red's files say the same: ours {our_files:?}, Docker's {docker_files:?}"
+    );
+}
+
+/// The mount namespace `--keep` printed for one of the lab's containers:
+/// `#   red: ... --mount=/proc/PID/fd/N ...`.
+fn mount_namespace(lab: &Kept, name: &str) -> String {
+    let prefix = format!("#   {name}: ");
+    let line = lab.transcript.lines().find(|l| l.starts_with(&prefix));
+    let option = line
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("--mount=")))
+        .unwrap_or_else(|| {
+            panic!(
+                "the lab printed no mount namespace for {name}:\n{}",
+                lab.transcript
+            )
+        });
+    option.trim_start_matches("--mount=").to_string()
 }
 
 #[test]

@@ -93,6 +93,9 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     host.add_route_dev("192.168.20.0/25", "mv-host").await?;
     lab.claim("the host reaches red through mv-host", host.ping(RED)?)?;
     // ANCHOR_END: host_fix
+    // The picture: the LAN, the host and its two containers (before the
+    // sixteen extra MACVLAN devices, which would only widen it).
+    lab.picture().await?;
 
     // ANCHOR: mac_pool
     lab.say("every MACVLAN device is one more MAC on the LAN: count them, add 16, count again");
@@ -185,9 +188,11 @@ async fn trunk(lab: &Lab, host: &Netns, router: &Netns) -> Result<()> {
     host.show_link_details("eth0.20").await?;
     lab.say("each VLAN's router address reaches its container; each MAC is known on its VLAN only");
     for (container, device, ip, gateway) in &containers {
-        lab.claim("the router reaches {ip} on {device}", router.ping(*ip)?)?;
+        let reaches = router.ping(*ip)?;
+        lab.claim(&format!("the router reaches {ip} on {device}"), reaches)?;
         router.show_neigh(Some(device)).await?;
-        lab.claim("{ip} reaches {gateway}", container.ping(*gateway)?)?;
+        let reaches = container.ping(*gateway)?;
+        lab.claim(&format!("{ip} reaches {gateway}"), reaches)?;
     }
     lab.say("VLAN 30's broadcasts stay in VLAN 30: yellow's ARP for green gets no answer");
     let (green, yellow) = (Ipv4Addr::new(10, 20, 0, 2), Ipv4Addr::new(10, 30, 0, 2));
