@@ -45,7 +45,7 @@ fn available(program: &str, arg: &str) -> bool {
     runs
 }
 
-/// `text` without whitespace, with the typographic ligatures a PDF may hold
+/// `text` without whitespace or hyphens, with the typographic ligatures a PDF may hold
 /// spelled out, and without the backslash of an escaped `\{{#directive}}`,
 /// which mdBook removes on the page, in code too.
 fn squeeze(text: &str) -> String {
@@ -54,7 +54,9 @@ fn squeeze(text: &str) -> String {
         .replace('\u{fb02}', "fl")
         .replace('\u{fb00}', "ff")
         .chars()
-        .filter(|c| !c.is_whitespace())
+        // Hyphens too: pdftotext joins a word broken after a hyphen at the
+        // end of a printed line and drops the hyphen (`--ip-range`).
+        .filter(|c| !c.is_whitespace() && *c != '-')
         .collect()
 }
 
@@ -78,15 +80,20 @@ fn pdf_pages(pdf: &Path) -> usize {
 /// The PDF's text, whitespace removed.
 fn pdf_text(pdf: &Path) -> String {
     // `-raw`: in the order the page draws it, which keeps the columns of a
-    // tab-separated output (`brctl showmacs`) on their line.
-    let output = Command::new("pdftotext")
-        .arg("-raw")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("run pdftotext");
-    assert!(output.status.success(), "pdftotext {}", pdf.display());
-    squeeze(&String::from_utf8_lossy(&output.stdout))
+    // tab-separated output (`brctl showmacs`) on their line. But a line that
+    // wraps at the foot of a page comes out of `-raw` after the next page's
+    // first lines, so the reading order of the default mode is kept too: a
+    // line counts as printed when either mode shows it.
+    let mode = |raw: bool| {
+        let mut command = Command::new("pdftotext");
+        if raw {
+            command.arg("-raw");
+        }
+        let output = command.arg(pdf).arg("-").output().expect("run pdftotext");
+        assert!(output.status.success(), "pdftotext {}", pdf.display());
+        squeeze(&String::from_utf8_lossy(&output.stdout))
+    };
+    format!("{}\u{0}{}", mode(true), mode(false))
 }
 
 /// The plain text of Markdown, one string per paragraph, list item, heading
