@@ -679,6 +679,8 @@ fn docker_cleanup_removes_everything_and_says_what() {
         "it lists what it removed: {stdout}"
     );
     assert_nothing_left("docker_cleanup");
+    // What the README shows it printing: this run's transcript, recorded.
+    record::check("docker_cleanup", &stdout);
     let images = docker(&["images", "-q", "netlab/busybox"]);
     assert!(images.is_empty(), "the image is gone too: {images:?}");
     let again = output("docker_cleanup", As::Root, &[]);
