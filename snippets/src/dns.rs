@@ -31,7 +31,6 @@ use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
 
 use crate::etc::EMBEDDED_DNS;
-use crate::ping::echo;
 use crate::{Netns, narrate};
 
 /// How long a lookup waits for a server. A server that cannot be reached
@@ -99,20 +98,7 @@ impl Netns {
             }
         };
         narrate::output(&format!("PING {name} ({address}) 56(84) bytes of data."));
-        match self.run(|| echo(address, Duration::from_secs(2)))? {
-            Ok(pong) => {
-                let rtt = pong.rtt.as_secs_f64() * 1000.0;
-                narrate::output(&format!(
-                    "{} bytes from {}: icmp_seq=1 ttl={} time={rtt:.3} ms",
-                    pong.bytes, pong.from, pong.ttl
-                ));
-                Ok(true)
-            }
-            Err(why) => {
-                narrate::output(&format!("ping: {why}"));
-                Ok(false)
-            }
-        }
+        self.echo_and_print(address)
     }
 }
 

@@ -10,11 +10,23 @@ use netlink_packet_route::link::{
     LinkFlags, LinkInfo, LinkMessage,
 };
 use rtnetlink::{LinkBridge, LinkMessageBuilder, LinkUnspec, LinkVeth};
+use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 
 use crate::Netns;
 use crate::error::netlink_error;
 use crate::narrate;
+
+/// The MAC address Docker gives a container's interface (bridge, overlay
+/// and macvlan drivers alike): `02:42` and the four bytes of its IPv4
+/// address, so 10.0.1.3 has 02:42:0a:00:01:03. 02 is the "locally
+/// administered" bit: no vendor's card was made with it. Every node can work
+/// out a remote container's MAC from its address; only the host it lives on
+/// has to be told.
+pub fn docker_mac(ip: Ipv4Addr) -> [u8; 6] {
+    let [a, b, c, d] = ip.octets();
+    [0x02, 0x42, a, b, c, d]
+}
 
 /// What `ip -d link show` tells about one device.
 #[derive(Debug, Clone, Default)]
@@ -129,6 +141,38 @@ impl Netns {
         )
         .await
         .with_context(|| format!("attach {name} to the bridge {bridge} in {}", self.name))
+    }
+
+    /// `ip link set DEV address MAC`.
+    pub async fn set_address(&self, dev: &str, address: [u8; 6]) -> Result<()> {
+        let command = format!(
+            "ip link set {dev} address {}",
+            crate::show::mac(Some(address))
+        );
+        narrate::command(self, &command);
+        let index = self.index_of(dev).await?;
+        let message = LinkUnspec::new_with_index(index).address(address.to_vec());
+        self.handle
+            .link()
+            .set(message.build())
+            .execute()
+            .await
+            .map_err(netlink_error)
+            .with_context(|| format!("set the MAC address of {dev} in {}", self.name))
+    }
+
+    /// `ip link set DEV mtu MTU`.
+    pub async fn set_mtu(&self, dev: &str, mtu: u32) -> Result<()> {
+        narrate::command(self, &format!("ip link set {dev} mtu {mtu}"));
+        let index = self.index_of(dev).await?;
+        let message = LinkUnspec::new_with_index(index).mtu(mtu);
+        self.handle
+            .link()
+            .set(message.build())
+            .execute()
+            .await
+            .map_err(netlink_error)
+            .with_context(|| format!("set the MTU of {dev} in {}", self.name))
     }
 
     /// `ip link set NAME netns TARGET`: move a device into another namespace.
@@ -257,4 +301,18 @@ fn parse_info(infos: &[LinkInfo], link: &mut Link) {
 
 fn kind_name(kind: &InfoKind) -> String {
     kind.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::show::mac;
+
+    #[test]
+    fn docker_macs_carry_the_address() {
+        let overlay = docker_mac(Ipv4Addr::new(10, 0, 1, 3));
+        assert_eq!(mac(Some(overlay)), "02:42:0a:00:01:03");
+        let macvlan = docker_mac(Ipv4Addr::new(192, 168, 20, 2));
+        assert_eq!(mac(Some(macvlan)), "02:42:c0:a8:14:02");
+    }
 }

@@ -15,21 +15,11 @@ use futures::TryStreamExt;
 use netlink_packet_route::link::{
     InfoData, InfoMacVlan, InfoVlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode,
 };
-use netlink_packet_route::route::RouteScope;
-use rtnetlink::{LinkMacVlan, LinkVlan, RouteMessageBuilder};
+use rtnetlink::{LinkMacVlan, LinkVlan};
 
-use crate::addr::parse_cidr;
 use crate::error::netlink_error;
-use crate::link::Link;
+use crate::link::{Link, docker_mac};
 use crate::{Netns, narrate, show};
-
-/// The MAC address Docker's macvlan driver gives a container that asks for
-/// none: `02:42` and the four bytes of its IPv4 address. 02 is the
-/// "locally administered" bit: no vendor's card was made with it.
-pub fn docker_mac(ip: Ipv4Addr) -> [u8; 6] {
-    let [a, b, c, d] = ip.octets();
-    [0x02, 0x42, a, b, c, d]
-}
 
 /// What `ip -d link show` adds to `ip link show` for the devices here.
 #[derive(Debug, Clone, Default)]
@@ -121,26 +111,6 @@ impl Netns {
             .await
             .map_err(netlink_error)
             .with_context(|| format!("add the VLAN device {name} on {parent} in {}", self.name))
-    }
-
-    /// `ip route add CIDR dev DEVICE`: the subnet is reached directly
-    /// through DEVICE, no gateway (`scope link`).
-    pub async fn add_route_dev(&self, cidr: &str, device: &str) -> Result<()> {
-        narrate::command(self, &format!("ip route add {cidr} dev {device}"));
-        let (ip, prefix_len) = parse_cidr(cidr)?;
-        let index = self.index_of(device).await?;
-        let route = RouteMessageBuilder::<Ipv4Addr>::new()
-            .destination_prefix(ip, prefix_len)
-            .output_interface(index)
-            .scope(RouteScope::Link)
-            .build();
-        self.handle
-            .route()
-            .add(route)
-            .execute()
-            .await
-            .map_err(netlink_error)
-            .with_context(|| format!("add the route to {cidr} via {device} in {}", self.name))
     }
 
     /// Many MACVLAN devices on `parent`, one per host number in `hosts`
@@ -290,16 +260,5 @@ fn mode_name(mode: MacVlanMode) -> String {
         MacVlanMode::Passthrough => "passthru".to_string(),
         MacVlanMode::Source => "source".to_string(),
         other => format!("{other:?}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn docker_mac_is_02_42_and_the_address() {
-        let mac = docker_mac(Ipv4Addr::new(192, 168, 20, 2));
-        assert_eq!(show::mac(Some(mac)), "02:42:c0:a8:14:02");
     }
 }

@@ -30,6 +30,12 @@ impl Netns {
     /// why there was none, and says whether a reply came back.
     pub fn ping(&self, target: Ipv4Addr) -> Result<bool> {
         narrate::command(self, &format!("ping -c 1 {target}"));
+        self.echo_and_print(target)
+    }
+
+    /// One echo request to `target`, and ping's line for the reply (or why
+    /// none came). `ping NAME` in the dns module shares it.
+    pub(crate) fn echo_and_print(&self, target: Ipv4Addr) -> Result<bool> {
         match self.run(|| echo(target, Duration::from_secs(2)))? {
             Ok(pong) => {
                 let rtt = pong.rtt.as_secs_f64() * 1000.0;

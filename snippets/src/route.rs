@@ -10,6 +10,7 @@ use netlink_packet_route::route::{
 use rtnetlink::RouteMessageBuilder;
 
 use crate::Netns;
+use crate::addr::parse_cidr;
 use crate::error::netlink_error;
 use crate::narrate;
 
@@ -41,6 +42,26 @@ impl Netns {
             .await
             .map_err(netlink_error)
             .with_context(|| format!("add the default route via {gateway} in {}", self.name))
+    }
+
+    /// `ip route add CIDR dev DEVICE`: the subnet is reached directly
+    /// through DEVICE, no gateway (`scope link`).
+    pub async fn add_route_dev(&self, cidr: &str, device: &str) -> Result<()> {
+        narrate::command(self, &format!("ip route add {cidr} dev {device}"));
+        let (ip, prefix_len) = parse_cidr(cidr)?;
+        let index = self.index_of(device).await?;
+        let route = RouteMessageBuilder::<Ipv4Addr>::new()
+            .destination_prefix(ip, prefix_len)
+            .output_interface(index)
+            .scope(RouteScope::Link)
+            .build();
+        self.handle
+            .route()
+            .add(route)
+            .execute()
+            .await
+            .map_err(netlink_error)
+            .with_context(|| format!("add the route to {cidr} via {device} in {}", self.name))
     }
 
     /// The IPv4 routes of the main table.

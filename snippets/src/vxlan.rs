@@ -19,10 +19,10 @@ use netlink_packet_route::neighbour::{
     NeighbourAddress, NeighbourAttribute, NeighbourFlags, NeighbourMessage, NeighbourState,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+use rtnetlink::LinkVxlan;
 use rtnetlink::packet_core::{
     NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_REQUEST, NetlinkMessage, NetlinkPayload,
 };
-use rtnetlink::{LinkUnspec, LinkVxlan};
 
 use crate::error::netlink_error;
 use crate::show::mac;
@@ -30,15 +30,6 @@ use crate::{Netns, narrate};
 
 /// The IANA port for VXLAN (Linux's own default is the older 8472).
 pub const VXLAN_PORT: u16 = 4789;
-
-/// The MAC address Docker gives a container: 02:42 and then its IPv4
-/// address, so 10.0.1.3 has 02:42:0a:00:01:03. Every node can work out a
-/// remote container's MAC from its address; only the host it lives on has
-/// to be told.
-pub fn docker_mac(ip: Ipv4Addr) -> [u8; 6] {
-    let [a, b, c, d] = ip.octets();
-    [0x02, 0x42, a, b, c, d]
-}
 
 impl Netns {
     /// `ip link add NAME netns TARGET type vxlan id VNI dstport 4789 local
@@ -139,35 +130,6 @@ impl Netns {
             .with_context(|| format!("add the neighbour {ip} on {dev} in {}", self.name))
     }
 
-    /// `ip link set DEV address MAC`.
-    pub async fn set_address(&self, dev: &str, address: [u8; 6]) -> Result<()> {
-        let command = format!("ip link set {dev} address {}", mac(Some(address)));
-        narrate::command(self, &command);
-        let index = self.index_of(dev).await?;
-        let message = LinkUnspec::new_with_index(index).address(address.to_vec());
-        self.handle
-            .link()
-            .set(message.build())
-            .execute()
-            .await
-            .map_err(netlink_error)
-            .with_context(|| format!("set the MAC address of {dev} in {}", self.name))
-    }
-
-    /// `ip link set DEV mtu MTU`.
-    pub async fn set_mtu(&self, dev: &str, mtu: u32) -> Result<()> {
-        narrate::command(self, &format!("ip link set {dev} mtu {mtu}"));
-        let index = self.index_of(dev).await?;
-        let message = LinkUnspec::new_with_index(index).mtu(mtu);
-        self.handle
-            .link()
-            .set(message.build())
-            .execute()
-            .await
-            .map_err(netlink_error)
-            .with_context(|| format!("set the MTU of {dev} in {}", self.name))
-    }
-
     /// `bridge fdb show dev DEV`: the entries of a bridge port (`master br0`,
     /// the bridge's table) and, for a VXLAN device, its own (`self`), with
     /// the remote VTEP of each (`dst`).
@@ -238,15 +200,4 @@ fn fdb_line(message: &NeighbourMessage, links: &[crate::link::Link]) -> String {
         line.push_str(" permanent");
     }
     line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn docker_macs_carry_the_address() {
-        let address = docker_mac(Ipv4Addr::new(10, 0, 1, 3));
-        assert_eq!(mac(Some(address)), "02:42:0a:00:01:03");
-    }
 }

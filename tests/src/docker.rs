@@ -221,12 +221,8 @@ pub struct Dnat {
     pub to_port: u16,
 }
 
-/// The TCP DNAT rules of a namespace, from `nft list ruleset`. nft prints
-/// iptables-nft's rules (Docker's, on Debian 12) as native statements too,
-/// so the same reading serves Docker's rules and the lab's own nftables:
-/// `... tcp dport 8443 ... dnat to 172.17.0.2:80` (`dnat ip to` in a table
-/// of the inet family).
-pub fn dnat_rules(netns: Option<&str>) -> Vec<Dnat> {
+/// `nft list ruleset` in a namespace (the machine's when `None`).
+fn ruleset(netns: Option<&str>) -> String {
     let output = in_netns(netns, "nft")
         .args(["list", "ruleset"])
         .output()
@@ -236,8 +232,18 @@ pub fn dnat_rules(netns: Option<&str>) -> Vec<Dnat> {
         "nft list ruleset in {netns:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The TCP DNAT rules of a namespace, from `nft list ruleset`. nft prints
+/// iptables-nft's rules (Docker's, on Debian 12) as native statements too,
+/// so the same reading serves Docker's rules and the lab's own nftables:
+/// `... tcp dport 8443 ... dnat to 172.17.0.2:80` (`dnat ip to` in a table
+/// of the inet family).
+pub fn dnat_rules(netns: Option<&str>) -> Vec<Dnat> {
+    let ruleset = ruleset(netns);
     let rule = Regex::new(r"tcp dport (\d+) .*dnat (?:ip )?to ([0-9.]+):(\d+)").unwrap();
-    String::from_utf8_lossy(&output.stdout)
+    ruleset
         .lines()
         .filter_map(|line| rule.captures(line))
         .map(|c| Dnat {
@@ -325,17 +331,9 @@ fn ipv4_subnet(netns: Option<&str>, dev: &str) -> String {
 /// iptables-nft (Docker's `-s 172.17.0.0/16 ! -o docker0 -j MASQUERADE`)
 /// or the lab's own nftables wrote the matches in.
 pub fn masquerade_sources(netns: Option<&str>) -> Vec<String> {
-    let output = in_netns(netns, "nft")
-        .args(["list", "ruleset"])
-        .output()
-        .expect("run nft list ruleset");
-    assert!(
-        output.status.success(),
-        "nft list ruleset in {netns:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let ruleset = ruleset(netns);
     let rule = Regex::new(r"ip saddr ([0-9.]+/\d+) .*\bmasquerade\b").unwrap();
-    String::from_utf8_lossy(&output.stdout)
+    ruleset
         .lines()
         .filter_map(|line| rule.captures(line))
         .map(|c| c[1].to_string())

@@ -115,3 +115,40 @@ fn ip(args: &[&str]) -> Vec<Value> {
     );
     serde_json::from_slice(&output.stdout).unwrap_or_default()
 }
+
+/// What still refers to the namespaces of kind `kind` (`net`, `mnt`) with
+/// these inodes: a process living in one (`/proc/PID/ns/KIND`), a file
+/// descriptor held open on one, or a bind mount of one. Empty once the
+/// kernel can free them.
+pub fn namespace_references(kind: &str, inodes: &[u64]) -> Vec<String> {
+    let wanted: Vec<String> = inodes.iter().map(|i| format!("{kind}:[{i}]")).collect();
+    let mut found = Vec::new();
+    for process in std::fs::read_dir("/proc").expect("read /proc").flatten() {
+        let dir = process.path();
+        let is_process = dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().parse::<u32>().is_ok());
+        if !is_process {
+            continue;
+        }
+        let mut links = vec![dir.join("ns").join(kind)];
+        if let Ok(fds) = std::fs::read_dir(dir.join("fd")) {
+            links.extend(fds.flatten().map(|fd| fd.path()));
+        }
+        for link in links {
+            if let Ok(target) = std::fs::read_link(&link)
+                && wanted.contains(&target.to_string_lossy().to_string())
+            {
+                found.push(format!("{} -> {}", link.display(), target.display()));
+            }
+        }
+    }
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").expect("read mountinfo");
+    found.extend(
+        mountinfo
+            .lines()
+            .filter(|l| wanted.iter().any(|w| l.contains(w.as_str())))
+            .map(str::to_string),
+    );
+    found
+}

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, command, output};
+use netlab_tests::snapshot::namespace_references;
 use netlab_tests::{check_transcript, have_root};
 
 const KEY_LINES: &[&str] = &[
@@ -241,8 +242,7 @@ fn sigkill_frees_the_containers_mount_namespaces() {
                     .ino()
             })
             .collect();
-        let wanted: Vec<String> = mounts.iter().map(|i| format!("mnt:[{i}]")).collect();
-        let held = references(&wanted);
+        let held = namespace_references("mnt", &mounts);
         assert!(
             held.len() >= 3,
             "the lab holds its 3 mount namespaces ({who:?}): {held:?}"
@@ -254,39 +254,13 @@ fn sigkill_frees_the_containers_mount_namespaces() {
         .expect("SIGKILL the lab");
         drop(lab);
         let deadline = Instant::now() + Duration::from_secs(5);
-        while !references(&wanted).is_empty() {
+        while !namespace_references("mnt", &mounts).is_empty() {
             assert!(
                 Instant::now() < deadline,
                 "a mount namespace is still referenced after SIGKILL ({who:?}): {:?}",
-                references(&wanted)
+                namespace_references("mnt", &mounts)
             );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-}
-
-/// Every /proc/PID/ns/mnt and /proc/PID/fd/N that refers to one of `wanted`.
-fn references(wanted: &[String]) -> Vec<String> {
-    let mut found = Vec::new();
-    for process in std::fs::read_dir("/proc").expect("read /proc").flatten() {
-        let dir = process.path();
-        let is_process = dir
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().parse::<u32>().is_ok());
-        if !is_process {
-            continue;
-        }
-        let mut links = vec![dir.join("ns/mnt")];
-        if let Ok(fds) = std::fs::read_dir(dir.join("fd")) {
-            links.extend(fds.flatten().map(|fd| fd.path()));
-        }
-        for link in links {
-            if let Ok(target) = std::fs::read_link(&link)
-                && wanted.contains(&target.to_string_lossy().to_string())
-            {
-                found.push(format!("{} -> {}", link.display(), target.display()));
-            }
-        }
-    }
-    found
 }

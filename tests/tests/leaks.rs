@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use netlab_tests::have_root;
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, EXAMPLES, command, output};
-use netlab_tests::snapshot::Snapshot;
+use netlab_tests::snapshot::{Snapshot, namespace_references};
 
 #[test]
 fn examples_leave_nothing_after_a_normal_exit() {
@@ -170,7 +170,7 @@ fn sigkill_frees_the_labs_namespaces() {
             .map(|path| std::fs::metadata(path).expect("stat the namespace").ino())
             .collect();
         assert_eq!(inodes.len(), 3, "host, red and blue ({who:?})");
-        let held = namespace_references(&inodes);
+        let held = namespace_references("net", &inodes);
         assert!(
             held.len() >= 3,
             "while alive, the lab holds its namespaces ({who:?}): {held:?}"
@@ -185,7 +185,7 @@ fn sigkill_frees_the_labs_namespaces() {
         // mount refers to it. Look for any reference left, anywhere.
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            let held = namespace_references(&inodes);
+            let held = namespace_references("net", &inodes);
             if held.is_empty() {
                 break;
             }
@@ -196,40 +196,4 @@ fn sigkill_frees_the_labs_namespaces() {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-}
-
-/// Every /proc/PID/ns/net, /proc/PID/fd/N and nsfs mount that refers to one
-/// of `inodes`.
-fn namespace_references(inodes: &[u64]) -> Vec<String> {
-    let wanted: Vec<String> = inodes.iter().map(|i| format!("net:[{i}]")).collect();
-    let mut found = Vec::new();
-    for process in std::fs::read_dir("/proc").expect("read /proc").flatten() {
-        let dir = process.path();
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.parse::<u32>().is_err() {
-            continue; // not a process
-        }
-        let mut links = vec![dir.join("ns/net")];
-        if let Ok(fds) = std::fs::read_dir(dir.join("fd")) {
-            links.extend(fds.flatten().map(|fd| fd.path()));
-        }
-        for link in links {
-            if let Ok(target) = std::fs::read_link(&link)
-                && wanted.contains(&target.to_string_lossy().to_string())
-            {
-                found.push(format!("{} -> {}", link.display(), target.display()));
-            }
-        }
-    }
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").expect("read mountinfo");
-    found.extend(
-        mountinfo
-            .lines()
-            .filter(|l| wanted.iter().any(|w| l.contains(w.as_str())))
-            .map(str::to_string),
-    );
-    found
 }

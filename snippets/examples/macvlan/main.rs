@@ -26,7 +26,7 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::error::SysError;
-use netlab::macvlan::docker_mac;
+use netlab::link::docker_mac;
 use netlab::{Lab, Netns, Result};
 use nix::errno::Errno;
 

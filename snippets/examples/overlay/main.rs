@@ -25,8 +25,8 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail, ensure};
+use netlab::link::docker_mac;
 use netlab::nft::{Hook, ip_saddr, masquerade, oifname_not};
-use netlab::vxlan::docker_mac;
 use netlab::{Flag, Lab, Netns, Result};
 
 const FLAGS: [Flag; 4] = [
