@@ -69,3 +69,19 @@ pub fn netlink_error(error: rtnetlink::Error) -> anyhow::Error {
         _ => anyhow::Error::new(error),
     }
 }
+
+/// Prints an error, its causes and, for a known errno, the hint; the exit
+/// code of a failed step (1). `example` names the command to run instead.
+pub fn report(example: &str, error: &anyhow::Error) -> std::process::ExitCode {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    let errno = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<SysError>());
+    if let Some(hint) = errno.and_then(|errno| errno.hint(example)) {
+        eprintln!("  hint: {hint}");
+    }
+    std::process::ExitCode::FAILURE
+}

@@ -16,7 +16,7 @@ use nix::sched::{CloneFlags, unshare};
 use nix::unistd::{Uid, getgid, getuid};
 
 use crate::check::Claims;
-use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, SysError};
+use crate::error::{EXIT_NO_USERNS, EXIT_USAGE};
 use crate::{Netns, narrate};
 
 /// The namespaces of one run. Dropping them (when the process ends, however
@@ -256,19 +256,7 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
     match result {
         Ok(()) if lab.claims.counts().1 > 0 => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            for cause in error.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
-            let errno = error
-                .chain()
-                .find_map(|cause| cause.downcast_ref::<SysError>());
-            if let Some(hint) = errno.and_then(|errno| errno.hint(&name)) {
-                eprintln!("  hint: {hint}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(error) => crate::error::report(&name, &error),
     }
 }
 

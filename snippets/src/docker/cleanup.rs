@@ -10,13 +10,15 @@
 
 use std::collections::HashMap;
 
-use anyhow::{Context, Result};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
 use bollard::query_parameters::{
     LeaveSwarmOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder,
     RemoveImageOptionsBuilder,
 };
 
-use super::engine::remove_container;
+use super::engine::{remove_container, remove_network};
 use super::{Engine, IMAGE, LABEL};
 
 /// The veth pair the MACVLAN example makes as its parent interface.
@@ -24,8 +26,14 @@ pub const MACVLAN_PARENT: &str = "netlab-mv0";
 
 /// Removes every container and network with our label, a swarm this lab
 /// initialized, and the MACVLAN parent; returns what it removed.
+///
+/// A run killed midway leaves things half done, and the sweep takes each
+/// as it finds it: a container already gone counts as removed, one whose
+/// removal is in progress is waited for, and a failure does not stop the
+/// rest: every failure is reported at the end, together.
 pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
     let mut removed = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
     let filters = HashMap::from([("label".to_string(), vec![LABEL.to_string()])]);
     let options = ListContainersOptionsBuilder::default()
         .all(true)
@@ -42,10 +50,11 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
             .names
             .and_then(|names| names.first().cloned())
             .unwrap_or_else(|| id.clone());
-        remove_container(&engine.api, &id)
-            .await
-            .with_context(|| format!("remove the container {name}"))?;
-        removed.push(format!("container {}", name.trim_start_matches('/')));
+        let name = name.trim_start_matches('/');
+        match remove_container(&engine.api, &id).await {
+            Ok(()) => removed.push(format!("container {name}")),
+            Err(error) => failed.push(format!("remove the container {name}: {error}")),
+        }
     }
     let options = ListNetworksOptionsBuilder::default()
         .filters(&filters)
@@ -57,25 +66,19 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
         .context("list this lab's networks")?;
     for network in networks {
         let name = network.name.unwrap_or_default();
-        engine
-            .api
-            .remove_network(&name)
-            .await
-            .with_context(|| format!("remove the network {name}"))?;
-        removed.push(format!("network {name}"));
+        match remove_network(&engine.api, &name).await {
+            Ok(()) => removed.push(format!("network {name}")),
+            Err(error) => failed.push(format!("remove the network {name}: {error}")),
+        }
     }
-    // A swarm we initialized carries our label in its spec; someone else's
-    // swarm is left alone.
-    if let Ok(swarm) = engine.api.inspect_swarm().await
-        && swarm
-            .spec
-            .and_then(|spec| spec.labels)
-            .is_some_and(|labels| labels.contains_key(LABEL))
-    {
-        leave_swarm(engine).await?;
-        // Whoever made this swarm made docker_gwbridge too.
-        *engine.gwbridge_ours.lock().expect("no panics while held") = true;
-        removed.push("swarm membership".to_string());
+    match leave_our_swarm(engine).await {
+        Ok(true) => {
+            // Whoever made this swarm made docker_gwbridge too.
+            *engine.gwbridge_ours.lock().expect("no panics while held") = true;
+            removed.push("swarm membership".to_string());
+        }
+        Ok(false) => {}
+        Err(error) => failed.push(format!("{error:#}")),
     }
     // Leaving a swarm keeps docker_gwbridge, the bridge that gave overlay
     // containers their way out. Ours made it: it goes too, unless a
@@ -90,14 +93,65 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
         // Deleting one end of a veth pair deletes both. Not narrated: this
         // is housekeeping, not a step of the lab.
         let request = engine.host.handle.link().del(link.index);
-        request
-            .execute()
-            .await
-            .map_err(crate::error::netlink_error)
-            .with_context(|| format!("delete the lab's veth pair {MACVLAN_PARENT}"))?;
-        removed.push(format!("link {MACVLAN_PARENT}"));
+        match request.execute().await.map_err(crate::error::netlink_error) {
+            Ok(()) => removed.push(format!("link {MACVLAN_PARENT}")),
+            Err(error) => failed.push(format!(
+                "delete the lab's veth pair {MACVLAN_PARENT}: {error}"
+            )),
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "removed {}, but could not:\n  {}",
+            if removed.is_empty() {
+                "nothing".to_string()
+            } else {
+                removed.join(", ")
+            },
+            failed.join("\n  ")
+        );
     }
     Ok(removed)
+}
+
+/// Leaves the swarm if this lab initialized it (its spec carries our
+/// label, sent in the `swarm init` request itself, so even a run killed
+/// right after it is recognised). A node still joining or leaving
+/// (`pending`) is waited for first. True if it left.
+async fn leave_our_swarm(engine: &Engine) -> Result<bool> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let info = engine
+            .api
+            .info()
+            .await
+            .context("ask the Engine for docker info")?;
+        let state = info
+            .swarm
+            .and_then(|swarm| swarm.local_node_state)
+            .map(|state| state.to_string())
+            .unwrap_or_default();
+        match state.as_str() {
+            "" | "inactive" => return Ok(false),
+            "pending" if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            _ => break,
+        }
+    }
+    let ours = match engine.api.inspect_swarm().await {
+        Ok(swarm) => swarm
+            .spec
+            .and_then(|spec| spec.labels)
+            .is_some_and(|labels| labels.contains_key(LABEL)),
+        // A worker cannot inspect the swarm: not one this lab made (ours
+        // is always a single manager).
+        Err(_) => false,
+    };
+    if ours {
+        leave_swarm(engine).await?;
+    }
+    Ok(ours)
 }
 
 /// The end of a run: the same sweep, silently. The examples remove their

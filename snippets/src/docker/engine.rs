@@ -29,6 +29,11 @@ pub struct Engine {
     pub host: Netns,
     /// `--parent IFACE` given to `docker_macvlan`.
     pub parent: Option<String>,
+    /// Where dockerd keeps the namespaces it makes (`EXEC_ROOT/netns`), as
+    /// seen from here: `/run/docker/netns` for your Engine; for a private
+    /// daemon, its exec root seen through `/proc/PID/root`, since those
+    /// files are mounts in its own mount namespace.
+    pub netns_dir: String,
     /// True once this run has initialized a swarm (only then does it leave it).
     pub(crate) swarm_ours: Mutex<bool>,
     /// True once a swarm of ours has made docker_gwbridge (removed with it).
@@ -67,9 +72,25 @@ impl Engine {
             api,
             host,
             parent,
+            netns_dir: "/run/docker/netns".to_string(),
             swarm_ours: Mutex::new(false),
             gwbridge_ours: Mutex::new(false),
         }
+    }
+
+    /// `docker version --format '{{.Server.Version}}'`: which Engine this
+    /// transcript is of. Engines differ (see the chapters): 20.10 and 28
+    /// print different rules and MACs for the same commands.
+    pub async fn show_version(&self) -> Result<String> {
+        narrate::command(&self.host, "docker version --format '{{.Server.Version}}'");
+        let version = self
+            .api
+            .version()
+            .await
+            .context("ask the Engine for its version")?;
+        let version = version.version.unwrap_or_default();
+        narrate::output(&version);
+        Ok(version)
     }
 
     /// A comment in the transcript.
@@ -223,7 +244,41 @@ impl Engine {
 }
 
 /// Force-removes a container (with its anonymous volumes: there are none).
-pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<(), bollard::errors::Error> {
+///
+/// Already gone (404) counts as removed. So does a removal already in
+/// progress (409), started by a run that was killed: we wait until it is
+/// done, since its network cannot go before it.
+pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<()> {
     let options = RemoveContainerOptionsBuilder::default().force(true).build();
-    api.remove_container(id, Some(options)).await
+    match api.remove_container(id, Some(options)).await {
+        Ok(()) => Ok(()),
+        Err(error) if status(&error) == Some(404) => Ok(()),
+        Err(error) if status(&error) == Some(409) => {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while std::time::Instant::now() < deadline {
+                match api.inspect_container(id, None).await {
+                    Err(gone) if status(&gone) == Some(404) => return Ok(()),
+                    _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                }
+            }
+            Err(error).context("wait for its removal, already in progress")
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `docker network rm NAME`, where already gone (404) counts as removed.
+pub(crate) async fn remove_network(api: &Docker, name: &str) -> Result<()> {
+    match api.remove_network(name).await {
+        Err(error) if status(&error) != Some(404) => Err(error.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The HTTP status of an Engine's error answer.
+pub(crate) fn status(error: &bollard::errors::Error) -> Option<u16> {
+    match error {
+        bollard::errors::Error::DockerResponseServerError { status_code, .. } => Some(*status_code),
+        _ => None,
+    }
 }

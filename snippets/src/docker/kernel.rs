@@ -79,7 +79,9 @@ impl Engine {
             &self.host,
             "iptables-save -t nat | grep -e docker0 -e 172.17.",
         );
-        let rules: Vec<String> = docker_nat_rules()?
+        let rules: Vec<String> = self
+            .host
+            .run(docker_nat_rules)?
             .into_iter()
             .filter(|rule| rule.contains("docker0") || rule.contains("172.17."))
             .collect();
@@ -94,38 +96,45 @@ impl Engine {
             &self.host,
             &format!("wget -q -O - http://{address}:{port}/"),
         );
-        let what = || format!("fetch http://{address}:{port}/");
-        // `docker run` returns once the server process started, maybe
-        // before it listens: a refused connection is tried again, for 2 s.
-        let deadline = Instant::now() + Duration::from_secs(2);
-        let mut stream = loop {
-            match TcpStream::connect((address, port)) {
-                Err(error)
-                    if error.kind() == ErrorKind::ConnectionRefused
-                        && Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                connected => break connected.with_context(what)?,
-            }
-        };
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .with_context(what)?;
-        let request = format!("GET / HTTP/1.0\r\nHost: {address}:{port}\r\n\r\n");
-        stream.write_all(request.as_bytes()).with_context(what)?;
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).with_context(what)?;
-        // The body follows the first empty line.
-        let Some((_, body)) = answer.split_once("\r\n\r\n") else {
-            bail!("{}: no HTTP answer: {answer:?}", what());
-        };
-        narrate::output(body.trim_end());
-        Ok(body.to_string())
+        // The socket is made in the Docker host's namespace (ours, or a
+        // private daemon's). `docker run` returns once the server process
+        // started, maybe before it listens: a refused connection is tried
+        // again, for 2 s.
+        self.host.run(|| fetch_body(address, port))
     }
 }
 
-/// The lines of `iptables-save -t nat` that Docker added: its DOCKER chain
+/// One `GET /` over TCP; the body of the answer.
+fn fetch_body(address: &str, port: u16) -> Result<String> {
+    let what = || format!("fetch http://{address}:{port}/");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut stream = loop {
+        match TcpStream::connect((address, port)) {
+            Err(error)
+                if error.kind() == ErrorKind::ConnectionRefused && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            connected => break connected.with_context(what)?,
+        }
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .with_context(what)?;
+    let request = format!("GET / HTTP/1.0\r\nHost: {address}:{port}\r\n\r\n");
+    stream.write_all(request.as_bytes()).with_context(what)?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).with_context(what)?;
+    // The body follows the first empty line.
+    let Some((_, body)) = answer.split_once("\r\n\r\n") else {
+        bail!("{}: no HTTP answer: {answer:?}", what());
+    };
+    narrate::output(body.trim_end());
+    Ok(body.to_string())
+}
+
+/// The lines of `iptables-save -t nat` that Docker added, in the network
+/// namespace of the calling thread: its DOCKER chain
 /// and the masquerade rules for its subnets.
 pub fn docker_nat_rules() -> Result<Vec<String>> {
     let output = Command::new("iptables-save")

@@ -92,6 +92,12 @@ impl Engine {
     }
 
     /// The gateway of the default bridge network: docker0's address.
+    ///
+    /// Docker's IPAM usually says it (`docker network inspect bridge`,
+    /// `IPAM.Config[0].Gateway`), but Engine 20.10 leaves it out after a
+    /// daemon's *first* start (it appears once dockerd restarts). docker0
+    /// has the address all the same: then read it from the kernel, as
+    /// `ip -4 addr show docker0` does.
     pub async fn bridge_gateway(&self) -> Result<String> {
         let bridge = self
             .api
@@ -102,7 +108,15 @@ impl Engine {
             .ipam
             .and_then(|ipam| ipam.config)
             .and_then(|configs| configs.into_iter().find_map(|c| c.gateway));
-        gateway.context("the bridge network has no gateway")
+        if let Some(gateway) = gateway {
+            return Ok(gateway);
+        }
+        let docker0 = self.host.link("docker0").await?;
+        let addrs = self.host.addrs().await?;
+        let addr = addrs.iter().find(|addr| addr.index == docker0.index);
+        let addr =
+            addr.context("the bridge network has no gateway, and docker0 no IPv4 address")?;
+        Ok(addr.ip.to_string())
     }
 
     /// The namespace dockerd made for an overlay network on this host,
@@ -115,7 +129,7 @@ impl Engine {
             .await
             .with_context(|| format!("inspect the network {network}"))?;
         let id = inspect.id.unwrap_or_default();
-        let path = format!("/run/docker/netns/1-{}", &id[..id.len().min(10)]);
+        let path = format!("{}/1-{}", self.netns_dir, &id[..id.len().min(10)]);
         narrate::say(&format!(
             "the overlay's own namespace: /run/docker/netns/1-<first 10 digits of {network}'s id>"
         ));
