@@ -2,6 +2,7 @@
 //! `.cargo/config.toml`). A fresh clone needs only Rust and cargo: the book is
 //! built by mdBook's library, not by an installed `mdbook`.
 
+mod engine;
 mod handouts;
 mod serve;
 mod vm;
@@ -19,6 +20,8 @@ usage: cargo xtask <command>
 commands:
   build               build the book into book/
   serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)
+  engine [28.5|20.10] fetch Debian's Docker Engine (default 28.5) into target/engines/,
+                      unpacked, never installed; prints the folder for --engine private=DIR
   vm [EXAMPLE...] [--out DIR] [--timeout SECONDS]
                       run examples (default: all) as root in a throwaway QEMU VM
   handouts [--out DIR] [--edition student|instructor|both]
@@ -33,6 +36,8 @@ enum Task {
     Build,
     /// Build the book, then serve `book/` on the loopback address.
     Serve { port: u16 },
+    /// Fetch a Docker Engine's binaries; print their folder.
+    Engine(engine::Release),
     /// Run examples as root inside a throwaway QEMU virtual machine.
     Vm(vm::Options),
     /// Print the handouts: a PDF per chapter and one for the session.
@@ -47,6 +52,11 @@ fn main() -> ExitCode {
     let result = parse(&args).and_then(|task| match task {
         Task::Build => build_book().map(|dir| println!("Built the book in {}", dir.display())),
         Task::Serve { port } => build_book().and_then(|dir| serve::serve(&dir, port)),
+        Task::Engine(release) => workspace_root().and_then(|root| {
+            let dir = engine::obtain(&root.join("target/engines"), release)?;
+            println!("{}", dir.display());
+            Ok(())
+        }),
         Task::Vm(options) => workspace_root().and_then(|root| vm::run(options, &root)),
         Task::Handouts { out, editions } => print_handouts(&out, &editions),
     });
@@ -75,6 +85,10 @@ fn parse(args: &[String]) -> Result<Task> {
         ["serve", flag] if flag.starts_with("--port=") => Ok(Task::Serve {
             port: port(&flag["--port=".len()..])?,
         }),
+        ["engine"] => Ok(Task::Engine(engine::RELEASES[0])),
+        ["engine", version] => engine::Release::parse(version)
+            .map(Task::Engine)
+            .map_err(|e| anyhow!("{e}\n\n{USAGE}")),
         ["vm", rest @ ..] => vm::Options::parse(rest)
             .map(Task::Vm)
             .map_err(|e| anyhow!("{e}\n\n{USAGE}")),

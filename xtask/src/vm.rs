@@ -18,7 +18,7 @@
 mod console;
 mod cpio;
 mod initramfs;
-mod kernel;
+pub(crate) mod kernel;
 mod modules;
 mod qemu;
 
