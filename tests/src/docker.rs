@@ -14,16 +14,17 @@ use std::sync::{Mutex, MutexGuard};
 use regex::Regex;
 use serde_json::Value;
 
-/// Docker tests run one at a time (dockerd's objects are shared, and each
-/// Docker example removes the others' as leftovers when it starts).
+/// Tests on your (the system's) Docker Engine run one at a time (its
+/// objects are shared, and each Docker example removes the others' as
+/// leftovers when it starts). Private Engines need no such care.
 pub fn serial() -> MutexGuard<'static, ()> {
     static ONE: Mutex<()> = Mutex::new(());
     ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Tests that need a Docker Engine call this after `have_root`. Outside CI,
-/// without one, they return early with the reason; in CI (`CI=true`) a
-/// missing Engine is a failure: CI installs and starts one (`.ci/run`).
+/// Tests that need the system's Docker Engine call this after `have_root`.
+/// Outside CI, without one, they return early with the reason; in CI
+/// (`CI=true`) a missing Engine is a failure: CI starts one (`.ci/run`).
 pub fn have_docker(test: &str) -> bool {
     let path = netlab::docker::reach::socket_path();
     let answer = Command::new("docker")
@@ -34,14 +35,217 @@ pub fn have_docker(test: &str) -> bool {
         Ok(output) => String::from_utf8_lossy(&output.stderr).trim().to_string(),
         Err(error) => format!("cannot run the docker CLI: {error}"),
     };
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{test} needs a Docker Engine at unix://{path}, and none answers: {reason}");
-    }
-    eprintln!("{test}: NOT RUN, no Docker Engine answers at unix://{path}: {reason}");
-    false
+    crate::skip(
+        test,
+        &format!("no Docker Engine answers at unix://{path}: {reason}"),
+    )
 }
 
-/// `docker ARGS`, which must succeed; its stdout, trimmed.
+/// A Docker Engine the book is recorded against, as `cargo xtask engine
+/// VERSION` unpacks it into `target/engines/VERSION/root`.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// `28.5` or `20.10`: the recordings are `output-engine-VERSION.txt`.
+    pub version: &'static str,
+    /// The folder to pass as `--engine private=DIR`.
+    pub dir: String,
+}
+
+/// Today's Engine first, then 20.10: the versions the book shows.
+pub const VERSIONS: [&str; 2] = ["28.5", "20.10"];
+
+/// The Engine `version`, fetched; or `None` after saying why the test does
+/// not run (a failure in CI, which fetches them: `cargo xtask test`).
+pub fn release(test: &str, version: &'static str) -> Option<Release> {
+    let dir = crate::run::workspace_root()
+        .join("target/engines")
+        .join(version)
+        .join("root");
+    if dir.join("usr/sbin/dockerd").is_file() {
+        return Some(Release {
+            version,
+            dir: dir.display().to_string(),
+        });
+    }
+    crate::skip(
+        test,
+        &format!(
+            "Docker Engine {version} is not fetched: run `cargo xtask engine {version}` \
+             (or `sudo -E cargo xtask test`, which does)"
+        ),
+    );
+    None
+}
+
+/// A private Docker daemon for a test, started with util-linux's
+/// `unshare` (not the lab library: the tests must not trust the code they
+/// check) in namespaces of its own, as `--engine private` does. Dropping
+/// it kills `unshare`, whose `--kill-child` kills dockerd, the init of its
+/// PID namespace, and with it everything dockerd started.
+pub struct TestDaemon {
+    unshare: std::process::Child,
+    /// dockerd's pid, as seen from here: `/proc/PID/ns/net` is its host.
+    pub pid: u32,
+    dir: std::path::PathBuf,
+}
+
+impl TestDaemon {
+    /// Starts a daemon of `release`, and imports the image `netlab/busybox`.
+    pub fn start(release: &Release) -> TestDaemon {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("netlab-test-engine-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("make the daemon's folder");
+        let d = dir.display();
+        let script = format!(
+            "mount -t tmpfs tmpfs /run && mount -t proc proc /proc && \
+             PATH={r}/usr/sbin:{r}/usr/bin:$PATH exec dockerd --config-file /dev/null \
+             --data-root {d}/data --exec-root {d}/exec -H unix://{d}/docker.sock >{d}/log 2>&1",
+            r = release.dir
+        );
+        let unshare = Command::new("unshare")
+            .args([
+                "--pid",
+                "--fork",
+                "--kill-child",
+                "--net",
+                "--mount",
+                "--uts",
+            ])
+            .args(["--propagation", "private", "sh", "-c", &script])
+            .spawn()
+            .expect("run unshare (util-linux)");
+        let children = format!("/proc/{}/task/{}/children", unshare.id(), unshare.id());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut daemon = TestDaemon {
+            unshare,
+            pid: 0,
+            dir,
+        };
+        while std::time::Instant::now() < deadline {
+            let child = std::fs::read_to_string(&children).unwrap_or_default();
+            daemon.pid = child
+                .split_whitespace()
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            let answered = daemon.pid != 0
+                && daemon
+                    .command(&["version", "-f", "{{.Server.Version}}"])
+                    .output()
+                    .is_ok_and(|o| o.status.success());
+            if answered {
+                daemon.import_image();
+                return daemon;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let log = std::fs::read_to_string(daemon.dir.join("log")).unwrap_or_default();
+        panic!(
+            "the test's private dockerd of {} did not answer in 30 s:\n{log}",
+            release.dir
+        );
+    }
+
+    /// Its network namespace, the Docker host's.
+    pub fn netns(&self) -> String {
+        format!("/proc/{}/ns/net", self.pid)
+    }
+
+    /// Where it keeps the namespaces it makes (its exec root's `netns/`).
+    pub fn netns_dir(&self) -> String {
+        format!("/proc/{}/root{}/exec/netns", self.pid, self.dir.display())
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("docker");
+        command
+            .arg("-H")
+            .arg(format!("unix://{}/docker.sock", self.dir.display()))
+            .args(args);
+        command
+    }
+
+    /// `docker ARGS` against this daemon, which must succeed; its stdout.
+    pub fn docker(&self, args: &[&str]) -> String {
+        let output = self
+            .command(args)
+            .output()
+            .unwrap_or_else(|e| panic!("run docker {args:?}: {e}"));
+        assert!(
+            output.status.success(),
+            "docker {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    /// `docker run -d --name netlab-test-NAME ARGS...`; returns the
+    /// container's network namespace. dockerd names the container's process
+    /// by its PID in dockerd's own PID namespace, whose /proc we see under
+    /// dockerd's root: `/proc/DOCKERD/root/proc/PID/ns/net`.
+    pub fn run(&self, name: &str, args: &[&str]) -> String {
+        let name = format!("netlab-test-{name}");
+        let mut argv = vec!["run", "-d", "--name", &name];
+        argv.extend_from_slice(args);
+        self.docker(&argv);
+        let pid = self.docker(&["inspect", "-f", "{{.State.Pid}}", &name]);
+        format!("/proc/{}/root/proc/{pid}/ns/net", self.pid)
+    }
+
+    /// `netlab/busybox`: Debian's static busybox and its applets, as a
+    /// `docker import` of a tar archive (what the examples build).
+    fn import_image(&self) {
+        let root = self.dir.join("image");
+        std::fs::create_dir_all(root.join("bin")).expect("make the image's bin/");
+        std::fs::create_dir_all(root.join("www")).expect("make the image's www/");
+        std::fs::write(root.join("www/index.html"), "hello from the test's image\n")
+            .expect("write the web page");
+        std::fs::copy("/bin/busybox", root.join("bin/busybox"))
+            .expect("copy /bin/busybox (Debian's busybox-static)");
+        for applet in ["sh", "sleep", "httpd", "ping", "ip", "cat"] {
+            std::os::unix::fs::symlink("busybox", root.join("bin").join(applet))
+                .expect("link an applet");
+        }
+        let tar = Command::new("tar")
+            .arg("-C")
+            .arg(&root)
+            .args(["-c", "."])
+            .output()
+            .expect("run tar");
+        let mut import = self
+            .command(&["import", "-", "netlab/busybox"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("run docker import");
+        use std::io::Write;
+        import
+            .stdin
+            .take()
+            .expect("docker import's stdin")
+            .write_all(&tar.stdout)
+            .expect("send the image");
+        assert!(
+            import.wait().expect("docker import").success(),
+            "docker import netlab/busybox"
+        );
+    }
+}
+
+impl Drop for TestDaemon {
+    fn drop(&mut self) {
+        let _ = self.unshare.kill();
+        let _ = self.unshare.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `docker ARGS` against the system's Engine, which must succeed; its
+/// stdout, trimmed.
 pub fn docker(args: &[&str]) -> String {
     let output = Command::new("docker")
         .args(args)
@@ -55,8 +259,9 @@ pub fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-/// Containers and networks a test makes with the `docker` CLI, labelled
-/// like the examples', removed when it ends (even by a failed assertion).
+/// Containers and networks a test makes with the `docker` CLI on the
+/// system's Engine, labelled like the examples', removed when it ends
+/// (even by a failed assertion).
 #[derive(Default)]
 pub struct DockerObjects {
     containers: Vec<String>,
@@ -92,9 +297,10 @@ impl DockerObjects {
     }
 }
 
-/// The image `netlab/busybox`, which any Docker example builds when it is
-/// missing (`docker_cleanup` removes it). The example also sweeps every
-/// labelled container and network, so this comes before a test makes any.
+/// The image `netlab/busybox` on the system's Engine, which any Docker
+/// example builds when it is missing (`docker_cleanup` removes it). The
+/// example also sweeps every labelled container and network, so this comes
+/// before a test makes any.
 fn ensure_image() {
     let inspect = Command::new("docker")
         .args(["image", "inspect", "netlab/busybox"])

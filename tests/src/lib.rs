@@ -23,6 +23,17 @@ pub mod record;
 pub mod run;
 pub mod snapshot;
 
+/// A test that cannot run here says why in one line and returns false;
+/// in CI (`CI=true`), where everything is installed, it fails instead, so
+/// a green CI never means "skipped".
+pub fn skip(test: &str, reason: &str) -> bool {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {reason}");
+    }
+    eprintln!("{test}: NOT RUN, {reason}");
+    false
+}
+
 /// Tests that need root call this first. Outside CI, without root, they
 /// return early with a note; in CI (`CI=true`) a missing root is a failure,
 /// so a green CI never means "skipped".
@@ -30,13 +41,11 @@ pub fn have_root(test: &str) -> bool {
     if nix::unistd::Uid::effective().is_root() {
         return true;
     }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "{test} needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, and to switch users): run the tests as root"
-        );
-    }
-    eprintln!("{test}: NOT RUN, it needs root (run `sudo -E cargo test`)");
-    false
+    skip(
+        test,
+        "it needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, and to switch users): run \
+         `sudo -E cargo xtask test`",
+    )
 }
 
 /// Runs `example` to the end as `who`, checks that its transcript contains

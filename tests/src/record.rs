@@ -32,6 +32,12 @@ pub fn output_path(example: &str) -> PathBuf {
 /// The transcript as the book shows it: the command, then what it printed,
 /// with volatile values masked.
 pub fn normalize(example: &str, stdout: &str) -> String {
+    format!("$ cargo run --example {example}\n{}", mask(example, stdout))
+}
+
+/// `text` with the values that change from run to run replaced by
+/// placeholders (`<mac>`, `<rtt>`, `<id>`, ...).
+pub fn mask(example: &str, stdout: &str) -> String {
     static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
         [
             // Bridge ids: priority, then the bridge's MAC without colons.
@@ -90,7 +96,7 @@ pub fn normalize(example: &str, stdout: &str) -> String {
             format!("net:[<inode-{}>]", position + 1)
         })
         .into_owned();
-    format!("$ cargo run --example {example}\n{text}")
+    text
 }
 
 /// The recorded picture's path.
@@ -131,6 +137,8 @@ fn normalize_docker(text: &str) -> String {
             (r"\b[0-9a-f]{12}\b", "<id>"),
             // dockerd names the host end of a container's veth randomly.
             (r"\bveth[0-9a-f]{7}\b", "veth<id>"),
+            // Engine 28's resolv.conf names the machine's nameservers in a comment.
+            (r"# ExtServers: \[.*\]$", "# ExtServers: [<the host's>]"),
             // busybox ping's summary line.
             (r"min/avg/max = [0-9./]+ ms", "min/avg/max = <rtt> ms"),
             // Swarm ids (node, swarm-scoped network): 25 letters and digits.
@@ -191,6 +199,45 @@ fn normalize_docker(text: &str) -> String {
             format!("{before}<ifindex-{}>{after}", position + 1)
         })
         .into_owned()
+}
+
+/// The recording of a Docker example run against a private Engine of
+/// `version` (`28.5`), named by its major version: `output-engine-28.txt`
+/// (a chapter shows it with `{{#output NAME:engine-28}}`).
+pub fn engine_path(example: &str, version: &str) -> PathBuf {
+    let major = version.split('.').next().unwrap_or(version);
+    variant_path(example, &format!("engine-{major}"))
+}
+
+/// Compares the transcript of `command` (what the reader types, the
+/// recording's first line) with the recording at `path`, both masked; with
+/// `NETLAB_RECORD=1`, records it as it is, real values and all: the book
+/// shows what a run printed, and only the comparison ignores the noise.
+pub fn check_raw(example: &str, command: &str, stdout: &str, path: &Path) {
+    let fresh = format!("$ {command}\n{stdout}");
+    if recording() {
+        compare_or_record(example, "transcript", path, Some(&fresh));
+        return;
+    }
+    let recorded = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "the {example} example's transcript is not recorded at {}: {e}; \
+             re-record: NETLAB_RECORD=1 cargo test -p netlab-tests",
+            path.display()
+        )
+    });
+    let (recorded, fresh) = (mask(example, &recorded), mask(example, &fresh));
+    if recorded != fresh {
+        let diff = similar::TextDiff::from_lines(&recorded, &fresh)
+            .unified_diff()
+            .header("recorded (masked)", "this run (masked)")
+            .to_string();
+        panic!(
+            "the {example} example's transcript drifted from {}:\n{diff}\n\
+             If the change is intended, re-record: NETLAB_RECORD=1 cargo test -p netlab-tests",
+            path.display()
+        );
+    }
 }
 
 /// Compares a fresh transcript with the recorded one; re-records it when

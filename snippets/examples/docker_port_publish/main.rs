@@ -49,10 +49,10 @@ async fn port_publish(engine: &Engine) -> Result<()> {
     // ANCHOR_END: run
 
     // ANCHOR: rules
-    // Two new rules: DNAT of TCP 8443 arriving anywhere but docker0 to
-    // red's port 80, and a masquerade for red talking to itself through
-    // the published port (hairpin).
-    engine.say("dockerd added a DNAT rule for 8443, and a masquerade for red itself");
+    // A new rule: DNAT of TCP 8443 arriving anywhere but docker0 to red's
+    // port 80. Engine 20.10 also adds a masquerade for red talking to
+    // itself through the published port (hairpin NAT); Engine 28 does not.
+    engine.say("dockerd added a DNAT rule for 8443 (20.10 also a hairpin masquerade for red)");
     let during = engine.show_nat_rules()?;
     ensure!(
         during

@@ -44,7 +44,7 @@ pub async fn ensure(engine: &Engine) -> Result<()> {
         }
         bail!("an image named {IMAGE} exists but is not this lab's (no label {LABEL}): remove it");
     }
-    eprintln!("building the image {IMAGE} from {BUSYBOX} (once; no registry needed)");
+    eprintln!("building the image {IMAGE} from {BUSYBOX} (no registry needed)");
     let context = build_context().context("make the build context of netlab/busybox")?;
     let options = BuildImageOptionsBuilder::default()
         .t(IMAGE)
