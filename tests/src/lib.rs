@@ -26,20 +26,74 @@ pub mod snapshot;
 /// A test that cannot run here says why in one line and returns false;
 /// in CI (`CI=true`), where everything is installed, it fails instead, so
 /// a green CI never means "skipped".
+///
+/// `cargo xtask test` gathers these lines for its summary: it names a file
+/// in `NETLAB_SKIPPED`, and each skip appends its line there.
 pub fn skip(test: &str, reason: &str) -> bool {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test}: {reason}");
     }
-    eprintln!("{test}: NOT RUN, {reason}");
+    let line = format!("{test}: NOT RUN, {reason}");
+    eprintln!("{line}");
+    if let Ok(file) = std::env::var("NETLAB_SKIPPED") {
+        use std::io::Write;
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)
+            .and_then(|mut f| writeln!(f, "{line}"));
+        if let Err(error) = appended {
+            eprintln!("could not note the skip in {file}: {error}");
+        }
+    }
     false
 }
 
-/// Tests that need root call this first. Outside CI, without root, they
+/// The programs the root tests run or look into the labs with, and the
+/// Debian package of each (`cargo xtask test` installs what is missing).
+pub const TOOLS: [(&str, &str); 7] = [
+    ("ip", "iproute2"),
+    ("bridge", "iproute2"),
+    ("nsenter", "util-linux"),
+    ("unshare", "util-linux"),
+    ("nft", "nftables"),
+    ("ping", "iputils-ping"),
+    ("busybox", "busybox-static"),
+];
+
+/// The packages of the [`TOOLS`] missing on this machine's PATH.
+pub fn missing_packages(tools: &[(&str, &str)]) -> Vec<String> {
+    let path = std::env::var("PATH").unwrap_or_default();
+    let mut packages: Vec<String> = Vec::new();
+    for (program, package) in tools {
+        let found = path
+            .split(':')
+            .chain(["/usr/sbin", "/sbin", "/bin"])
+            .any(|dir| std::path::Path::new(dir).join(program).is_file());
+        if !found && !packages.iter().any(|p| p == package) {
+            packages.push(package.to_string());
+        }
+    }
+    packages
+}
+
+/// Tests that need root call this first: root, and the [`TOOLS`]. Outside CI, without root, they
 /// return early with a note; in CI (`CI=true`) a missing root is a failure,
 /// so a green CI never means "skipped".
 pub fn have_root(test: &str) -> bool {
     if nix::unistd::Uid::effective().is_root() {
-        return true;
+        let missing = missing_packages(&TOOLS);
+        if missing.is_empty() {
+            return true;
+        }
+        return skip(
+            test,
+            &format!(
+                "it needs {}: `sudo apt-get install {}` (or `sudo -E cargo xtask test`, which does)",
+                missing.join(", "),
+                missing.join(" ")
+            ),
+        );
     }
     skip(
         test,

@@ -5,6 +5,7 @@
 mod engine;
 mod handouts;
 mod serve;
+mod test;
 mod vm;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -22,6 +23,10 @@ commands:
   serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)
   engine [28.5|20.10] fetch Debian's Docker Engine (default 28.5) into target/engines/,
                       unpacked, never installed; prints the folder for --engine private=DIR
+  test [--setup-only] [-- CARGO-TEST-ARGS]
+                      install the packages the tests need (apt, as root), fetch the
+                      VM's kernel and the two Docker Engines, run every test, and
+                      print a summary with each skipped test and why
   vm [EXAMPLE...] [--out DIR] [--timeout SECONDS]
                       run examples (default: all) as root in a throwaway QEMU VM
   handouts [--out DIR] [--edition student|instructor|both]
@@ -36,6 +41,8 @@ enum Task {
     Build,
     /// Build the book, then serve `book/` on the loopback address.
     Serve { port: u16 },
+    /// Set up what the tests need, run them all, and sum up.
+    Test(test::Mode, Vec<String>),
     /// Fetch a Docker Engine's binaries; print their folder.
     Engine(engine::Release),
     /// Run examples as root inside a throwaway QEMU virtual machine.
@@ -52,6 +59,7 @@ fn main() -> ExitCode {
     let result = parse(&args).and_then(|task| match task {
         Task::Build => build_book().map(|dir| println!("Built the book in {}", dir.display())),
         Task::Serve { port } => build_book().and_then(|dir| serve::serve(&dir, port)),
+        Task::Test(mode, args) => workspace_root().and_then(|root| test::test(&root, mode, &args)),
         Task::Engine(release) => workspace_root().and_then(|root| {
             let dir = engine::obtain(&root.join("target/engines"), release)?;
             println!("{}", dir.display());
@@ -85,6 +93,12 @@ fn parse(args: &[String]) -> Result<Task> {
         ["serve", flag] if flag.starts_with("--port=") => Ok(Task::Serve {
             port: port(&flag["--port=".len()..])?,
         }),
+        ["test", "--setup-only"] => Ok(Task::Test(test::Mode::SetupOnly, Vec::new())),
+        ["test"] => Ok(Task::Test(test::Mode::Run, Vec::new())),
+        ["test", "--", rest @ ..] => Ok(Task::Test(
+            test::Mode::Run,
+            rest.iter().map(|s| s.to_string()).collect(),
+        )),
         ["engine"] => Ok(Task::Engine(engine::RELEASES[0])),
         ["engine", version] => engine::Release::parse(version)
             .map(Task::Engine)

@@ -118,7 +118,7 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
 /// label, sent in the `swarm init` request itself, so even a run killed
 /// right after it is recognised). A node still joining or leaving
 /// (`pending`) is waited for first. True if it left.
-async fn leave_our_swarm(engine: &Engine) -> Result<bool> {
+pub(crate) async fn leave_our_swarm(engine: &Engine) -> Result<bool> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let info = engine

@@ -142,11 +142,22 @@ impl Engine {
         let options = CreateContainerOptionsBuilder::default()
             .name(&docker_name)
             .build();
-        let created = self
+        let created = match self
             .api
-            .create_container(Some(options), body)
+            .create_container(Some(options.clone()), body.clone())
             .await
-            .with_context(|| format!("create the container {docker_name}"))?;
+        {
+            // The name is taken: by a container of an interrupted run whose
+            // `docker run` reached dockerd after this run swept (dockerd
+            // finishes a request whose client was killed). Ours: remove it
+            // and try again. Someone else's: say so.
+            Err(error) if status(&error) == Some(409) => {
+                self.remove_leftover_container(&docker_name).await?;
+                self.api.create_container(Some(options), body).await
+            }
+            created => created,
+        }
+        .with_context(|| format!("create the container {docker_name}"))?;
         self.api
             .start_container(&created.id, None)
             .await
@@ -173,6 +184,27 @@ impl Engine {
             );
         }
         Ok(output)
+    }
+
+    /// Removes the container `name` if it carries our label (a leftover of
+    /// an interrupted run), and says so; fails if it is not ours.
+    pub(crate) async fn remove_leftover_container(&self, name: &str) -> Result<()> {
+        let inspect = self
+            .api
+            .inspect_container(name, None)
+            .await
+            .with_context(|| format!("inspect the container {name}, whose name is taken"))?;
+        let labels = inspect.config.and_then(|config| config.labels);
+        if !labels.is_some_and(|labels| labels.contains_key(LABEL)) {
+            bail!(
+                "a container named {name} exists and is not this lab's (no label {LABEL}): remove it"
+            );
+        }
+        remove_container(&self.api, name)
+            .await
+            .with_context(|| format!("remove the container {name}"))?;
+        eprintln!("removed what an interrupted run left behind: container {name}");
+        Ok(())
     }
 
     /// Like [`Engine::exec`], but returns the exit status instead of failing.
@@ -267,9 +299,15 @@ pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<()> {
     }
 }
 
-/// `docker network rm NAME`, where already gone (404) counts as removed.
+/// `docker network rm NAME`, where already gone counts as removed: a 404,
+/// or for a swarm network that the swarm removed meanwhile, a 500 whose
+/// message says "not found".
 pub(crate) async fn remove_network(api: &Docker, name: &str) -> Result<()> {
     match api.remove_network(name).await {
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 500,
+            message,
+        }) if message.contains("not found") => Ok(()),
         Err(error) if status(&error) != Some(404) => Err(error.into()),
         _ => Ok(()),
     }

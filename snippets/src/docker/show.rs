@@ -191,6 +191,17 @@ impl Engine {
             labels: Some(labels()),
             ..Default::default()
         };
+        // A network of an interrupted run, made after this run swept
+        // (dockerd finishes a request whose client was killed), goes first:
+        // Engine 20.10 would make a second network of the same name.
+        if let Ok(existing) = self.api.inspect_network(name, None).await
+            && existing
+                .labels
+                .is_some_and(|labels| labels.contains_key(super::LABEL))
+        {
+            super::engine::remove_network(&self.api, name).await?;
+            eprintln!("removed what an interrupted run left behind: network {name}");
+        }
         let created = self
             .api
             .create_network(request)

@@ -58,11 +58,20 @@ impl Engine {
             }),
             ..SwarmInitRequest::default()
         };
-        let node = self
-            .api
-            .init_swarm(request)
-            .await
-            .context("initialize a swarm (docker swarm init)")?;
+        let node = match self.api.init_swarm(request.clone()).await {
+            // Already in a swarm since `docker info` answered: the `swarm
+            // init` of an interrupted run reached dockerd after this run
+            // swept. If that swarm is ours, leave it and start again.
+            Err(error) if super::engine::status(&error) == Some(503) => {
+                if !super::cleanup::leave_our_swarm(self).await? {
+                    return Err(error).context("initialize a swarm (docker swarm init)");
+                }
+                eprintln!("removed what an interrupted run left behind: swarm membership");
+                self.api.init_swarm(request).await
+            }
+            node => node,
+        }
+        .context("initialize a swarm (docker swarm init)")?;
         *self.swarm_ours.lock().expect("no panics while held") = true;
         // The first overlay container makes docker_gwbridge; ours, then.
         *self.gwbridge_ours.lock().expect("no panics while held") = true;

@@ -1,0 +1,240 @@
+//! `sudo -E cargo xtask test`: the whole test suite on a machine that may
+//! have nothing but Rust.
+//!
+//! 1. checks the programs the tests use, and installs the Debian packages
+//!    of those missing with apt, printing the one `apt-get install` line it
+//!    runs (without root, or without apt, it prints the line and stops);
+//! 2. fetches what the tests fetch: Debian's kernel for the VM test, and the
+//!    two Docker Engines (`cargo xtask engine 28.5` and `20.10`) into
+//!    `target/`. Each Docker test starts a private daemon of its own from
+//!    them, so no `dockerd` needs to run on the machine;
+//! 3. runs `cargo test --workspace`, then prints a summary: passed, failed,
+//!    and each test that did not run, with its reason.
+
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::Command;
+
+use crate::engine;
+
+/// What the tests run, and the Debian package of each.
+const NEEDED: &[(&str, &str)] = &[
+    // The independent observer: iproute2, iputils ping, nsenter.
+    ("ip", "iproute2"),
+    ("bridge", "iproute2"),
+    ("ping", "iputils-ping"),
+    ("nsenter", "util-linux"),
+    ("unshare", "util-linux"),
+    // The NAT chapter's back end, and the Docker image's one binary.
+    ("nft", "nftables"),
+    ("busybox", "busybox-static"),
+    // The Docker side: the client and the system's Engine, the container
+    // runtime the private Engines use, the rules dockerd writes.
+    ("dockerd", "docker.io"),
+    ("runc", "runc"),
+    ("iptables-save", "iptables"),
+    ("tar", "tar"),
+    // The VM test (`cargo xtask vm`).
+    ("qemu-system-x86_64", "qemu-system-x86"),
+    ("xz", "xz-utils"),
+    ("dpkg-deb", "dpkg"),
+    // The handouts test.
+    ("chromium", "chromium"),
+    ("pdftotext", "poppler-utils"),
+    ("pdfinfo", "poppler-utils"),
+];
+
+/// Whether to stop once everything is installed and fetched.
+#[derive(Debug, PartialEq)]
+pub enum Mode {
+    /// Set up, then run the suite.
+    Run,
+    /// `--setup-only`: install and fetch, run nothing.
+    SetupOnly,
+}
+
+pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
+    install_missing()?;
+    let cache = root.join("target");
+    crate::vm::kernel::obtain(&cache.join("vm-cache")).context("fetch the VM's kernel")?;
+    for release in engine::RELEASES {
+        let dir = engine::obtain(&cache.join("engines"), release)?;
+        eprintln!(
+            "test: Docker Engine {} is in {}",
+            release.version,
+            dir.display()
+        );
+    }
+    if mode == Mode::SetupOnly {
+        return Ok(());
+    }
+    let skipped = cache.join("netlab-skipped.txt");
+    let _ = std::fs::remove_file(&skipped);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    command
+        .args(["test", "--workspace"])
+        .args(cargo_args)
+        .env("NETLAB_SKIPPED", &skipped)
+        .current_dir(root);
+    eprintln!("test: {command:?}");
+    let started = std::time::Instant::now();
+    let child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("run cargo test")?;
+    let (status, stdout) = tee_stdout(child)?;
+    let summary = Summary::of(
+        &stdout,
+        &std::fs::read_to_string(&skipped).unwrap_or_default(),
+    );
+    println!("{}", summary.text(started.elapsed()));
+    if !status.success() {
+        bail!("cargo test failed ({status})");
+    }
+    Ok(())
+}
+
+/// Runs the child to the end, passing its stdout through (libtest prints
+/// each binary's `test result:` there) while keeping a copy.
+fn tee_stdout(mut child: std::process::Child) -> Result<(std::process::ExitStatus, String)> {
+    use std::io::{BufRead, BufReader, Write};
+    let stdout = child.stdout.take().context("cargo's stdout")?;
+    let mut copy = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("read cargo's output")?;
+        let _ = writeln!(std::io::stdout(), "{line}");
+        copy.push_str(&line);
+        copy.push('\n');
+    }
+    Ok((child.wait().context("wait for cargo test")?, copy))
+}
+
+/// The counts of libtest's `test result:` lines, and the skip lines.
+#[derive(Debug, Default, PartialEq)]
+struct Summary {
+    passed: usize,
+    failed: usize,
+    ignored: usize,
+    skipped: Vec<String>,
+}
+
+impl Summary {
+    /// `test result: ok. 12 passed; 0 failed; 1 ignored; ...` lines (on
+    /// stdout or stderr, depending on the cargo version), and the lines the
+    /// tests' `skip` appended to the skip file.
+    fn of(output: &str, skipped: &str) -> Summary {
+        let mut summary = Summary::default();
+        for line in output
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("test result: "))
+        {
+            for part in line.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(what), Some(n)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let n: usize = n.parse().unwrap_or(0);
+                match what {
+                    "passed" => summary.passed += n,
+                    "failed" => summary.failed += n,
+                    "ignored" => summary.ignored += n,
+                    _ => {}
+                }
+            }
+        }
+        summary.skipped = skipped.lines().map(str::to_string).collect();
+        summary
+    }
+
+    fn text(&self, took: std::time::Duration) -> String {
+        let mut text = format!(
+            "test: {} passed, {} failed, {} skipped, in {:.0?}",
+            self.passed,
+            self.failed,
+            self.skipped.len(),
+            took
+        );
+        for line in &self.skipped {
+            text.push_str("\n  skipped: ");
+            text.push_str(line);
+        }
+        text
+    }
+}
+
+/// Installs the packages of the programs missing from the PATH, or says
+/// which line to run and stops.
+fn install_missing() -> Result<()> {
+    let mut packages: Vec<&str> = Vec::new();
+    for (program, package) in NEEDED {
+        if !on_path(program) && !packages.contains(package) {
+            packages.push(package);
+        }
+    }
+    if packages.is_empty() {
+        return Ok(());
+    }
+    let line = format!("apt-get install -y {}", packages.join(" "));
+    let root = nix::unistd::Uid::effective().is_root();
+    if !root || !on_path("apt-get") {
+        bail!(
+            "the tests need {}: run `sudo {line}` (Debian/Ubuntu), then this again{}",
+            packages.join(", "),
+            if root {
+                ""
+            } else {
+                " (or run it as root: `sudo -E cargo xtask test`)"
+            }
+        );
+    }
+    eprintln!("test: installing what the tests need: {line}");
+    // Package lists first: a fresh machine has none.
+    crate::vm::kernel::run(Command::new("apt-get").args(["update", "-q"]))
+        .context("apt-get update")?;
+    let status = Command::new("apt-get")
+        .args(["install", "-y", "-q"])
+        .args(&packages)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .context("run apt-get install")?;
+    if !status.success() {
+        bail!("`{line}` failed ({status})");
+    }
+    Ok(())
+}
+
+fn on_path(program: &str) -> bool {
+    let path = std::env::var("PATH").unwrap_or_default();
+    path.split(':')
+        .chain(["/usr/sbin", "/sbin"])
+        .any(|dir| Path::new(dir).join(program).is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_adds_up_every_binary_and_lists_the_skips() {
+        let output = "running 3 tests\n\
+                      test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+                      test result: FAILED. 5 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1s\n";
+        let skipped = "vm: NOT RUN, it needs qemu-system-x86_64\n";
+        let summary = Summary::of(output, skipped);
+        assert_eq!(
+            summary,
+            Summary {
+                passed: 8,
+                failed: 2,
+                ignored: 1,
+                skipped: vec!["vm: NOT RUN, it needs qemu-system-x86_64".to_string()],
+            }
+        );
+        assert!(
+            summary
+                .text(std::time::Duration::from_secs(3))
+                .starts_with("test: 8 passed, 2 failed, 1 skipped, in 3")
+        );
+    }
+}
