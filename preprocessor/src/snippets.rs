@@ -78,7 +78,8 @@ impl Snippets {
         match fs::read_to_string(&path) {
             Ok(text) => Ok(text.trim_end().to_string()),
             Err(e) if e.kind() == ErrorKind::NotFound => Err(format!(
-                "{shown} does not exist yet: record the outputs with `{RECORD_COMMAND}`"
+                "{shown} does not exist yet: record it with `{}`",
+                record_command(variant)
             )),
             Err(e) => Err(format!("cannot read {shown}: {e}")),
         }
@@ -128,6 +129,19 @@ impl Snippets {
                 examples.join(", ")
             )
         })
+    }
+}
+
+/// The command that records the output `variant`: the VM's runs are
+/// recorded inside `cargo xtask vm`'s virtual machine, by the VM test; the
+/// Docker examples' against the private Engines `cargo xtask engine` fetches.
+pub fn record_command(variant: Option<&str>) -> String {
+    match variant {
+        Some("vm") => format!("{RECORD_COMMAND} --test vm"),
+        Some(engine) if engine.starts_with("engine-") => format!(
+            "cargo xtask test --setup-only && sudo -E {RECORD_COMMAND} --test docker_engines"
+        ),
+        _ => RECORD_COMMAND.to_string(),
     }
 }
 

@@ -53,6 +53,25 @@ impl SysError {
     }
 }
 
+/// A wrong value on the command line, found by the example itself (a
+/// flag's value that is not an IPv4 address, say): the run exits with
+/// [`EXIT_USAGE`], as for an unknown flag.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// `Err(usage(...))`: see [`UsageError`].
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
 /// An errno as an error that keeps it, so `run` can find its hint later.
 pub fn errno_error(errno: Errno) -> anyhow::Error {
     anyhow::Error::new(SysError(errno))
@@ -73,6 +92,12 @@ pub fn netlink_error(error: rtnetlink::Error) -> anyhow::Error {
 /// Prints an error, its causes and, for a known errno, the hint; the exit
 /// code of a failed step (1). `example` names the command to run instead.
 pub fn report(example: &str, error: &anyhow::Error) -> std::process::ExitCode {
+    if let Some(wrong) = error.downcast_ref::<UsageError>() {
+        eprintln!(
+            "error: {wrong} (a wrong command line: exit code {EXIT_USAGE}; {example} printed nothing else)"
+        );
+        return std::process::ExitCode::from(EXIT_USAGE);
+    }
     eprintln!("error: {error}");
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");

@@ -317,3 +317,30 @@ impl Drop for Machine {
         let _ = self.0.wait();
     }
 }
+
+/// A flag's value that is not an address is a wrong command line, as an
+/// unknown flag is: exit 64 (`EX_USAGE`) and one line naming it.
+#[test]
+fn a_wrong_underlay_address_exits_64() {
+    if !netlab_tests::have_root("a_wrong_underlay_address_exits_64") {
+        return;
+    }
+    let run = netlab_tests::run::output(
+        "overlay",
+        netlab_tests::run::As::Root,
+        &[
+            "--underlay-local",
+            "999.1.1.1",
+            "--underlay-remote",
+            "192.0.2.11",
+            "--container",
+            "red",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(64), "exit 64: {stderr}");
+    assert!(
+        stderr.contains("--underlay-local takes an IPv4 address, not 999.1.1.1"),
+        "it names the wrong value: {stderr}"
+    );
+}

@@ -24,7 +24,8 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail, ensure};
+use anyhow::ensure;
+use netlab::error::usage;
 use netlab::link::docker_mac;
 use netlab::nft::{Hook, ip_saddr, masquerade, oifname_not};
 use netlab::{Flag, Lab, Netns, Result};
@@ -202,14 +203,16 @@ async fn docker_gwbridge(host: &Netns, container: &Netns) -> Result<()> {
 /// made in the machine's namespace; vxlan0 itself, br0 and the container
 /// live in namespaces of this process, which the kernel removes at exit.
 async fn two_machines(lab: &Lab) -> Result<()> {
+    // A wrong value is a usage error: exit 64, like an unknown flag.
     let arg = |name: &str| {
         lab.flag(name)
-            .with_context(|| format!("{name} is needed too"))
+            .ok_or_else(|| usage(format!("{name} is needed too")))
     };
     let address = |name: &str| -> Result<Ipv4Addr> {
-        arg(name)?
+        let value = arg(name)?;
+        value
             .parse()
-            .with_context(|| format!("{name} takes an IPv4 address"))
+            .map_err(|_| usage(format!("{name} takes an IPv4 address, not {value}")))
     };
     let (local, remote) = (address("--underlay-local")?, address("--underlay-remote")?);
     let containers = [
@@ -218,7 +221,7 @@ async fn two_machines(lab: &Lab) -> Result<()> {
     ];
     let mine = arg("--container")?;
     let Some(i) = containers.iter().position(|(name, _)| *name == mine) else {
-        bail!("--container is red or blue, not {mine}");
+        return Err(usage(format!("--container is red or blue, not {mine}")));
     };
     let (me, other) = (containers[i], containers[1 - i]);
     let machine = Netns::current("machine").await?;
