@@ -112,9 +112,10 @@ pub fn variant_path(example: &str, variant: &str) -> PathBuf {
     output_path(example).with_file_name(format!("output-{variant}.txt"))
 }
 
-/// dockerd gives a container's interface the MAC `02:42:` followed by its
-/// IPv4 address (`02:42:ac:11:00:02` for 172.17.0.2): not random, and the
-/// chapters point it out. Those of the book's subnets stay unmasked
+/// Engine 20.10 (and the overlay driver of every Engine) gives a
+/// container's interface the MAC `02:42:` followed by its IPv4 address
+/// (`02:42:ac:11:00:02` for 172.17.0.2), and our examples do the same: not
+/// random, and the chapters point it out. Those of the book's subnets stay unmasked
 /// (10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16: `0a`, `ac:1x`, `c0:a8`).
 fn docker_container_mac(mac: &str) -> bool {
     let bytes: Vec<&str> = mac.split(':').collect();

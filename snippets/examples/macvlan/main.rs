@@ -112,7 +112,7 @@ async fn macvlan(lab: &Lab) -> Result<()> {
 
 // ANCHOR: docker_run
 /// What `docker run --network=macvlan-net` does for a container's network:
-/// a namespace, and a MACVLAN device on the parent with Docker's MAC for
+/// a namespace, and a MACVLAN device on the parent with Engine 20.10's MAC for
 /// its address; in the container it becomes eth0, with the address and the
 /// default route. Docker makes the device in the host under a temporary
 /// name, moves it and renames it; we make it inside the container at once
