@@ -215,7 +215,16 @@ fn a_variant_output_reads_its_own_file() {
     assert_eq!(
         expand_err("{{#output bridge:qemu}}"),
         "src/bridge.md:1: snippets/examples/bridge/output-qemu.txt does not exist yet: \
-         record the outputs with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
+         record it with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
+    );
+    fs::remove_file(&file).expect("remove output-vm.txt");
+    let missing = expand_err("{{#output bridge:vm}}");
+    assert!(
+        missing.ends_with(
+            "output-vm.txt does not exist yet: record it with \
+             `NETLAB_RECORD=1 cargo test -p netlab-tests --test vm`"
+        ),
+        "a missing VM output names the command that records VM outputs: {missing}"
     );
 }
 
@@ -244,7 +253,7 @@ fn missing_output_names_the_file_and_the_record_command() {
     assert_eq!(
         expand_err("\n{{#output veth}}"),
         "src/bridge.md:2: snippets/examples/veth/output.txt does not exist yet: \
-         record the outputs with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
+         record it with `NETLAB_RECORD=1 cargo test -p netlab-tests`"
     );
 }
 
