@@ -510,3 +510,71 @@ fn mount_namespace(lab: &Kept, name: &str) -> String {
         });
     option.trim_start_matches("--mount=").to_string()
 }
+
+/// `kill -9` of an example mid-run takes its private daemon with it: no
+/// dockerd or containerd of it is left (a zombie awaiting its reaper
+/// counts as gone), and the next run removes its folder and says so.
+#[test]
+fn a_private_engine_dies_with_its_example_and_its_folder_goes_next_run() {
+    use std::io::{BufRead, BufReader};
+    let test = "a_private_engine_dies_with_its_example_and_its_folder_goes_next_run";
+    if !have_root(test) {
+        return;
+    }
+    let Some(Release { dir, .. }) = release(test, VERSIONS[0]) else {
+        return;
+    };
+    let engine = format!("private={dir}");
+    let mut child =
+        netlab_tests::run::command("docker_same_bridge", As::Root, &["--engine", &engine])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start docker_same_bridge");
+    let pid = child.id();
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines() {
+        if line
+            .expect("read its output")
+            .starts_with("host$ docker run")
+        {
+            break;
+        }
+    }
+    child.kill().expect("SIGKILL the example");
+    child.wait().expect("reap the example");
+    let folder = format!("netlab-engine-{pid}-");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let survivors = loop {
+        let survivors: Vec<String> = std::fs::read_dir("/proc")
+            .expect("read /proc")
+            .flatten()
+            .filter_map(|entry| {
+                let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+                let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+                cmdline.contains(&folder).then_some(cmdline)
+            })
+            .collect();
+        if survivors.is_empty() || std::time::Instant::now() > deadline {
+            break survivors;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(
+        survivors.is_empty(),
+        "nothing of the killed run's daemon is left: {survivors:?}"
+    );
+    let next = output("docker_drivers", As::Root, &["--engine", &engine]);
+    let stderr = String::from_utf8_lossy(&next.stderr);
+    assert!(next.status.success(), "the next run succeeds: {stderr}");
+    assert!(
+        stderr.contains("removed the folder of a private Engine an interrupted run left: ")
+            && stderr.contains(&folder),
+        "the next run removed the killed run's folder and said so: {stderr}"
+    );
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .expect("read the temporary folder")
+        .flatten()
+        .any(|entry| entry.file_name().to_string_lossy().starts_with(&folder));
+    assert!(!left, "the folder {folder}* is gone");
+}

@@ -357,8 +357,9 @@ pub fn remove_stale_folders() -> Vec<String> {
             continue;
         };
         // A live PID is a run still going (or, rarely, a new process that
-        // got an old run's PID: its folder waits until that one ends).
-        if kill(Pid::from_raw(pid), None).is_ok() {
+        // got an old run's PID: its folder waits until that one ends). A
+        // zombie, killed but not yet reaped by its parent, is not.
+        if alive(pid) {
             continue;
         }
         let dir = entry.path();
@@ -369,4 +370,14 @@ pub fn remove_stale_folders() -> Vec<String> {
         }
     }
     removed
+}
+
+/// Whether the process `pid` exists and is not a zombie (state `Z` in
+/// `/proc/PID/stat`, after the command name in parentheses).
+fn alive(pid: i32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+    !state.is_some_and(|rest| rest.starts_with('Z'))
 }
