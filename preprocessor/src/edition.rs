@@ -25,6 +25,11 @@
 //! - [`Edition::Instructor`]: both are opened (`<details ... open>`), because
 //!   a printed page shows only the summary of a closed `<details>`.
 //!
+//!
+//! Both printed editions also open the other Engine's transcript
+//! (`<details class="engine-20">`, what Engine 20.10 printed): paper cannot
+//! be clicked open, and instructors compare the two.
+//!
 //! The edition comes from `edition = "student"` under `[preprocessor.netlab]`
 //! in `book.toml`, which mdBook also reads from its environment variable:
 //! `MDBOOK_PREPROCESSOR__NETLAB__EDITION=student mdbook build`.
@@ -35,6 +40,10 @@ use anyhow::{Result, anyhow, bail};
 
 /// The classes of the blocks an edition removes or opens.
 pub const CLASSES: &[&str] = &["solution", "instructor"];
+
+/// The opening line of a block that the printed editions open and the web
+/// book leaves collapsed: another Engine version's transcript.
+pub const PRINTED_OPEN: &str = "<details class=\"engine-20\">";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Edition {
@@ -134,7 +143,7 @@ pub fn blocks(markdown: &str, source: &str) -> Result<Vec<Block>> {
 /// Applies `edition` to a chapter: see the module's documentation.
 pub fn apply(markdown: &str, source: &str, edition: Edition) -> Result<String> {
     let blocks = blocks(markdown, source)?;
-    if edition == Edition::Web || blocks.is_empty() {
+    if edition == Edition::Web || (blocks.is_empty() && !markdown.contains(PRINTED_OPEN)) {
         return Ok(markdown.to_string());
     }
     let mut out = String::with_capacity(markdown.len());
@@ -144,6 +153,9 @@ pub fn apply(markdown: &str, source: &str, edition: Edition) -> Result<String> {
             .iter()
             .find(|block| (block.lines.0..=block.lines.1).contains(&number));
         match (edition, block) {
+            (_, None) if line.starts_with(PRINTED_OPEN) => {
+                out.push_str(&line.replacen(PRINTED_OPEN, "<details class=\"engine-20\" open>", 1));
+            }
             (_, None) => out.push_str(line),
             (Edition::Student, Some(_)) => {}
             (_, Some(block)) if block.lines.0 == number => {
@@ -254,6 +266,20 @@ The end.
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn the_printed_editions_open_the_other_engines_transcript() {
+        let chapter = "a\n<details class=\"engine-20\"><summary>What Engine 20.10 printed</summary>\n\nx\n\n</details>\n";
+        for edition in [Edition::Student, Edition::Instructor] {
+            let out = apply(chapter, "src/docker/bridge.md", edition).expect("apply");
+            assert!(
+                out.contains("<details class=\"engine-20\" open><summary>"),
+                "{edition:?}: {out}"
+            );
+        }
+        let web = apply(chapter, "src/docker/bridge.md", Edition::Web).expect("apply");
+        assert_eq!(web, chapter, "the web book leaves it collapsed");
     }
 
     #[test]
