@@ -135,6 +135,23 @@ impl Netns {
     /// the remote VTEP of each (`dst`).
     pub async fn show_fdb_dev(&self, dev: &str) -> Result<()> {
         narrate::command(self, &format!("bridge fdb show dev {dev}"));
+        narrate::output(&self.fdb_lines(dev).await?.join("\n"));
+        Ok(())
+    }
+
+    /// `bridge fdb show dev DEV | sort`: the same lines in a stable order,
+    /// for a table someone else filled (dockerd's overlay driver adds its
+    /// entries in whatever order the swarm's gossip brings them).
+    pub async fn show_fdb_dev_sorted(&self, dev: &str) -> Result<()> {
+        narrate::command(self, &format!("bridge fdb show dev {dev} | sort"));
+        let mut lines = self.fdb_lines(dev).await?;
+        lines.sort();
+        narrate::output(&lines.join("\n"));
+        Ok(())
+    }
+
+    /// The FDB entries of `dev`, as `bridge fdb show` prints them.
+    async fn fdb_lines(&self, dev: &str) -> Result<Vec<String>> {
         let links = self.links().await?;
         let index = self.index_of(dev).await?;
         let request = self.handle.neighbours().get();
@@ -145,10 +162,11 @@ impl Netns {
             .await
             .map_err(netlink_error)
             .with_context(|| format!("read the FDB of {dev} in {}", self.name))?;
-        for message in messages.iter().filter(|m| m.header.ifindex == index) {
-            narrate::output(&fdb_line(message, &links));
-        }
-        Ok(())
+        Ok(messages
+            .iter()
+            .filter(|m| m.header.ifindex == index)
+            .map(|message| fdb_line(message, &links))
+            .collect())
     }
 }
 

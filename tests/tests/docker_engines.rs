@@ -147,11 +147,89 @@ fn docker_overlay_transcripts_match_the_book() {
     transcripts(
         "docker_overlay",
         &[
+            "node1     Ready   Active        Leader\n",
+            "node2     Ready   Active\n",
             "Options: com.docker.network.driver.overlay.vxlanid_list=4097\n",
-            "overlay$ ip -d link show type vxlan\nvxlan0: vxlan id 4097 dstport 4789\n",
-            "64 bytes from 10.0.1.4: seq=0 ttl=64",
+            "red$ ping -c 1 netlab-blue\nPING netlab-blue (10.0.1.",
+            // The ping, captured on node2's eth0: VXLAN between the
+            // underlay addresses, with the network's VNI, ICMP inside.
+            " > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\nIP 10.0.1.2 > 10.0.1.",
+            "node1-overlay$ ip -d link show type vxlan\nvxlan0: vxlan id 4097 dstport 4789\n",
+            "node2-overlay$ ip -d link show type vxlan\nvxlan0: vxlan id 4097 dstport 4789\n",
+            "dst 10.0.0.2 self permanent\n",
+            "dst 10.0.0.1 self permanent\n",
+            "-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE",
+            "red$ ping -c 1 203.0.113.2\nPING 203.0.113.2 (203.0.113.2): 56 data bytes\n64 bytes from 203.0.113.2",
         ],
         &[],
+    );
+}
+
+/// Lab step 10 across two hosts, compared: Docker's two-node swarm and our
+/// overlay example put the same thing on the wire and build the same way
+/// out. Each transcript holds a packet its run captured on the second
+/// host's eth0: UDP from 10.0.0.1 to 10.0.0.2 port 4789, a VXLAN header with
+/// VNI 4097, and inside it red's ICMP echo request to blue, 10.0.1.2 to
+/// 10.0.1.x; each masquerades 172.18.0.0/16 (docker_gwbridge) on the first
+/// host, and red reaches 203.0.113.2 beyond it.
+#[test]
+fn docker_overlay_and_our_overlay_put_the_same_vxlan_on_the_wire() {
+    let test = "docker_overlay_and_our_overlay_put_the_same_vxlan_on_the_wire";
+    if !have_root(test) {
+        return;
+    }
+    let Some(Release { dir, .. }) = release(test, VERSIONS[0]) else {
+        return;
+    };
+    let engine = format!("private={dir}");
+    let docker = output("docker_overlay", As::Root, &["--engine", &engine]);
+    assert!(docker.status.success(), "docker_overlay: {docker:?}");
+    let ours = output("overlay", As::Root, &[]);
+    assert!(ours.status.success(), "overlay: {ours:?}");
+    let wire = regex::Regex::new(concat!(
+        r"(?m)^IP (10\.0\.0\.1)\.\d+ > (10\.0\.0\.2)\.4789: VXLAN, flags \[I\] \(0x08\), vni (\d+)\n",
+        r"IP (10\.0\.1\.2) > 10\.0\.1\.\d+: ICMP echo request",
+    ))
+    .expect("a valid pattern");
+    let seen = |run: &std::process::Output| {
+        let text = String::from_utf8_lossy(&run.stdout).into_owned();
+        let packet = wire.captures(&text).map(|c| {
+            (
+                c[1].to_string(),
+                c[2].to_string(),
+                c[3].to_string(),
+                c[4].to_string(),
+            )
+        });
+        let masquerades = text
+            .contains("-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE")
+            || text.contains("'ip saddr 172.18.0.0/16 oifname != \"docker_gwbridge\" masquerade'");
+        let outside = text.contains("64 bytes from 203.0.113.2");
+        (packet, masquerades, outside, text)
+    };
+    let (docker_packet, docker_masq, docker_out, docker_text) = seen(&docker);
+    let (our_packet, our_masq, our_out, our_text) = seen(&ours);
+    let expected = Some((
+        "10.0.0.1".to_string(),
+        "10.0.0.2".to_string(),
+        "4097".to_string(),
+        "10.0.1.2".to_string(),
+    ));
+    assert_eq!(
+        docker_packet, expected,
+        "Docker's ping crossed the underlay as VXLAN 4097:\n{docker_text}"
+    );
+    assert_eq!(
+        our_packet, docker_packet,
+        "ours crossed it the same way:\n{our_text}"
+    );
+    assert!(
+        docker_masq && our_masq,
+        "both masquerade docker_gwbridge's 172.18.0.0/16 (Docker's {docker_masq}, ours {our_masq})"
+    );
+    assert!(
+        docker_out && our_out,
+        "both reach outside (Docker's {docker_out}, ours {our_out})"
     );
 }
 

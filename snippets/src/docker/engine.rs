@@ -210,6 +210,40 @@ impl Engine {
     /// Like [`Engine::exec`], but returns the exit status instead of failing.
     pub async fn exec_status(&self, container: &Container, argv: &[&str]) -> Result<(i64, String)> {
         narrate::prompt(&container.name, &argv.join(" "));
+        let (status, text) = self.exec_quiet(container, argv).await?;
+        narrate::output(text.trim_end());
+        Ok((status, text))
+    }
+
+    /// Waits, up to `seconds`, until `argv` succeeds in the container,
+    /// without a line in the transcript: for what the Engine finishes a
+    /// moment after it answered (a name the swarm's gossip still spreads).
+    pub async fn wait_until(
+        &self,
+        container: &Container,
+        argv: &[&str],
+        seconds: u64,
+    ) -> Result<()> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let (status, text) = self.exec_quiet(container, argv).await?;
+            if status == 0 {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                bail!(
+                    "`{}` in {} did not succeed within {seconds} s: {}",
+                    argv.join(" "),
+                    container.docker_name,
+                    text.trim()
+                );
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
+    /// `docker exec`, not narrated: the exit status and the output.
+    async fn exec_quiet(&self, container: &Container, argv: &[&str]) -> Result<(i64, String)> {
         let what = || format!("run `{}` in {}", argv.join(" "), container.docker_name);
         let config = ExecConfig {
             cmd: Some(argv.iter().map(|s| s.to_string()).collect()),
@@ -233,7 +267,6 @@ impl Engine {
                 text.push_str(&chunk.with_context(what)?.to_string());
             }
         }
-        narrate::output(text.trim_end());
         let inspect = self.api.inspect_exec(&exec.id).await.with_context(what)?;
         Ok((inspect.exit_code.unwrap_or(-1), text))
     }

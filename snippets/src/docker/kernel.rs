@@ -75,15 +75,22 @@ impl Engine {
     /// nftables rules underneath, and `nft list ruleset` shows them too).
     /// Rules of other Docker networks on the machine are left out.
     pub fn show_nat_rules(&self) -> Result<Vec<String>> {
+        self.show_nat_rules_of(&["docker0", "172.17."])
+    }
+
+    /// `iptables-save -t nat | grep -e WORD ...`: Docker's NAT rules that
+    /// name one of `words` (a bridge, a subnet).
+    pub fn show_nat_rules_of(&self, words: &[&str]) -> Result<Vec<String>> {
+        let greps: Vec<String> = words.iter().map(|word| format!("-e {word}")).collect();
         narrate::command(
             &self.host,
-            "iptables-save -t nat | grep -e docker0 -e 172.17.",
+            &format!("iptables-save -t nat | grep {}", greps.join(" ")),
         );
         let rules: Vec<String> = self
             .host
             .run(docker_nat_rules)?
             .into_iter()
-            .filter(|rule| rule.contains("docker0") || rule.contains("172.17."))
+            .filter(|rule| words.iter().any(|word| rule.contains(word)))
             .collect();
         narrate::output(&rules.join("\n"));
         Ok(rules)

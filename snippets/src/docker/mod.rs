@@ -67,16 +67,42 @@ pub const IMAGE: &str = "netlab/busybox";
 /// When your Engine does not answer, it prints one line saying why and
 /// exits with [`EXIT_NO_DOCKER`].
 pub fn run(example: impl AsyncFnOnce(&Engine) -> Result<()>) -> ExitCode {
+    run_hosts(&["host"], async |engines: &[Engine]| {
+        example(&engines[0]).await
+    })
+}
+
+/// [`run`] for a lab of several Docker hosts, each a private Engine of its
+/// own with that hostname: `docker::run_hosts(&["node1", "node2"], overlay)`.
+/// Your own Engine is one host only, so these examples start private
+/// Engines unless told `--engine private=DIR` (and refuse `system`).
+pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<()>) -> ExitCode {
     let name = std::env::args()
         .next()
         .and_then(|path| path.rsplit('/').next().map(str::to_string))
         .unwrap_or_else(|| "docker".to_string());
-    let args = match Args::parse(&name, std::env::args().skip(1)) {
+    let parsed = Args::parse(&name, std::env::args().skip(1)).and_then(|args| {
+        let usage = Args::usage(&name, "");
+        match (&args.engine, hosts.len()) {
+            (Some(Choice::System), 2..) => Err(format!(
+                "{usage}{name} needs {} Docker hosts, and your Engine is one: it starts \
+                 private Engines (--engine private or private=DIR)",
+                hosts.len()
+            )),
+            _ => Ok(args),
+        }
+    });
+    let args = match parsed {
         Ok(args) => args,
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(crate::error::EXIT_USAGE);
         }
+    };
+    let choice = match (&args.engine, hosts.len()) {
+        (Some(choice), _) => choice.clone(),
+        (None, 1) => Choice::System,
+        (None, _) => Choice::Private,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -89,40 +115,58 @@ pub fn run(example: impl AsyncFnOnce(&Engine) -> Result<()>) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let (engine, daemon) = match connect(&name, &args).await {
-            Ok(Some(connected)) => connected,
-            Ok(None) => return ExitCode::from(EXIT_NO_DOCKER),
-            Err(error) => return crate::error::report(&name, &error),
-        };
+        let mut engines = Vec::new();
+        let mut daemons = Vec::new();
+        for host in hosts {
+            match connect(&name, &choice, host, &args).await {
+                Ok(Some((engine, daemon))) => {
+                    engines.push(engine);
+                    daemons.extend(daemon);
+                }
+                Ok(None) => return ExitCode::from(EXIT_NO_DOCKER),
+                Err(error) => return crate::error::report(&name, &error),
+            }
+        }
         // One Docker example at a time on your Engine: each removes the
         // others' objects as leftovers when it starts. A private Engine
         // is this run's alone.
-        let _lock = match &daemon {
-            None => match one_at_a_time(&name) {
+        let _lock = match choice {
+            Choice::System => match one_at_a_time(&name) {
                 Ok(lock) => Some(lock),
                 Err(error) => return crate::error::report(&name, &error),
             },
-            Some(_) => None,
+            _ => None,
         };
+        // A private Engine starts empty and dies with us: only yours has
+        // leftovers to sweep and objects to remove at the end.
+        let sweep = choice == Choice::System;
         let result = async {
-            let left = cleanup::remove_leftovers(&engine).await?;
-            if !left.is_empty() {
-                eprintln!(
-                    "{name}: removed what an interrupted run left behind: {}",
-                    left.join(", ")
-                );
+            for engine in engines.iter().filter(|_| sweep) {
+                let left = cleanup::remove_leftovers(engine).await?;
+                if !left.is_empty() {
+                    eprintln!(
+                        "{name}: removed what an interrupted run left behind: {}",
+                        left.join(", ")
+                    );
+                }
             }
-            engine.show_version().await?;
-            image::ensure(&engine).await?;
-            let outcome = example(&engine).await;
+            engines[0].show_version().await?;
+            for engine in &engines {
+                image::ensure(engine).await?;
+            }
+            let outcome = example(&engines).await;
             // Always clean up, and wait until it is done: the tests and the
             // next run find the machine as it was.
-            let cleaned = cleanup::remove_run(&engine).await;
+            let mut cleaned = Ok(());
+            for engine in engines.iter().filter(|_| sweep) {
+                cleaned = cleaned.and(cleanup::remove_run(engine).await);
+            }
             outcome.and(cleaned)
         }
         .await;
-        // Stops a private daemon, and everything in its namespaces.
-        drop(daemon);
+        // Stops the private daemons, and everything in their namespaces.
+        drop(engines);
+        drop(daemons);
         match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => crate::error::report(&name, &error),
@@ -130,10 +174,16 @@ pub fn run(example: impl AsyncFnOnce(&Engine) -> Result<()>) -> ExitCode {
     })
 }
 
-/// The Engine `--engine` names: yours (or `None` after printing the one
-/// line that says why it does not answer), or a private daemon, started.
-async fn connect(name: &str, args: &Args) -> Result<Option<(Engine, Option<PrivateEngine>)>> {
-    if args.engine == Choice::System {
+/// The Engine `choice` names: yours (or `None` after printing the one
+/// line that says why it does not answer), or a private daemon, started,
+/// whose hostname and prompt are `host`.
+async fn connect(
+    name: &str,
+    choice: &Choice,
+    host: &str,
+    args: &Args,
+) -> Result<Option<(Engine, Option<PrivateEngine>)>> {
+    if *choice == Choice::System {
         let api = match reach::connect().await {
             Ok(api) => api,
             Err(line) => {
@@ -141,14 +191,14 @@ async fn connect(name: &str, args: &Args) -> Result<Option<(Engine, Option<Priva
                 return Ok(None);
             }
         };
-        let host = Netns::current("host").await?;
-        let engine = Engine::new(api, host, args.parent.clone());
+        let netns = Netns::current(host).await?;
+        let engine = Engine::new(api, netns, args.parent.clone());
         return Ok(Some((engine, None)));
     }
-    let (daemon, api) = PrivateEngine::start(&args.engine, "host").await?;
+    let (daemon, api) = PrivateEngine::start(choice, host).await?;
     // The Docker host is the daemon's network namespace.
-    let host = Netns::open(&daemon.netns_path(), "host").await?;
-    let mut engine = Engine::new(api, host, args.parent.clone());
+    let netns = Netns::open(&daemon.netns_path(), host).await?;
+    let mut engine = Engine::new(api, netns, args.parent.clone());
     engine.netns_dir = daemon.netns_dir();
     Ok(Some((engine, Some(daemon))))
 }
@@ -156,8 +206,8 @@ async fn connect(name: &str, args: &Args) -> Result<Option<(Engine, Option<Priva
 /// The command line of a `docker_*` example.
 #[derive(Debug, Default, PartialEq)]
 pub struct Args {
-    /// `--engine system|private|private=DIR`.
-    pub engine: Choice,
+    /// `--engine system|private|private=DIR`, if given.
+    pub engine: Option<Choice>,
     /// `--parent IFACE` (MACVLAN only): use a real interface instead of the
     /// lab's own veth pair.
     pub parent: Option<String>,
@@ -168,16 +218,7 @@ impl Args {
     /// message with what was wrong.
     pub fn parse(name: &str, args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         let macvlan = name == "docker_macvlan";
-        let usage = |problem: &str| {
-            let extra = if macvlan { " [--parent IFACE]" } else { "" };
-            format!(
-                "usage: cargo run --example {name} [-- --engine ENGINE]{extra}\n  \
-                 --engine system       your Docker Engine (DOCKER_HOST or /var/run/docker.sock), the default\n  \
-                 --engine private      a fresh dockerd of the PATH, in namespaces of this run, gone when it ends\n  \
-                 --engine private=DIR  the same with the Engine in DIR (`cargo xtask engine` prints one)\n\
-                 {problem}"
-            )
-        };
+        let usage = |problem: &str| Args::usage(name, problem);
         let mut parsed = Args::default();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -191,7 +232,7 @@ impl Args {
             match flag.as_str() {
                 "--engine" => {
                     let value = value().ok_or_else(|| usage("--engine needs a value"))?;
-                    parsed.engine = Choice::parse(&value).map_err(|e| usage(&e))?;
+                    parsed.engine = Some(Choice::parse(&value).map_err(|e| usage(&e))?);
                 }
                 "--parent" if macvlan => {
                     parsed.parent = Some(value().ok_or_else(|| usage("--parent needs an IFACE"))?);
@@ -200,6 +241,22 @@ impl Args {
             }
         }
         Ok(parsed)
+    }
+
+    /// The usage message, then `problem`.
+    pub fn usage(name: &str, problem: &str) -> String {
+        let extra = if name == "docker_macvlan" {
+            " [--parent IFACE]"
+        } else {
+            ""
+        };
+        format!(
+            "usage: cargo run --example {name} [-- --engine ENGINE]{extra}\n  \
+             --engine system       your Docker Engine (DOCKER_HOST or /var/run/docker.sock), the default\n  \
+             --engine private      a fresh dockerd of the PATH, in namespaces of this run, gone when it ends\n  \
+             --engine private=DIR  the same with the Engine in DIR (`cargo xtask engine` prints one)\n\
+             {problem}"
+        )
     }
 }
 /// An exclusive lock on `/run/lock/netlab-docker.lock`, held until the

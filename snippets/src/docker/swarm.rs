@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail};
-use bollard::models::{SwarmInitRequest, SwarmSpec};
+use bollard::models::{SwarmInitRequest, SwarmJoinRequest, SwarmSpec};
 use futures::TryStreamExt;
 use netlink_packet_route::link::{InfoData, InfoVxlan, LinkAttribute, LinkInfo};
 
@@ -81,6 +81,118 @@ impl Engine {
         Ok(())
     }
 
+    /// `docker swarm join --token TOKEN MANAGER:2377`, on this Engine, into
+    /// the swarm `manager` leads, as a worker: the token comes from the
+    /// manager (`docker swarm join-token worker`). This node listens and
+    /// advertises on `address`, its underlay address.
+    pub async fn swarm_join(
+        &self,
+        manager: &Engine,
+        manager_address: &str,
+        address: &str,
+    ) -> Result<()> {
+        let swarm = manager
+            .api
+            .inspect_swarm()
+            .await
+            .context("ask the manager for its join tokens (docker swarm join-token worker)")?;
+        let token = swarm
+            .join_tokens
+            .and_then(|tokens| tokens.worker)
+            .context("the manager has no worker token")?;
+        narrate::command(
+            &self.host,
+            &format!(
+                "docker swarm join --advertise-addr {address} --listen-addr {address}:2377 \
+                 --token {token} {manager_address}:2377"
+            ),
+        );
+        let request = SwarmJoinRequest {
+            listen_addr: Some(format!("{address}:2377")),
+            advertise_addr: Some(address.to_string()),
+            remote_addrs: Some(vec![format!("{manager_address}:2377")]),
+            join_token: Some(token),
+            ..SwarmJoinRequest::default()
+        };
+        self.api
+            .join_swarm(request)
+            .await
+            .context("join the swarm (docker swarm join)")?;
+        narrate::output("This node joined a swarm as a worker.");
+        Ok(())
+    }
+
+    /// `docker node ls` on a manager, once `count` nodes are Ready (a node
+    /// that just joined takes a moment to report in).
+    pub async fn show_nodes(&self, count: usize) -> Result<()> {
+        narrate::command(&self.host, "docker node ls");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let nodes = loop {
+            let nodes = self
+                .api
+                .list_nodes(None)
+                .await
+                .context("list the swarm's nodes")?;
+            let ready = nodes
+                .iter()
+                .filter(|node| {
+                    node.status
+                        .as_ref()
+                        .and_then(|s| s.state)
+                        .map(|s| s.to_string())
+                        == Some("ready".to_string())
+                })
+                .count();
+            if ready >= count || std::time::Instant::now() > deadline {
+                break nodes;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        let mut rows: Vec<(String, String)> = Vec::new();
+        for node in nodes {
+            let id = node.id.unwrap_or_default();
+            let hostname = node
+                .description
+                .and_then(|d| d.hostname)
+                .unwrap_or_default();
+            let state = node
+                .status
+                .and_then(|s| s.state)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let availability = node
+                .spec
+                .and_then(|spec| spec.availability)
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let leader = node.manager_status.and_then(|m| m.leader) == Some(true);
+            let role = if leader { "Leader" } else { "" };
+            rows.push((
+                hostname.clone(),
+                format!(
+                    "{id:<27} {hostname:<9} {:<7} {:<13} {role}",
+                    capitalize(&state),
+                    capitalize(&availability)
+                ),
+            ));
+        }
+        rows.sort();
+        let mut text = format!(
+            "{:<27} {:<9} {:<7} {:<13} MANAGER STATUS\n",
+            "ID", "HOSTNAME", "STATUS", "AVAILABILITY"
+        );
+        for (_, row) in &rows {
+            text.push_str(row.trim_end());
+            text.push('\n');
+        }
+        narrate::output(text.trim_end());
+        let ready = text.matches(" Ready ").count();
+        if ready < count {
+            bail!("the swarm has {ready} nodes Ready, not {count}, after 30 s");
+        }
+        Ok(())
+    }
+
     /// `docker swarm leave --force`, if this run initialized the swarm, and
     /// `docker network rm docker_gwbridge`, which swarm mode made and
     /// leaving does not remove.
@@ -139,10 +251,15 @@ impl Engine {
             .with_context(|| format!("inspect the network {network}"))?;
         let id = inspect.id.unwrap_or_default();
         let path = format!("{}/1-{}", self.netns_dir, &id[..id.len().min(10)]);
+        // Its prompt: `overlay$`, or `node1-overlay$` in a lab of hosts.
+        let name = match self.host.name.as_str() {
+            "host" => "overlay".to_string(),
+            host => format!("{host}-overlay"),
+        };
         narrate::say(&format!(
-            "the overlay's own namespace: /run/docker/netns/1-<first 10 digits of {network}'s id>"
+            "{name}: the overlay's own namespace, EXEC_ROOT/netns/1-<first 10 digits of {network}'s id>"
         ));
-        Netns::open(&path, "overlay").await
+        Netns::open(&path, &name).await
     }
 }
 
@@ -202,4 +319,13 @@ pub async fn show_vxlan(netns: &Netns) -> Result<Vec<Vxlan>> {
         .collect();
     narrate::output(&text.join("\n"));
     Ok(found)
+}
+
+/// `ready` -> `Ready`, as the docker CLI prints a node's state.
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
