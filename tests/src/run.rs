@@ -66,12 +66,20 @@ pub enum As {
 pub fn example_path(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
+        // `cargo xtask test` builds them once before the suite
+        // (NETLAB_EXAMPLES_BUILT=1): with nextest each test is a process
+        // of its own, and a cargo run in each would cost more than the test.
+        let built = std::env::var("NETLAB_EXAMPLES_BUILT").is_ok_and(|v| v == "1");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "--examples", "--package", "netlab"])
-            .current_dir(workspace_root())
-            .status()
-            .expect("run cargo to build the examples");
+        let status = if built {
+            std::process::ExitStatus::default()
+        } else {
+            Command::new(cargo)
+                .args(["build", "--quiet", "--examples", "--package", "netlab"])
+                .current_dir(workspace_root())
+                .status()
+                .expect("run cargo to build the examples")
+        };
         assert!(
             status.success(),
             "cargo build --examples --package netlab failed"

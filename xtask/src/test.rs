@@ -8,8 +8,11 @@
 //!    two Docker Engines (`cargo xtask engine 28.5` and `20.10`) into
 //!    `target/`. Each Docker test starts a private daemon of its own from
 //!    them, so no `dockerd` needs to run on the machine;
-//! 3. runs `cargo test --workspace`, then prints a summary: passed, failed,
-//!    and each test that did not run, with its reason.
+//! 3. builds the examples once, runs the suite (with cargo-nextest when it
+//!    is installed: the test binaries side by side, `.config/nextest.toml`
+//!    keeping apart those that touch the machine; else `cargo test`), then
+//!    prints a summary: passed, failed, and each test that did not run,
+//!    with its reason.
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -71,43 +74,77 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     let skipped = cache.join("netlab-skipped.txt");
     let _ = std::fs::remove_file(&skipped);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut command = Command::new(cargo);
+    // The examples, once, for every test process (see tests/src/run.rs).
+    let built = Command::new(&cargo)
+        .args(["build", "--quiet", "--examples", "--package", "netlab"])
+        .current_dir(root)
+        .status()
+        .context("run cargo build --examples")?;
+    if !built.success() {
+        bail!("cargo build --examples --package netlab failed ({built})");
+    }
+    // cargo-nextest, when installed, runs the test binaries side by side
+    // (.config/nextest.toml keeps the few that touch the machine apart);
+    // plain cargo test runs them one after the other.
+    let nextest = Command::new(&cargo)
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    let mut command = Command::new(&cargo);
+    if nextest {
+        command.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+    } else {
+        command.args(["test", "--workspace", "--no-fail-fast"]);
+    }
     command
-        .args(["test", "--workspace"])
         .args(cargo_args)
         .env("NETLAB_SKIPPED", &skipped)
+        .env("NETLAB_EXAMPLES_BUILT", "1")
         .current_dir(root);
     eprintln!("test: {command:?}");
     let started = std::time::Instant::now();
     let child = command
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
-        .context("run cargo test")?;
-    let (status, stdout) = tee_stdout(child)?;
+        .context("run the tests")?;
+    let (status, output) = tee(child)?;
     let summary = Summary::of(
-        &stdout,
+        &output,
         &std::fs::read_to_string(&skipped).unwrap_or_default(),
     );
     println!("{}", summary.text(started.elapsed()));
     if !status.success() {
-        bail!("cargo test failed ({status})");
+        bail!("the tests failed ({status})");
     }
     Ok(())
 }
 
-/// Runs the child to the end, passing its stdout through (libtest prints
-/// each binary's `test result:` there) while keeping a copy.
-fn tee_stdout(mut child: std::process::Child) -> Result<(std::process::ExitStatus, String)> {
+/// Runs the child to the end, passing its stdout and stderr through while
+/// keeping a copy of both (libtest prints `test result:` on stdout, nextest
+/// its `Summary` on stderr).
+fn tee(mut child: std::process::Child) -> Result<(std::process::ExitStatus, String)> {
     use std::io::{BufRead, BufReader, Write};
-    let stdout = child.stdout.take().context("cargo's stdout")?;
+    let stderr = child.stderr.take().context("the tests' stderr")?;
+    let copier = std::thread::spawn(move || {
+        let mut copy = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = writeln!(std::io::stderr(), "{line}");
+            copy.push_str(&line);
+            copy.push('\n');
+        }
+        copy
+    });
+    let stdout = child.stdout.take().context("the tests' stdout")?;
     let mut copy = String::new();
     for line in BufReader::new(stdout).lines() {
-        let line = line.context("read cargo's output")?;
+        let line = line.context("read the tests' output")?;
         let _ = writeln!(std::io::stdout(), "{line}");
         copy.push_str(&line);
         copy.push('\n');
     }
-    Ok((child.wait().context("wait for cargo test")?, copy))
+    copy.push_str(&copier.join().unwrap_or_default());
+    Ok((child.wait().context("wait for the tests")?, copy))
 }
 
 /// The counts of libtest's `test result:` lines, and the skip lines.
@@ -120,16 +157,21 @@ struct Summary {
 }
 
 impl Summary {
-    /// `test result: ok. 12 passed; 0 failed; 1 ignored; ...` lines (on
-    /// stdout or stderr, depending on the cargo version), and the lines the
-    /// tests' `skip` appended to the skip file.
+    /// libtest's `test result: ok. 12 passed; 0 failed; 1 ignored; ...`
+    /// lines, or nextest's `Summary [ 61.2s] 130 tests run: 128 passed, 2
+    /// failed, 3 skipped`; and the lines the tests' `skip` appended to the
+    /// skip file.
     fn of(output: &str, skipped: &str) -> Summary {
         let mut summary = Summary::default();
-        for line in output
+        let libtest = output
             .lines()
-            .filter_map(|l| l.trim().strip_prefix("test result: "))
-        {
-            for part in line.split(';') {
+            .filter_map(|l| l.trim().strip_prefix("test result: "));
+        let nextest = output
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("Summary ["))
+            .filter_map(|l| l.split_once("tests run:").map(|(_, counts)| counts));
+        for line in libtest.chain(nextest) {
+            for part in line.split([';', ',']) {
                 let mut words = part.split_whitespace().rev();
                 let (Some(what), Some(n)) = (words.next(), words.next()) else {
                     continue;
@@ -221,6 +263,13 @@ mod tests {
                       test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
                       test result: FAILED. 5 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1s\n";
         let skipped = "vm: NOT RUN, it needs qemu-system-x86_64\n";
+        let nextest = "    Summary [  61.234s] 130 tests run: 128 passed, 2 failed, 3 skipped\n";
+        let summary = Summary::of(nextest, "");
+        assert_eq!(
+            (summary.passed, summary.failed),
+            (128, 2),
+            "nextest's summary"
+        );
         let summary = Summary::of(output, skipped);
         assert_eq!(
             summary,
