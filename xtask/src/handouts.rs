@@ -125,7 +125,11 @@ fn print_all(browser: &str, jobs: Vec<Job>, scratch: &Path) -> Result<()> {
                 let profile = scratch.join(format!("profile-{worker}"));
                 scope.spawn(move || -> Result<()> {
                     while let Some(job) = next() {
-                        print_pdf(browser, &profile, &job)?;
+                        // Chromium now and then exits 0 without writing the
+                        // file when the machine is busy: one more try.
+                        if print_pdf(browser, &profile, &job).is_err() {
+                            print_pdf(browser, &profile, &job)?;
+                        }
                     }
                     Ok(())
                 })

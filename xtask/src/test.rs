@@ -83,38 +83,56 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     if !built.success() {
         bail!("cargo build --examples --package netlab failed ({built})");
     }
-    // cargo-nextest, when installed, runs the test binaries side by side
-    // (.config/nextest.toml keeps the few that touch the machine apart);
-    // plain cargo test runs them one after the other.
+    // cargo-nextest, when installed, runs the test binaries side by side:
+    // first everything but the tests of your Docker Engine, which change
+    // the machine's namespace that others check; then those, one at a time
+    // (see .config/nextest.toml). Plain cargo test runs the binaries one
+    // after the other.
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
         .output()
         .is_ok_and(|output| output.status.success());
-    let mut command = Command::new(&cargo);
-    if nextest {
-        command.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+    let runs: Vec<Vec<&str>> = if nextest {
+        let run = ["nextest", "run", "--workspace", "--no-fail-fast"];
+        vec![
+            [
+                &run[..],
+                &["--profile", "apart", "-E", "not binary(docker)"],
+            ]
+            .concat(),
+            [&run[..], &["-E", "binary(docker)", "--test-threads", "1"]].concat(),
+        ]
     } else {
-        command.args(["test", "--workspace", "--no-fail-fast"]);
-    }
-    command
-        .args(cargo_args)
-        .env("NETLAB_SKIPPED", &skipped)
-        .env("NETLAB_EXAMPLES_BUILT", "1")
-        .current_dir(root);
-    eprintln!("test: {command:?}");
+        vec![vec!["test", "--workspace", "--no-fail-fast"]]
+    };
     let started = std::time::Instant::now();
-    let child = command
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .context("run the tests")?;
-    let (status, output) = tee(child)?;
+    let mut output = String::new();
+    let mut failed = None;
+    for args in runs {
+        let mut command = Command::new(&cargo);
+        command
+            .args(args)
+            .args(cargo_args)
+            .env("NETLAB_SKIPPED", &skipped)
+            .env("NETLAB_EXAMPLES_BUILT", "1")
+            .current_dir(root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        eprintln!("test: {command:?}");
+        let child = command.spawn().context("run the tests")?;
+        let (status, text) = tee(child)?;
+        output.push_str(&text);
+        if !status.success() {
+            failed = Some(status);
+        }
+    }
     let summary = Summary::of(
         &output,
         &std::fs::read_to_string(&skipped).unwrap_or_default(),
     );
-    println!("{}", summary.text(started.elapsed()));
-    if !status.success() {
+    println!("{}", summary.text());
+    println!("test: the suite took {:.0?}", started.elapsed());
+    if let Some(status) = failed {
         bail!("the tests failed ({status})");
     }
     Ok(())
@@ -163,14 +181,22 @@ impl Summary {
     /// skip file.
     fn of(output: &str, skipped: &str) -> Summary {
         let mut summary = Summary::default();
-        let libtest = output
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("test result: "));
-        let nextest = output
+        let nextest: Vec<&str> = output
             .lines()
             .filter_map(|l| l.trim().strip_prefix("Summary ["))
-            .filter_map(|l| l.split_once("tests run:").map(|(_, counts)| counts));
-        for line in libtest.chain(nextest) {
+            .filter_map(|l| l.split_once("tests run:").map(|(_, counts)| counts))
+            .collect();
+        // nextest also shows a failed test's own libtest lines: its summary
+        // alone counts, when there is one.
+        let libtest: Vec<&str> = if nextest.is_empty() {
+            output
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("test result: "))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for line in libtest.into_iter().chain(nextest) {
             for part in line.split([';', ',']) {
                 let mut words = part.split_whitespace().rev();
                 let (Some(what), Some(n)) = (words.next(), words.next()) else {
@@ -189,13 +215,14 @@ impl Summary {
         summary
     }
 
-    fn text(&self, took: std::time::Duration) -> String {
+    /// `test: N passed, N failed, N skipped` (the line CI reads), then each
+    /// skipped test with its reason.
+    fn text(&self) -> String {
         let mut text = format!(
-            "test: {} passed, {} failed, {} skipped, in {:.0?}",
+            "test: {} passed, {} failed, {} skipped",
             self.passed,
             self.failed,
-            self.skipped.len(),
-            took
+            self.skipped.len()
         );
         for line in &self.skipped {
             text.push_str("\n  skipped: ");
@@ -263,7 +290,8 @@ mod tests {
                       test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
                       test result: FAILED. 5 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1s\n";
         let skipped = "vm: NOT RUN, it needs qemu-system-x86_64\n";
-        let nextest = "    Summary [  61.234s] 130 tests run: 128 passed, 2 failed, 3 skipped\n";
+        let nextest = "    test result: FAILED. 0 passed; 1 failed; 0 ignored\n\
+                       \x20   Summary [  61.234s] 130 tests run: 128 passed, 2 failed, 3 skipped\n";
         let summary = Summary::of(nextest, "");
         assert_eq!(
             (summary.passed, summary.failed),
@@ -282,8 +310,8 @@ mod tests {
         );
         assert!(
             summary
-                .text(std::time::Duration::from_secs(3))
-                .starts_with("test: 8 passed, 2 failed, 1 skipped, in 3")
+                .text()
+                .starts_with("test: 8 passed, 2 failed, 1 skipped\n  skipped: vm: NOT RUN")
         );
     }
 }
