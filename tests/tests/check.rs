@@ -11,12 +11,43 @@ use seccompiler::{
     SeccompRule,
 };
 
-#[test]
-fn check_passes_every_claim_of_every_example() {
-    if !have_root("check_passes_every_claim_of_every_example") {
+/// One test per example (a test runner runs them side by side).
+macro_rules! per_example {
+    ($($example:ident),*) => {
+        $(
+            #[test]
+            fn $example() {
+                check_passes_every_claim_of(stringify!($example));
+            }
+        )*
+
+        #[test]
+        fn every_example_is_checked() {
+            assert_eq!([$(stringify!($example)),*], EXAMPLES, "one test above per example");
+        }
+    };
+}
+
+mod check_passes_every_claim_of {
+    use super::*;
+
+    per_example!(
+        unshare,
+        port_publish,
+        bridge,
+        veth,
+        same_bridge,
+        dns,
+        overlay,
+        macvlan
+    );
+}
+
+fn check_passes_every_claim_of(example: &str) {
+    if !have_root(&format!("check_passes_every_claim_of::{example}")) {
         return;
     }
-    for example in EXAMPLES {
+    {
         for who in [As::Root, As::Rootless] {
             let run = command(example, who, &["--check"])
                 .output()

@@ -10,21 +10,55 @@ use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, EXAMPLES, command, output};
 use netlab_tests::snapshot::{Snapshot, namespace_references};
 
-#[test]
-fn examples_leave_nothing_after_a_normal_exit() {
-    if !have_root("examples_leave_nothing_after_a_normal_exit") {
+/// One test per example and check (a test runner runs them side by side;
+/// the examples never touch the machine's namespace, so they may): `mod
+/// bridge { fn leaves_nothing_after_a_normal_exit ... }`.
+macro_rules! per_example {
+    ($($example:ident),*) => {
+        $(
+            mod $example {
+                #[test]
+                fn leaves_nothing_after_a_normal_exit() {
+                    super::leaves_nothing_after_a_normal_exit(stringify!($example));
+                }
+
+                #[test]
+                fn sigkill_during_setup_leaves_nothing() {
+                    super::sigkill_during_setup_leaves_nothing(stringify!($example));
+                }
+            }
+        )*
+
+        #[test]
+        fn every_example_is_checked() {
+            assert_eq!([$(stringify!($example)),*], EXAMPLES, "one module above per example");
+        }
+    };
+}
+
+per_example!(
+    unshare,
+    port_publish,
+    bridge,
+    veth,
+    same_bridge,
+    dns,
+    overlay,
+    macvlan
+);
+
+fn leaves_nothing_after_a_normal_exit(example: &str) {
+    if !have_root(&format!("{example}::leaves_nothing_after_a_normal_exit")) {
         return;
     }
     let before = Snapshot::take();
-    for example in EXAMPLES {
-        for who in [As::Root, As::Rootless] {
-            let run = output(example, who, &[]);
-            assert!(
-                run.status.success(),
-                "{example} ({who:?}) succeeds: {run:?}"
-            );
-            before.assert_unchanged(&Snapshot::take(), &format!("{example} ({who:?})"));
-        }
+    for who in [As::Root, As::Rootless] {
+        let run = output(example, who, &[]);
+        assert!(
+            run.status.success(),
+            "{example} ({who:?}) succeeds: {run:?}"
+        );
+        before.assert_unchanged(&Snapshot::take(), &format!("{example} ({who:?})"));
     }
 }
 
@@ -114,13 +148,12 @@ fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
     }
 }
 
-#[test]
-fn sigkill_during_setup_leaves_nothing() {
-    if !have_root("sigkill_during_setup_leaves_nothing") {
+fn sigkill_during_setup_leaves_nothing(example: &str) {
+    if !have_root(&format!("{example}::sigkill_during_setup_leaves_nothing")) {
         return;
     }
     let before = Snapshot::take();
-    for example in EXAMPLES {
+    {
         // How long a whole run takes here: the kill points fall inside it.
         let start = Instant::now();
         assert!(
