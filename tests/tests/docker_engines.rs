@@ -154,8 +154,10 @@ fn docker_overlay_transcripts_match_the_book() {
             // The ping, captured on node2's eth0: VXLAN between the
             // underlay addresses, with the network's VNI, ICMP inside.
             " > 10.0.0.2.4789: VXLAN, flags [I] (0x08), vni 4097\nIP 10.0.1.2 > 10.0.1.",
-            "node1-overlay$ ip -d link show type vxlan\nvxlan0: vxlan id 4097 dstport 4789\n",
-            "node2-overlay$ ip -d link show type vxlan\nvxlan0: vxlan id 4097 dstport 4789\n",
+            "# node1-overlay's VXLAN devices, as `ip -d link show type vxlan` lists them:\n\
+             # vxlan0: vxlan id 4097 dstport 4789\n",
+            "# node2-overlay's VXLAN devices, as `ip -d link show type vxlan` lists them:\n\
+             # vxlan0: vxlan id 4097 dstport 4789\n",
             "dst 10.0.0.2 self permanent\n",
             "dst 10.0.0.1 self permanent\n",
             "-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE",

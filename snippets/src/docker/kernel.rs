@@ -26,7 +26,6 @@ impl Engine {
             .trim()
             .parse()
             .with_context(|| format!("read eth0's peer index in {}: {iflink:?}", container.name))?;
-        narrate::command(&self.host, &format!("ip -o link | grep '^{index}:'"));
         let links = self.host.links().await?;
         let Some(veth) = links.iter().find(|link| link.index == index) else {
             bail!("no device with ifindex {index} on the host");
@@ -34,24 +33,25 @@ impl Engine {
         let master = veth
             .master
             .and_then(|m| links.iter().find(|link| link.index == m))
-            .map(|m| format!(" master {}", m.name))
+            .map(|m| format!(", master {}", m.name))
             .unwrap_or_default();
         let peer = veth
             .peer_index
             .map(|p| format!("@if{p}"))
             .unwrap_or_default();
-        // No `state`: the kernel sets it a moment after a device comes up,
-        // so a fresh container's veth may still say UNKNOWN.
-        narrate::output(&format!(
-            "{index}: {}{peer}: mtu {}{master}",
+        // What we read with netlink, said as a comment: `ip -o link` would
+        // print the same device on one longer line (flags, qdisc, state).
+        narrate::say(&format!(
+            "the host's device with ifindex {index}, as `ip -o link | grep '^{index}:'` lists it:\n\
+             {}{peer}, mtu {}{master}",
             veth.name, veth.mtu
         ));
         Ok(veth.clone())
     }
 
-    /// `ip link show NAME` on the host: one device and its MAC.
+    /// The host's device `name`, its peer and its MAC, as `ip link show
+    /// NAME` lists them, said as a comment (read with netlink).
     pub async fn show_host_link(&self, name: &str) -> Result<Link> {
-        narrate::command(&self.host, &format!("ip link show {name}"));
         let links = self.host.links().await?;
         let Some(link) = links.iter().find(|link| link.name == name) else {
             bail!("there is no device named {name} on the host");
@@ -61,8 +61,9 @@ impl Engine {
             .and_then(|p| links.iter().find(|l| l.index == p))
             .map(|p| format!("@{}", p.name))
             .unwrap_or_default();
-        narrate::output(&format!(
-            "{}: {name}{peer}: mtu {}\n    link/ether {}",
+        narrate::say(&format!(
+            "the host's {name}, as `ip link show {name}` lists it:\n\
+             {}: {name}{peer}, mtu {}, link/ether {}",
             link.index,
             link.mtu,
             crate::show::mac(link.mac)
