@@ -164,7 +164,7 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
             let output = snippets.output(name, variant.as_deref())?;
             let file = snippets.shown_path(name, &output_file(variant.as_deref()));
             let caption = format!("recorded output: <code>{}</code>", escape_html(&file));
-            Ok(captioned(&caption, "console", &output))
+            Ok(transcript(&caption, &output))
         }
         // Inlined, not linked: an `<img src>` would need the file copied
         // next to each page (and the print page sits elsewhere); an inline
@@ -192,6 +192,43 @@ fn captioned(caption: &str, language: &str, body: &str) -> String {
         .unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("<p class=\"netlab-caption\">{caption}</p>\n\n{fence}{language}\n{body}\n{fence}")
+}
+
+/// A recorded run as a transcript: HTML of our own, not a code block. A
+/// code block would be coloured by highlight.js as a shell script, and a
+/// transcript is not one: its `# comments` are narration, its output is
+/// plain text, and one apostrophe ("the hosts' eth0") would open a string
+/// that colours the lines after it. Here each line is styled alone: a
+/// prompt (`host$`, `red$`, and the first line's `$`) and the command
+/// typed at it, a narration comment, or plain output. No element spans two
+/// lines, so nothing leaks from one into the next.
+pub fn transcript(caption: &str, body: &str) -> String {
+    let lines: Vec<String> = body.lines().map(transcript_line).collect();
+    format!(
+        "<p class=\"netlab-caption\">{caption}</p>\n\n<pre class=\"netlab-transcript\">{}</pre>",
+        lines.join("\n")
+    )
+}
+
+/// One line of a transcript, as HTML.
+fn transcript_line(line: &str) -> String {
+    if line == "#" || line.starts_with("# ") {
+        return format!("<span class=\"comment\">{}</span>", escape_html(line));
+    }
+    if let Some((who, command)) = line.split_once("$ ") {
+        let a_name = who.len() <= 24
+            && who
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if a_name {
+            return format!(
+                "<span class=\"prompt\">{}$</span> <span class=\"command\">{}</span>",
+                escape_html(who),
+                escape_html(command)
+            );
+        }
+    }
+    escape_html(line)
 }
 
 /// A directive indented inside a list item gets its block indented the same.

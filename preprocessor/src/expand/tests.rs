@@ -93,18 +93,35 @@ fn nested_anchor_lines_are_removed_from_outer_region() {
 }
 
 #[test]
-fn output_is_a_console_block() {
+fn output_is_a_transcript_block() {
     let out = expand_ok("Run it:\n\n{{#output bridge}}\n");
     let expected = r#"Run it:
 
 <p class="netlab-caption">recorded output: <code>snippets/examples/bridge/output.txt</code></p>
 
-```console
-$ cargo run --example bridge
-created docker0 <up>
-```
+<pre class="netlab-transcript"><span class="prompt">$</span> <span class="command">cargo run --example bridge</span>
+created docker0 &lt;up&gt;</pre>
 "#;
     assert_eq!(out, expected);
+}
+
+#[test]
+fn a_transcript_styles_prompts_and_comments_line_by_line() {
+    let body = "# the hosts' eth0: one cable\nhost$ ip link set eth0 up\nred$ ping -c 1 10.0.1.3\n\
+                64 bytes from 10.0.1.3: icmp_seq=1 ttl=64\nnot a prompt$ here\n#no space";
+    let html = super::transcript("caption", body);
+    let lines: Vec<&str> = html.lines().skip(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "<pre class=\"netlab-transcript\"><span class=\"comment\"># the hosts' eth0: one cable</span>",
+            "<span class=\"prompt\">host$</span> <span class=\"command\">ip link set eth0 up</span>",
+            "<span class=\"prompt\">red$</span> <span class=\"command\">ping -c 1 10.0.1.3</span>",
+            "64 bytes from 10.0.1.3: icmp_seq=1 ttl=64",
+            "not a prompt$ here",
+            "#no space</pre>",
+        ]
+    );
 }
 
 #[test]
@@ -207,9 +224,12 @@ fn a_variant_output_reads_its_own_file() {
         out.contains("recorded output: <code>snippets/examples/bridge/output-vm.txt</code>"),
         "the caption names output-vm.txt: {out}"
     );
-    assert!(out.contains("created docker0 <up> in the VM\n```"), "{out}");
     assert!(
-        !out.contains("created docker0 <up>\n"),
+        out.contains("created docker0 &lt;up&gt; in the VM</pre>"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("created docker0 &lt;up&gt;</pre>"),
         "not output.txt: {out}"
     );
     assert_eq!(
@@ -371,7 +391,7 @@ fn a_fragment_is_included_with_its_directives_expanded() {
         "{out}"
     );
     assert!(
-        out.contains("created docker0 <up>\n```\n\n`{{#include"),
+        out.contains("created docker0 &lt;up&gt;</pre>\n\n`{{#include"),
         "{out}"
     );
     // Code keeps the directive, and so do includes of other files.

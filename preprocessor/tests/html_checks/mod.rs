@@ -44,7 +44,20 @@ pub fn check(root: &Path, out: &Path) -> Report {
         };
         let markdown = fs::read_to_string(root.join("src").join(chapter)).unwrap_or_default();
         let source = format!("src/{chapter}");
-        for directive in mdbook_netlab::directives(&markdown, &source).expect("parse directives") {
+        let directives = mdbook_netlab::directives(&markdown, &source).expect("parse directives");
+        // Every recorded output is a transcript block of ours, not a code
+        // block that highlight.js would colour as a shell script.
+        let outputs = directives
+            .iter()
+            .filter(|d| matches!(d, Directive::Output { .. }))
+            .count();
+        let transcripts = html.matches("<pre class=\"netlab-transcript\">").count();
+        if transcripts < outputs {
+            report.problems.push(format!(
+                "{page}: {outputs} recorded outputs, but {transcripts} transcript blocks"
+            ));
+        }
+        for directive in directives {
             report.examples += 1;
             let (file, anchor) = match &directive {
                 Directive::Example { name, anchor } => {
@@ -58,12 +71,14 @@ pub fn check(root: &Path, out: &Path) -> Report {
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
-            let lines = match directive {
-                Directive::Topology { .. } => picture_texts(&text),
-                _ => expected_lines(&text, anchor),
+            let (lines, page_text) = match directive {
+                Directive::Topology { .. } => (picture_texts(&text), html.clone()),
+                // A transcript's lines are styled: match them without tags.
+                Directive::Output { .. } => (expected_lines(&text, None), without_spans(&html)),
+                _ => (expected_lines(&text, anchor), html.clone()),
             };
             for line in lines {
-                if !html.contains(&line) {
+                if !page_text.contains(&line) {
                     report
                         .problems
                         .push(format!("{page}: missing code of {shown}: `{line}`"));
@@ -76,9 +91,44 @@ pub fn check(root: &Path, out: &Path) -> Report {
         let html = fs::read_to_string(&page).expect("read a page");
         let name = page.strip_prefix(out).unwrap().display().to_string();
         check_directives_gone(&name, &html, &mut report.problems);
+        check_transcripts(&name, &html, &mut report.problems);
         report.links += check_links(out, &page, &name, &html, &mut report.problems);
     }
     report
+}
+
+/// The page with the transcripts' `<span class="...">` and `</span>` taken
+/// out: the text a reader sees.
+fn without_spans(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<span class=\"") {
+        text.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('>').map_or(rest.len(), |end| end + 1);
+        rest = &rest[end..];
+    }
+    text.push_str(rest);
+    text.replace("</span>", "")
+}
+
+/// Each line of a transcript opens and closes its own spans: no style
+/// carries from a line into the next (in a highlighted shell code block, an
+/// apostrophe opens a string that runs on through the lines after it).
+fn check_transcripts(name: &str, html: &str, problems: &mut Vec<String>) {
+    for block in html.split("<pre class=\"netlab-transcript\">").skip(1) {
+        let block = block.split("</pre>").next().unwrap_or_default();
+        for (number, line) in block.lines().enumerate() {
+            let opened = line.matches("<span").count();
+            let closed = line.matches("</span>").count();
+            if opened != closed || line.contains("<code") {
+                problems.push(format!(
+                    "{name}: transcript line {} carries a style across lines: {line}",
+                    number + 1
+                ));
+            }
+        }
+    }
 }
 
 /// The lines of an example file (or of one anchored region) as they must
