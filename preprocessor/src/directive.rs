@@ -17,6 +17,9 @@ pub enum Directive {
     },
     /// `{{#topology NAME}}`: the picture of the lab the recorded run drew.
     Topology { name: String },
+    /// `{{#claims NAME}}`: the chapter's claims, as the recorded run's
+    /// `--check` found them (`claims.txt`).
+    Claims { name: String },
 }
 
 /// What a `{{#` turned out to start.
@@ -40,7 +43,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}} or {{#topology NAME}}";
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}} or {{#claims NAME}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -69,7 +72,8 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             "`{whole}`: a topology picture is the whole lab, it has no anchors; {USAGE}"
         )),
         ("topology", [name]) => check_name(name).map(|name| Directive::Topology { name }),
-        ("example" | "output" | "topology", _) => {
+        ("claims", [name]) => check_name(name).map(|name| Directive::Claims { name }),
+        ("example" | "output" | "topology" | "claims", _) => {
             Err(format!("`{whole}` takes one argument; {USAGE}"))
         }
         _ => Err(format!(

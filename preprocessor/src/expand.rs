@@ -166,6 +166,21 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
             let caption = format!("recorded output: <code>{}</code>", escape_html(&file));
             Ok(transcript(&caption, &output))
         }
+        Directive::Claims { name } => {
+            let claims = snippets.claims(name)?;
+            let file = snippets.shown_path(name, "claims.txt");
+            let items: Vec<String> = claims
+                .iter()
+                .map(|claim| format!("<li>{}</li>", escape_html(claim)))
+                .collect();
+            Ok(format!(
+                "<p class=\"netlab-caption\">the chapter's claims, each checked by the recorded run: \
+                 <code>{}</code> · check them on your machine: <code>cargo run --example {name} -- --check</code></p>\n\n\
+                 <ul class=\"netlab-claims\">\n{}\n</ul>",
+                escape_html(&file),
+                items.join("\n")
+            ))
+        }
         // Inlined, not linked: an `<img src>` would need the file copied
         // next to each page (and the print page sits elsewhere); an inline
         // picture goes wherever the page goes, printed handouts included.

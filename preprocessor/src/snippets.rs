@@ -113,6 +113,34 @@ impl Snippets {
         Ok(lines.join("\n"))
     }
 
+    /// The claims the recorded run checked (`claims.txt`, what `--check`
+    /// printed): each `PASS ...` line's claim, in order.
+    pub fn claims(&self, name: &str) -> Result<Vec<String>, String> {
+        self.check_exists(name)?;
+        let shown = self.shown_path(name, "claims.txt");
+        let path = self.dir.join("examples").join(name).join("claims.txt");
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(format!(
+                    "{shown} does not exist yet: record it with `{RECORD_COMMAND} --test check`"
+                ));
+            }
+            Err(e) => return Err(format!("cannot read {shown}: {e}")),
+        };
+        let mut claims = Vec::new();
+        for line in text.lines() {
+            if let Some(claim) = line.strip_prefix("PASS ") {
+                claims.push(claim.to_string());
+            } else if !line.starts_with("check: ") {
+                return Err(format!(
+                    "{shown}: `{line}` is not a claim that held (PASS ...): re-record it"
+                ));
+            }
+        }
+        Ok(claims)
+    }
+
     fn check_exists(&self, name: &str) -> Result<(), String> {
         let examples = self.examples();
         if examples.iter().any(|known| known == name) {

@@ -277,6 +277,14 @@ pub fn compare(example: &str, stdout: &str, path: &Path) {
     compare_only(example, "transcript", path, Some(&fresh));
 }
 
+/// The claims a `--check` run printed (`PASS ...` lines and the summary),
+/// recorded as `claims.txt` next to `output.txt`: the book lists them
+/// (`{{#claims NAME}}`). They hold no run-to-run values.
+pub fn check_claims(example: &str, stdout: &str) {
+    let path = output_path(example).with_file_name("claims.txt");
+    compare_or_record(example, "claims", &path, Some(stdout));
+}
+
 /// The same for the picture `--topology` drew; `None` when the example drew
 /// none (its lab had no namespace), and then none may be recorded either.
 pub fn check_topology(example: &str, svg: Option<&str>) {

@@ -75,6 +75,10 @@ fn check_passes_every_claim_of(example: &str) {
                 format!("check: {n} claims, {n} passed, 0 failed"),
                 "{example} ({who:?}): the summary counts them"
             );
+            // What the book lists: the root run's claims, recorded.
+            if who == As::Root {
+                netlab_tests::record::check_claims(example, &stdout);
+            }
         }
     }
 }

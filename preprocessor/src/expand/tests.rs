@@ -279,7 +279,7 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}} or {{#topology NAME}}";
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}} or {{#claims NAME}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
@@ -364,7 +364,7 @@ fn a_topology_that_is_not_an_svg_is_refused() {
 #[test]
 fn topology_directive_misuse() {
     assert!(
-        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}} or {{#topology NAME}}")
+        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}} or {{#claims NAME}}")
     );
     assert_eq!(
         expand_err("See {{#topology bridge}} here."),
@@ -434,5 +434,42 @@ fn a_fragment_error_names_the_fragment() {
     assert_eq!(
         error.to_string(),
         "src/dns.md:2: cannot include src/docker/dns.md: No such file"
+    );
+}
+
+#[test]
+fn claims_are_the_recorded_checks_as_a_list() {
+    let (root, snippets) = fixture();
+    let file = root.path().join("snippets/examples/bridge/claims.txt");
+    fs::write(
+        &file,
+        "PASS docker0 is a bridge with 172.17.0.1/16\nPASS red's eth0 is veth-red's peer <here>\n\
+         check: 2 claims, 2 passed, 0 failed\n",
+    )
+    .expect("write claims.txt");
+    let out = expand("{{#claims bridge}}\n", "src/bridge.md", &snippets).expect("expand");
+    assert!(
+        out.contains(
+            "<ul class=\"netlab-claims\">\n<li>docker0 is a bridge with 172.17.0.1/16</li>\n\
+             <li>red's eth0 is veth-red's peer &lt;here&gt;</li>\n</ul>"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("cargo run --example bridge -- --check"),
+        "{out}"
+    );
+    fs::write(&file, "FAIL docker0 is a bridge\n").expect("write claims.txt");
+    let error = expand("{{#claims bridge}}\n", "src/bridge.md", &snippets)
+        .expect_err("a FAIL")
+        .to_string();
+    assert!(error.contains("is not a claim that held"), "{error}");
+    fs::remove_file(&file).expect("remove claims.txt");
+    let error = expand("{{#claims bridge}}\n", "src/bridge.md", &snippets)
+        .expect_err("missing")
+        .to_string();
+    assert!(
+        error.ends_with("record it with `NETLAB_RECORD=1 cargo test -p netlab-tests --test check`"),
+        "{error}"
     );
 }

@@ -68,11 +68,18 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     (format!("{name}/{file}"), None)
                 }
                 Directive::Topology { name } => (format!("{name}/topology.svg"), None),
+                Directive::Claims { name } => (format!("{name}/claims.txt"), None),
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
             let (lines, page_text) = match directive {
                 Directive::Topology { .. } => (picture_texts(&text), html.clone()),
+                // Each claim that held, as an item of the list.
+                Directive::Claims { .. } => {
+                    let claims = text.lines().filter_map(|l| l.strip_prefix("PASS "));
+                    let items = claims.map(|c| format!("<li>{}</li>", escape(c))).collect();
+                    (items, html.clone())
+                }
                 // A transcript's lines are styled: match them without tags.
                 Directive::Output { .. } => (expected_lines(&text, None), without_spans(&html)),
                 _ => (expected_lines(&text, anchor), html.clone()),
@@ -146,11 +153,7 @@ fn expected_lines(text: &str, anchor: Option<&str>) -> Vec<String> {
         }
         if inside && !line.is_empty() && !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:")
         {
-            lines.push(
-                line.replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;"),
-            );
+            lines.push(escape(line));
         }
     }
     lines
@@ -250,4 +253,10 @@ fn html_pages(dir: &Path) -> Vec<PathBuf> {
         }
     }
     pages
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
