@@ -171,16 +171,7 @@ impl TestDaemon {
 
     /// `docker ARGS` against this daemon, which must succeed; its stdout.
     pub fn docker(&self, args: &[&str]) -> String {
-        let output = self
-            .command(args)
-            .output()
-            .unwrap_or_else(|e| panic!("run docker {args:?}: {e}"));
-        assert!(
-            output.status.success(),
-            "docker {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
+        stdout_of_docker(self.command(args), args)
     }
 
     /// `docker run -d --name netlab-test-NAME ARGS...`; returns the
@@ -247,8 +238,14 @@ impl Drop for TestDaemon {
 /// `docker ARGS` against the system's Engine, which must succeed; its
 /// stdout, trimmed.
 pub fn docker(args: &[&str]) -> String {
-    let output = Command::new("docker")
-        .args(args)
+    let mut command = Command::new("docker");
+    command.args(args);
+    stdout_of_docker(command, args)
+}
+
+/// Runs a `docker` command that must succeed; its stdout, trimmed.
+fn stdout_of_docker(mut command: Command, args: &[&str]) -> String {
+    let output = command
         .output()
         .unwrap_or_else(|e| panic!("run docker {args:?}: {e}"));
     assert!(

@@ -147,3 +147,38 @@ pub fn run_drawing(example: &str, who: run::As) -> (String, Option<String>) {
     );
     (stdout, picture)
 }
+
+/// Calls the macro `$callback` with the from-syscalls examples as
+/// identifiers, in the book's order (the same as [`run::EXAMPLES`]): a test
+/// file makes one test per example with it, so that a runner can run them
+/// side by side. `for_each_example!(per_example)`.
+#[macro_export]
+macro_rules! for_each_example {
+    ($callback:ident) => {
+        $callback! {
+            unshare,
+            port_publish,
+            bridge,
+            veth,
+            same_bridge,
+            dns,
+            overlay,
+            macvlan
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    macro_rules! names {
+        ($($example:ident),*) => {
+            [$(stringify!($example)),*]
+        };
+    }
+
+    #[test]
+    fn for_each_example_names_every_example() {
+        let names = for_each_example!(names);
+        assert_eq!(names, crate::run::EXAMPLES);
+    }
+}

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use netlab_tests::have_root;
 use netlab_tests::observe::Kept;
-use netlab_tests::run::{As, EXAMPLES, command, output};
+use netlab_tests::run::{As, command, output};
 use netlab_tests::snapshot::{Snapshot, namespace_references};
 
 /// One test per example and check (a test runner runs them side by side;
@@ -28,24 +28,10 @@ macro_rules! per_example {
                 }
             }
         )*
-
-        #[test]
-        fn every_example_is_checked() {
-            assert_eq!([$(stringify!($example)),*], EXAMPLES, "one module above per example");
-        }
     };
 }
 
-per_example!(
-    unshare,
-    port_publish,
-    bridge,
-    veth,
-    same_bridge,
-    dns,
-    overlay,
-    macvlan
-);
+netlab_tests::for_each_example!(per_example);
 
 fn leaves_nothing_after_a_normal_exit(example: &str) {
     if !have_root(&format!("{example}::leaves_nothing_after_a_normal_exit")) {

@@ -121,17 +121,7 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
 pub(crate) async fn leave_our_swarm(engine: &Engine) -> Result<bool> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let info = engine
-            .api
-            .info()
-            .await
-            .context("ask the Engine for docker info")?;
-        let state = info
-            .swarm
-            .and_then(|swarm| swarm.local_node_state)
-            .map(|state| state.to_string())
-            .unwrap_or_default();
-        match state.as_str() {
+        match engine.swarm_state().await?.as_str() {
             "" | "inactive" => return Ok(false),
             "pending" if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await;

@@ -31,17 +31,7 @@ impl Engine {
     /// as it was). Our swarm carries the label `io.netlab=1` in its spec, so
     /// that a later run knows it may leave it.
     pub async fn swarm_init(&self, address: &str) -> Result<()> {
-        let info = self
-            .api
-            .info()
-            .await
-            .context("ask the Engine for docker info")?;
-        let state = info
-            .swarm
-            .and_then(|swarm| swarm.local_node_state)
-            .map(|state| state.to_string())
-            .unwrap_or_default();
-        if state == "active" {
+        if self.swarm_state().await? == "active" {
             self.say("this Engine is already in a swarm: using it, and leaving it as it is");
             return Ok(());
         }
@@ -79,6 +69,21 @@ impl Engine {
             "Swarm initialized: current node ({node}) is now a manager."
         ));
         Ok(())
+    }
+
+    /// `docker info --format '{{.Swarm.LocalNodeState}}'`: `inactive`,
+    /// `pending`, `active`, `error` or `locked`.
+    pub async fn swarm_state(&self) -> Result<String> {
+        let info = self
+            .api
+            .info()
+            .await
+            .context("ask the Engine for docker info")?;
+        Ok(info
+            .swarm
+            .and_then(|swarm| swarm.local_node_state)
+            .map(|state| state.to_string())
+            .unwrap_or_default())
     }
 
     /// `docker swarm join --token TOKEN MANAGER:2377`, on this Engine, into
