@@ -15,7 +15,8 @@ use netlink_packet_route::neighbour::{
 use socket2::{Domain, SockAddr, SockAddrStorage, Socket, Type};
 
 use crate::error::netlink_error;
-use crate::{Netns, narrate, show};
+use crate::mac::Mac;
+use crate::{Netns, narrate};
 
 /// One entry of the IPv4 neighbour table, as `ip neigh` prints it.
 #[derive(Debug, Clone)]
@@ -24,7 +25,7 @@ pub struct Neighbour {
     /// The ifindex of the device the neighbour is on.
     pub index: u32,
     /// `None` while the kernel is still asking (INCOMPLETE) or gave up (FAILED).
-    pub mac: Option<[u8; 6]>,
+    pub mac: Option<Mac>,
     /// REACHABLE (confirmed lately), STALE (learned, not confirmed), ...
     pub state: String,
 }
@@ -71,7 +72,7 @@ impl Netns {
                 text.push_str(&format!(" dev {name}"));
             }
             if let Some(mac) = entry.mac {
-                text.push_str(&format!(" lladdr {}", show::mac(Some(mac))));
+                text.push_str(&format!(" lladdr {mac}"));
             }
             text.push_str(&format!(" {}\n", entry.state));
         }
@@ -86,10 +87,7 @@ impl Netns {
         narrate::command(self, &command);
         let reply = self.arping_quietly(device, source, target).await?;
         match reply {
-            Some(mac) => narrate::output(&format!(
-                "Unicast reply from {target} [{}]",
-                show::mac(Some(mac))
-            )),
+            Some(mac) => narrate::output(&format!("Unicast reply from {target} [{mac}]")),
             None => narrate::output(&format!("no reply from {target}")),
         }
         Ok(reply.is_some())
@@ -101,7 +99,7 @@ impl Netns {
         device: &str,
         source: Ipv4Addr,
         target: Ipv4Addr,
-    ) -> Result<Option<[u8; 6]>> {
+    ) -> Result<Option<Mac>> {
         let link = self.link(device).await?;
         let mac = link
             .mac
@@ -141,7 +139,7 @@ fn parse(message: &NeighbourMessage) -> Option<Neighbour> {
     for attribute in &message.attributes {
         match attribute {
             NeighbourAttribute::Destination(NeighbourAddress::Inet(addr)) => ip = Some(*addr),
-            NeighbourAttribute::LinkLayerAddress(bytes) => mac = bytes.as_slice().try_into().ok(),
+            NeighbourAttribute::LinkLayerAddress(bytes) => mac = Mac::from_bytes(bytes),
             _ => {}
         }
     }
@@ -177,11 +175,11 @@ const ETH_P_ARP: u16 = 0x0806;
 /// device, below IP: it needs CAP_NET_RAW over the namespace.
 pub fn arping(
     device_index: u32,
-    mac: [u8; 6],
+    mac: Mac,
     source: Ipv4Addr,
     target: Ipv4Addr,
     timeout: Duration,
-) -> Result<Option<[u8; 6]>> {
+) -> Result<Option<Mac>> {
     // SOCK_DGRAM: the kernel writes the Ethernet header from the address.
     let protocol = i32::from(ETH_P_ARP.to_be());
     let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol.into()))
@@ -216,9 +214,12 @@ pub fn arping(
             .map(|b| unsafe { b.assume_init() })
             .collect();
         // A reply (operation 2) from TARGET, to us.
-        if len >= 28 && arp[6..8] == [0, 2] && arp[14..18] == target.octets() && arp[18..24] == mac
+        if len >= 28
+            && arp[6..8] == [0, 2]
+            && arp[14..18] == target.octets()
+            && arp[18..24] == mac.0
         {
-            return Ok(arp[8..14].try_into().ok());
+            return Ok(Mac::from_bytes(&arp[8..14]));
         }
     }
 }
@@ -226,9 +227,9 @@ pub fn arping(
 /// An ARP request for IPv4 over Ethernet (RFC 826): hardware type 1,
 /// protocol 0x0800, sizes 6 and 4, operation 1, then sender MAC and IP,
 /// target MAC (unknown: zeros) and IP.
-fn arp_request(mac: [u8; 6], source: Ipv4Addr, target: Ipv4Addr) -> Vec<u8> {
+fn arp_request(mac: Mac, source: Ipv4Addr, target: Ipv4Addr) -> Vec<u8> {
     let mut packet = vec![0, 1, 0x08, 0x00, 6, 4, 0, 1];
-    packet.extend_from_slice(&mac);
+    packet.extend_from_slice(&mac.0);
     packet.extend_from_slice(&source.octets());
     packet.extend_from_slice(&[0; 6]);
     packet.extend_from_slice(&target.octets());
@@ -256,7 +257,7 @@ mod tests {
 
     #[test]
     fn an_arp_request_is_28_bytes_in_rfc_826_order() {
-        let mac = [0x02, 0x42, 0xc0, 0xa8, 0x14, 0x65];
+        let mac = Mac([0x02, 0x42, 0xc0, 0xa8, 0x14, 0x65]);
         let packet = arp_request(
             mac,
             Ipv4Addr::new(192, 168, 20, 101),
@@ -268,7 +269,7 @@ mod tests {
             "ARP for IPv4 over Ethernet: {packet:02x?}"
         );
         assert_eq!(&packet[6..8], &[0, 1], "operation 1: request");
-        assert_eq!(&packet[8..14], &mac, "the sender's MAC");
+        assert_eq!(&packet[8..14], &mac.0, "the sender's MAC");
         assert_eq!(&packet[24..28], &[192, 168, 20, 1], "the target's address");
     }
 }

@@ -10,23 +10,12 @@ use netlink_packet_route::link::{
     LinkFlags, LinkInfo, LinkMessage,
 };
 use rtnetlink::{LinkBridge, LinkMessageBuilder, LinkUnspec, LinkVeth};
-use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 
 use crate::Netns;
 use crate::error::netlink_error;
+use crate::mac::Mac;
 use crate::narrate;
-
-/// The MAC address Docker gives a container's interface (bridge, overlay
-/// and macvlan drivers alike): `02:42` and the four bytes of its IPv4
-/// address, so 10.0.1.3 has 02:42:0a:00:01:03. 02 is the "locally
-/// administered" bit: no vendor's card was made with it. Every node can work
-/// out a remote container's MAC from its address; only the host it lives on
-/// has to be told.
-pub fn docker_mac(ip: Ipv4Addr) -> [u8; 6] {
-    let [a, b, c, d] = ip.octets();
-    [0x02, 0x42, a, b, c, d]
-}
 
 /// What `ip -d link show` tells about one device.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +24,7 @@ pub struct Link {
     pub name: String,
     /// The driver: "veth", "bridge", ... (`None` for the loopback device).
     pub kind: Option<String>,
-    pub mac: Option<[u8; 6]>,
+    pub mac: Option<Mac>,
     pub mtu: u32,
     pub flags: LinkFlags,
     /// For a veth: the ifindex of its peer (`veth-red@if4`).
@@ -48,7 +37,7 @@ pub struct Link {
     /// The bridge this device is a port of (`master docker0`), as an ifindex.
     pub master: Option<u32>,
     /// For a bridge: its id (`8000.` and its MAC) and whether STP runs.
-    pub bridge_id: Option<(u16, [u8; 6])>,
+    pub bridge_id: Option<(u16, Mac)>,
     pub stp: bool,
     /// For a bridge port: its port number (`brctl showmacs` lists it).
     pub port_no: Option<u16>,
@@ -144,14 +133,10 @@ impl Netns {
     }
 
     /// `ip link set DEV address MAC`.
-    pub async fn set_address(&self, dev: &str, address: [u8; 6]) -> Result<()> {
-        let command = format!(
-            "ip link set {dev} address {}",
-            crate::show::mac(Some(address))
-        );
-        narrate::command(self, &command);
+    pub async fn set_address(&self, dev: &str, address: Mac) -> Result<()> {
+        narrate::command(self, &format!("ip link set {dev} address {address}"));
         let index = self.index_of(dev).await?;
-        let message = LinkUnspec::new_with_index(index).address(address.to_vec());
+        let message = LinkUnspec::new_with_index(index).address(address.0.to_vec());
         self.handle
             .link()
             .set(message.build())
@@ -258,7 +243,7 @@ fn parse(message: &LinkMessage) -> Link {
     for attribute in &message.attributes {
         match attribute {
             LinkAttribute::IfName(name) => link.name = name.clone(),
-            LinkAttribute::Address(mac) => link.mac = mac.as_slice().try_into().ok(),
+            LinkAttribute::Address(bytes) => link.mac = Mac::from_bytes(bytes),
             LinkAttribute::Mtu(mtu) => link.mtu = *mtu,
             LinkAttribute::TxQueueLen(len) => link.txqueuelen = *len,
             LinkAttribute::Link(peer) => link.peer_index = Some(*peer),
@@ -280,7 +265,7 @@ fn parse_info(infos: &[LinkInfo], link: &mut Link) {
                 for item in bridge {
                     match item {
                         InfoBridge::BridgeId(id) => {
-                            link.bridge_id = Some((id.priority, id.address))
+                            link.bridge_id = Some((id.priority, Mac(id.address)))
                         }
                         InfoBridge::StpState(state) => link.stp = u32::from(*state) != 0,
                         _ => {}
@@ -301,18 +286,4 @@ fn parse_info(infos: &[LinkInfo], link: &mut Link) {
 
 fn kind_name(kind: &InfoKind) -> String {
     kind.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::show::mac;
-
-    #[test]
-    fn docker_macs_carry_the_address() {
-        let overlay = docker_mac(Ipv4Addr::new(10, 0, 1, 3));
-        assert_eq!(mac(Some(overlay)), "02:42:0a:00:01:03");
-        let macvlan = docker_mac(Ipv4Addr::new(192, 168, 20, 2));
-        assert_eq!(mac(Some(macvlan)), "02:42:c0:a8:14:02");
-    }
 }

@@ -18,7 +18,8 @@ use netlink_packet_route::link::{
 use rtnetlink::{LinkMacVlan, LinkVlan};
 
 use crate::error::netlink_error;
-use crate::link::{Link, docker_mac};
+use crate::link::Link;
+use crate::mac::Mac;
 use crate::{Netns, narrate, show};
 
 /// What `ip -d link show` adds to `ip link show` for the devices here.
@@ -35,15 +36,13 @@ pub struct Details {
 impl Netns {
     /// `ip link add NAME link PARENT type macvlan mode bridge`, with the
     /// MAC address `mac` (`address MAC`). The kernel would pick a random one.
-    pub async fn add_macvlan(&self, name: &str, parent: &str, mac: [u8; 6]) -> Result<()> {
-        let command = format!(
-            "ip link add {name} link {parent} address {} type macvlan mode bridge",
-            show::mac(Some(mac))
-        );
+    pub async fn add_macvlan(&self, name: &str, parent: &str, mac: Mac) -> Result<()> {
+        let command =
+            format!("ip link add {name} link {parent} address {mac} type macvlan mode bridge");
         narrate::command(self, &command);
         let parent_index = self.index_of(parent).await?;
         let message = LinkMacVlan::new(name, parent_index, MacVlanMode::Bridge)
-            .address(mac.to_vec())
+            .address(mac.0.to_vec())
             .build();
         self.handle
             .link()
@@ -67,18 +66,17 @@ impl Netns {
         &self,
         name: &str,
         parent: &str,
-        mac: [u8; 6],
+        mac: Mac,
         target: &Netns,
     ) -> Result<()> {
         let command = format!(
-            "ip link add {name} link {parent} netns {} address {} type macvlan mode bridge",
-            target.name,
-            show::mac(Some(mac))
+            "ip link add {name} link {parent} netns {} address {mac} type macvlan mode bridge",
+            target.name
         );
         narrate::command(self, &command);
         let parent_index = self.index_of(parent).await?;
         let message = LinkMacVlan::new(name, parent_index, MacVlanMode::Bridge)
-            .address(mac.to_vec())
+            .address(mac.0.to_vec())
             .setns_by_fd(target.fd().as_raw_fd())
             .build();
         self.handle
@@ -139,7 +137,7 @@ impl Netns {
             let name = format!("mv{host}");
             let ip = Ipv4Addr::new(a, b, c, host);
             let message = LinkMacVlan::new(&name, parent_index, MacVlanMode::Bridge)
-                .address(docker_mac(ip).to_vec())
+                .address(Mac::docker(ip).0.to_vec())
                 .up()
                 .build();
             self.handle

@@ -12,11 +12,12 @@ use netlink_packet_route::neighbour::{NeighbourAttribute, NeighbourMessage, Neig
 
 use crate::Netns;
 use crate::error::netlink_error;
+use crate::mac::Mac;
 
 /// One entry of a bridge's MAC table.
 #[derive(Debug, Clone)]
 pub struct FdbEntry {
-    pub mac: [u8; 6],
+    pub mac: Mac,
     /// The ifindex of the port the MAC is behind.
     pub port: u32,
     /// The port's own MAC ("is local? yes"): frames for it stop at the host.
@@ -56,7 +57,7 @@ fn parse(message: &NeighbourMessage, bridge_index: u32) -> Option<FdbEntry> {
     let mut age_secs = 0.0;
     for attribute in &message.attributes {
         match attribute {
-            NeighbourAttribute::LinkLayerAddress(bytes) => mac = bytes.as_slice().try_into().ok(),
+            NeighbourAttribute::LinkLayerAddress(bytes) => mac = Mac::from_bytes(bytes),
             NeighbourAttribute::Controller(index) => master = Some(*index),
             // The kernel reports ages in USER_HZ ticks: hundredths of a second.
             NeighbourAttribute::CacheInfo(info) => age_secs = f64::from(info.updated) / 100.0,

@@ -9,6 +9,7 @@ use netlink_packet_route::link::LinkFlags;
 
 use crate::addr::Addr;
 use crate::link::Link;
+use crate::mac::Mac;
 use crate::neigh::FdbEntry;
 use crate::route::Route;
 use crate::{Netns, narrate};
@@ -258,7 +259,7 @@ pub fn brctl_show(bridge: &str, links: &[Link]) -> String {
         return format!("bridge {bridge} does not exist!");
     };
     let (priority, address) = br.bridge_id.unwrap_or_default();
-    let id: String = address.iter().map(|b| format!("{b:02x}")).collect();
+    let id: String = address.0.iter().map(|b| format!("{b:02x}")).collect();
     let stp = if br.stp { "yes" } else { "no" };
     let ports: Vec<&str> = links
         .iter()
@@ -280,7 +281,7 @@ pub fn brctl_showmacs(entries: &[FdbEntry], links: &[Link]) -> String {
             .find(|l| l.index == index)
             .and_then(|l| l.port_no)
     };
-    let mut rows: Vec<(u16, bool, [u8; 6], f64)> = entries
+    let mut rows: Vec<(u16, bool, Mac, f64)> = entries
         .iter()
         .map(|e| (port_no(e.port).unwrap_or(0), !e.local, e.mac, e.age_secs))
         .collect();
@@ -289,22 +290,13 @@ pub fn brctl_showmacs(entries: &[FdbEntry], links: &[Link]) -> String {
     let mut out = String::from("port no\tmac addr\t\tis local?\tageing timer\n");
     for (port, learned, address, age) in rows {
         let local = if learned { "no" } else { "yes" };
-        writeln!(
-            out,
-            "{port:3}\t{}\t{local}\t\t{age:7.2}",
-            mac(Some(address))
-        )
-        .unwrap();
+        writeln!(out, "{port:3}\t{address}\t{local}\t\t{age:7.2}").unwrap();
     }
     out
 }
 
-/// 02:42:ac:11:00:02 style.
-pub fn mac(address: Option<[u8; 6]>) -> String {
-    let bytes = address.unwrap_or_default();
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
+/// `02:42:ac:11:00:02`; `00:00:00:00:00:00` for a device without a MAC
+/// address, as `ip` prints it (the loopback device's).
+pub fn mac(address: Option<Mac>) -> String {
+    address.unwrap_or_default().to_string()
 }

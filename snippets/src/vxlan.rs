@@ -25,7 +25,7 @@ use rtnetlink::packet_core::{
 };
 
 use crate::error::netlink_error;
-use crate::show::mac;
+use crate::mac::Mac;
 use crate::{Netns, narrate};
 
 /// The IANA port for VXLAN (Linux's own default is the older 8472).
@@ -81,19 +81,18 @@ impl Netns {
     /// of a bridge it is plugged into. `append` (NLM_F_APPEND) may list
     /// several remotes for one MAC; the all-zero MAC is the entry for every
     /// MAC the table does not know (flooding).
-    pub async fn fdb_append(&self, dev: &str, address: [u8; 6], remote: Ipv4Addr) -> Result<()> {
-        let command = format!(
-            "bridge fdb append {} dev {dev} dst {remote}",
-            mac(Some(address))
+    pub async fn fdb_append(&self, dev: &str, address: Mac, remote: Ipv4Addr) -> Result<()> {
+        narrate::command(
+            self,
+            &format!("bridge fdb append {address} dev {dev} dst {remote}"),
         );
-        narrate::command(self, &command);
         let mut message = NeighbourMessage::default();
         message.header.family = AddressFamily::Bridge;
         message.header.ifindex = self.index_of(dev).await?;
         message.header.state = NeighbourState::Permanent;
         message.header.flags = NeighbourFlags::Own; // NTF_SELF
         message.attributes = vec![
-            NeighbourAttribute::LinkLayerAddress(address.to_vec()),
+            NeighbourAttribute::LinkLayerAddress(address.0.to_vec()),
             NeighbourAttribute::Destination(NeighbourAddress::Inet(remote)),
         ];
         // rtnetlink's neighbour request asks for NLM_F_EXCL; `append` is its own flag.
@@ -113,16 +112,13 @@ impl Netns {
     /// `ip neigh add IP lladdr MAC dev DEV nud permanent`: a fixed ARP entry.
     /// On a VXLAN device with `proxy`, it is also the answer the device
     /// gives to an ARP request for IP, in the remote container's place.
-    pub async fn add_neigh(&self, ip: Ipv4Addr, address: [u8; 6], dev: &str) -> Result<()> {
-        let command = format!(
-            "ip neigh add {ip} lladdr {} dev {dev} nud permanent",
-            mac(Some(address))
-        );
+    pub async fn add_neigh(&self, ip: Ipv4Addr, address: Mac, dev: &str) -> Result<()> {
+        let command = format!("ip neigh add {ip} lladdr {address} dev {dev} nud permanent");
         narrate::command(self, &command);
         let index = self.index_of(dev).await?;
         let request = self.handle.neighbours().add(index, IpAddr::V4(ip));
         request
-            .link_layer_address(&address)
+            .link_layer_address(&address.0)
             .state(NeighbourState::Permanent)
             .execute()
             .await
@@ -162,7 +158,7 @@ fn fdb_line(message: &NeighbourMessage, links: &[crate::link::Link]) -> String {
     for attribute in &message.attributes {
         match attribute {
             NeighbourAttribute::LinkLayerAddress(bytes) => {
-                line = mac(bytes.as_slice().try_into().ok());
+                line = crate::show::mac(Mac::from_bytes(bytes));
             }
             NeighbourAttribute::Destination(NeighbourAddress::Inet(ip)) => dst = Some(*ip),
             // In an AF_BRIDGE message the parser cannot tell the family of

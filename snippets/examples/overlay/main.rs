@@ -26,9 +26,8 @@ use std::process::ExitCode;
 
 use anyhow::ensure;
 use netlab::error::usage;
-use netlab::link::docker_mac;
 use netlab::nft::{Hook, ip_saddr, masquerade, oifname_not};
-use netlab::{Flag, Lab, Netns, Result};
+use netlab::{Flag, Lab, Mac, Netns, Result};
 
 const FLAGS: [Flag; 4] = [
     Flag::new(
@@ -148,7 +147,7 @@ async fn overlay_host(
     overlay.set_master(&veth, "br0").await?;
     overlay.set_up(&veth).await?;
     // Docker: a MAC made from the address, and room for 50 bytes of headers.
-    ns.set_address("eth0", docker_mac(ip)).await?;
+    ns.set_address("eth0", Mac::docker(ip)).await?;
     ns.set_mtu("eth0", 1450).await?;
     ns.add_addr("eth0", &format!("{ip}/24")).await?;
     ns.set_up("eth0").await?;
@@ -160,8 +159,8 @@ async fn overlay_host(
 /// A remote container: its MAC is behind the VTEP at `vtep` (FDB), and its
 /// address has that MAC (the neighbour entry vxlan0's `proxy` answers ARP with).
 async fn add_peer(overlay: &Netns, ip: Ipv4Addr, vtep: Ipv4Addr) -> Result<()> {
-    overlay.fdb_append("vxlan0", docker_mac(ip), vtep).await?;
-    overlay.add_neigh(ip, docker_mac(ip), "vxlan0").await
+    overlay.fdb_append("vxlan0", Mac::docker(ip), vtep).await?;
+    overlay.add_neigh(ip, Mac::docker(ip), "vxlan0").await
 }
 // ANCHOR_END: add_peer
 
