@@ -39,8 +39,7 @@
 //! that runs an example: every change happens in namespaces the example's
 //! own process created, which the kernel removes when the process ends.
 
-pub mod addr;
-pub mod arp;
+pub mod bridge;
 pub mod capture;
 pub mod check;
 pub mod dns;
@@ -48,24 +47,22 @@ pub mod docker;
 pub mod error;
 pub mod etc;
 pub mod http;
+pub mod ip;
 pub mod lab;
-pub mod link;
 pub mod mac;
-pub mod macvlan;
 pub mod narrate;
-pub mod neigh;
 pub mod netns;
 pub mod nft;
 pub mod ping;
-pub mod route;
 pub mod show;
 pub mod svg;
 pub mod tcp;
 pub mod tools;
 pub mod topology;
-pub mod vxlan;
 
 pub use anyhow::Result;
+/// `netlab::link`: the path of `ip::link` that the `docker` module uses.
+pub use ip::link;
 pub use lab::{Flag, Lab, run, run_with_flags};
 pub use mac::Mac;
 pub use netns::Netns;

@@ -33,8 +33,8 @@ use nftables::stmt::{AnonymousCounter, Counter, JumpTarget, Match, NAT, Operator
 use nftables::types::{NfChainPolicy, NfChainType, NfFamily, NfHook};
 use nix::errno::Errno;
 
-use crate::addr::parse_cidr;
 use crate::error::errno_error;
+use crate::ip::addr::parse_cidr;
 use crate::{Netns, narrate};
 
 /// Where a NAT chain hooks into the kernel's path of a packet, with the

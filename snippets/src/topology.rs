@@ -24,15 +24,12 @@ use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
-use futures::{StreamExt, TryStreamExt};
 use netlink_packet_route::RouteNetlinkMessage;
-use netlink_packet_route::link::{
-    InfoData, InfoMacVlan, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode,
-};
+use netlink_packet_route::link::LinkFlags;
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
-use rtnetlink::packet_core::{NLM_F_REQUEST, NetlinkMessage, NetlinkPayload};
 
-use crate::error::netlink_error;
+use crate::ip::GET;
+use crate::ip::link::{Link, Vxlan};
 use crate::{Lab, Netns};
 
 /// Every namespace of a lab, in the order the lab made them.
@@ -205,40 +202,15 @@ pub async fn read(namespaces: &[Netns]) -> Result<Topology> {
 /// What one namespace reported, with its ifindexes and netnsids still in.
 struct RawNamespace {
     name: String,
-    links: Vec<RawLink>,
-    addrs: Vec<crate::addr::Addr>,
-    routes: Vec<crate::route::Route>,
+    links: Vec<Link>,
+    addrs: Vec<crate::ip::addr::Addr>,
+    routes: Vec<crate::ip::route::Route>,
     /// netnsid (as this namespace numbers them) -> index into the lab's list.
     nsids: Vec<(i32, usize)>,
 }
 
-/// One link message, reduced to what the picture needs.
-#[derive(Default)]
-struct RawLink {
-    index: u32,
-    name: String,
-    kind: Option<String>,
-    flags: LinkFlags,
-    master: Option<u32>,
-    /// IFLA_LINK: a veth's peer, a MACVLAN's parent.
-    link: Option<u32>,
-    /// IFLA_LINK_NETNSID: the namespace `link` (and a VXLAN's `dev`) is in.
-    netnsid: Option<i32>,
-    vxlan: Vec<InfoVxlan>,
-    macvlan_mode: Option<MacVlanMode>,
-}
-
 impl RawNamespace {
     async fn read(netns: &Netns, lab: &[Netns]) -> Result<RawNamespace> {
-        let messages: Vec<LinkMessage> = netns
-            .handle
-            .link()
-            .get()
-            .execute()
-            .try_collect()
-            .await
-            .map_err(netlink_error)
-            .with_context(|| format!("list the links in {} for the picture", netns.name))?;
         let mut nsids = Vec::new();
         for (position, other) in lab.iter().enumerate() {
             if other.raw_fd() == netns.raw_fd() {
@@ -250,7 +222,7 @@ impl RawNamespace {
         }
         Ok(RawNamespace {
             name: netns.name.clone(),
-            links: messages.iter().map(raw_link).collect(),
+            links: netns.links().await?,
             addrs: netns.addrs().await?,
             routes: netns.routes().await?,
             nsids,
@@ -265,77 +237,34 @@ async fn nsid_of(netns: &Netns, other: &Netns) -> Result<Option<i32>> {
     let mut message = NsidMessage::default();
     let fd = u32::try_from(other.fd().as_raw_fd()).context("a namespace fd is not negative")?;
     message.attributes.push(NsidAttribute::Fd(fd));
-    let mut request = NetlinkMessage::from(RouteNetlinkMessage::GetNsId(message));
-    request.header.flags = NLM_F_REQUEST;
-    let mut handle = netns.handle.clone();
-    let mut replies = handle
-        .request(request)
+    let answers = netns
+        .request(RouteNetlinkMessage::GetNsId(message), GET)
+        .await
         .with_context(|| format!("ask {} for the id of {}", netns.name, other.name))?;
-    while let Some(reply) = replies.next().await {
-        match reply.payload {
-            NetlinkPayload::InnerMessage(RouteNetlinkMessage::NewNsId(answer)) => {
-                let id = answer.attributes.iter().find_map(|a| match a {
-                    NsidAttribute::Id(id) if *id >= 0 => Some(*id),
-                    _ => None,
-                });
-                return Ok(id);
-            }
-            NetlinkPayload::Error(error) => {
-                return Err(netlink_error(rtnetlink::Error::NetlinkError(error)))
-                    .with_context(|| format!("ask {} for the id of {}", netns.name, other.name));
-            }
-            _ => {}
-        }
-    }
-    Ok(None)
-}
-
-fn raw_link(message: &LinkMessage) -> RawLink {
-    let mut link = RawLink {
-        index: message.header.index,
-        flags: message.header.flags,
-        ..RawLink::default()
-    };
-    for attribute in &message.attributes {
-        match attribute {
-            LinkAttribute::IfName(name) => link.name = name.clone(),
-            LinkAttribute::Controller(master) => link.master = Some(*master),
-            LinkAttribute::Link(other) => link.link = Some(*other),
-            LinkAttribute::LinkNetNsId(id) => link.netnsid = Some(*id),
-            LinkAttribute::LinkInfo(infos) => {
-                for info in infos {
-                    match info {
-                        LinkInfo::Kind(kind) => link.kind = Some(kind.to_string()),
-                        LinkInfo::Data(InfoData::Vxlan(items)) => link.vxlan = items.clone(),
-                        LinkInfo::Data(InfoData::MacVlan(items)) => {
-                            link.macvlan_mode = items.iter().find_map(|item| match item {
-                                InfoMacVlan::Mode(mode) => Some(*mode),
-                                _ => None,
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    link
+    let ids = answers.iter().filter_map(|answer| match answer {
+        RouteNetlinkMessage::NewNsId(answer) => Some(&answer.attributes),
+        _ => None,
+    });
+    let id = ids.flatten().find_map(|attribute| match attribute {
+        NsidAttribute::Id(id) if *id >= 0 => Some(*id),
+        _ => None,
+    });
+    Ok(id)
 }
 
 /// One device of `ns`, with its ifindexes resolved to names.
-fn device(ns: &RawNamespace, link: &RawLink, lab: &[RawNamespace]) -> Device {
-    let end = |index: Option<u32>| resolve(ns, index?, link.netnsid, lab);
+fn device(ns: &RawNamespace, link: &Link, lab: &[RawNamespace]) -> Device {
+    let end = |index: Option<u32>| resolve(ns, index?, link.peer_netnsid, lab);
     let kind = match link.kind.as_deref() {
         _ if link.flags.contains(LinkFlags::Loopback) => Kind::Loopback,
         Some("bridge") => Kind::Bridge,
         Some("veth") => Kind::Veth {
-            peer: end(link.link),
+            peer: end(link.peer_index),
         },
-        Some("vxlan") => vxlan(&link.vxlan, end),
+        Some("vxlan") => vxlan(link.vxlan.clone().unwrap_or_default(), end),
         Some("macvlan") => Kind::Macvlan {
-            mode: link.macvlan_mode.map_or("?".to_string(), mode_name),
-            parent: end(link.link),
+            mode: link.macvlan_mode.clone().unwrap_or("?".to_string()),
+            parent: end(link.peer_index),
         },
         Some(other) => Kind::Other(other.to_string()),
         None => Kind::Other("device".to_string()),
@@ -359,37 +288,14 @@ fn device(ns: &RawNamespace, link: &RawLink, lab: &[RawNamespace]) -> Device {
     }
 }
 
-fn vxlan(items: &[InfoVxlan], end: impl Fn(Option<u32>) -> Option<End>) -> Kind {
-    let (mut vni, mut port, mut remote, mut local, mut dev) = (0, None, None, None, None);
-    for item in items {
-        match item {
-            InfoVxlan::Id(id) => vni = *id,
-            InfoVxlan::Port(p) => port = Some(*p),
-            // IFLA_VXLAN_GROUP holds the unicast remote too (`remote` or
-            // `group` in `ip -d link`, by whether it is multicast).
-            InfoVxlan::Group(ip) => remote = Some(*ip),
-            InfoVxlan::Local(ip) => local = Some(*ip),
-            InfoVxlan::Link(index) => dev = end(Some(*index)),
-            _ => {}
-        }
-    }
+/// A VXLAN device, its underlay device resolved to a name.
+fn vxlan(vxlan: Vxlan, end: impl Fn(Option<u32>) -> Option<End>) -> Kind {
     Kind::Vxlan {
-        vni,
-        port,
-        remote,
-        local,
-        dev,
-    }
-}
-
-fn mode_name(mode: MacVlanMode) -> String {
-    match mode {
-        MacVlanMode::Private => "private".to_string(),
-        MacVlanMode::Vepa => "vepa".to_string(),
-        MacVlanMode::Bridge => "bridge".to_string(),
-        MacVlanMode::Passthrough => "passthru".to_string(),
-        MacVlanMode::Source => "source".to_string(),
-        other => format!("{other:?}").to_lowercase(),
+        vni: vxlan.vni,
+        port: vxlan.port,
+        remote: vxlan.remote,
+        local: vxlan.local,
+        dev: end(vxlan.dev),
     }
 }
 

@@ -1,85 +1,23 @@
-//! ARP: how a machine on an Ethernet learns which MAC address has an IPv4
-//! address. `ip neigh` shows what the kernel learned (its neighbour table);
-//! `arping` asks the question by hand, from a chosen MAC and address.
+//! `arping`: ask, by hand, which MAC address has an IPv4 address.
+//!
+//! This is ARP, how a machine on an Ethernet learns its neighbours: a
+//! broadcast request "who has TARGET? tell SOURCE at MAC", and a unicast
+//! reply from the machine that has TARGET. The kernel does it for every
+//! packet to a neighbour it does not know yet, and keeps the answers in its
+//! neighbour table (`ip neigh`); `arping` sends one request itself, from a
+//! chosen device and address.
 
 use std::mem::MaybeUninit;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use futures::TryStreamExt;
-use netlink_packet_route::AddressFamily;
-use netlink_packet_route::neighbour::{
-    NeighbourAddress, NeighbourAttribute, NeighbourMessage, NeighbourState,
-};
 use socket2::{Domain, SockAddr, SockAddrStorage, Socket, Type};
 
-use crate::error::netlink_error;
 use crate::mac::Mac;
 use crate::{Netns, narrate};
 
-/// One entry of the IPv4 neighbour table, as `ip neigh` prints it.
-#[derive(Debug, Clone)]
-pub struct Neighbour {
-    pub ip: Ipv4Addr,
-    /// The ifindex of the device the neighbour is on.
-    pub index: u32,
-    /// `None` while the kernel is still asking (INCOMPLETE) or gave up (FAILED).
-    pub mac: Option<Mac>,
-    /// REACHABLE (confirmed lately), STALE (learned, not confirmed), ...
-    pub state: String,
-}
-
 impl Netns {
-    /// The IPv4 neighbour table (the ARP cache), sorted by address.
-    pub async fn neighbours(&self) -> Result<Vec<Neighbour>> {
-        let request = self
-            .handle
-            .neighbours()
-            .get()
-            .set_address_family(AddressFamily::Inet);
-        let messages: Vec<NeighbourMessage> = request
-            .execute()
-            .try_collect()
-            .await
-            .map_err(netlink_error)
-            .with_context(|| format!("read the neighbour table of {}", self.name))?;
-        let mut table: Vec<Neighbour> = messages.iter().filter_map(parse).collect();
-        table.sort_by_key(|n| (n.ip, n.index));
-        Ok(table)
-    }
-
-    /// `ip neigh`: `192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE`;
-    /// with a device, `ip neigh show dev DEVICE`: only the neighbours there.
-    pub async fn show_neigh(&self, device: Option<&str>) -> Result<Vec<Neighbour>> {
-        let links = self.links().await?;
-        let mut table = self.neighbours().await?;
-        match device {
-            Some(name) => {
-                narrate::command(self, &format!("ip neigh show dev {name}"));
-                let index = links.iter().find(|l| l.name == name).map(|l| l.index);
-                table.retain(|n| Some(n.index) == index);
-            }
-            None => narrate::command(self, "ip neigh"),
-        }
-        let mut text = String::new();
-        for entry in &table {
-            text.push_str(&entry.ip.to_string());
-            // With `dev DEVICE` given, ip does not repeat it on every line.
-            if device.is_none() {
-                let link = links.iter().find(|l| l.index == entry.index);
-                let name = link.map_or("?", |l| l.name.as_str());
-                text.push_str(&format!(" dev {name}"));
-            }
-            if let Some(mac) = entry.mac {
-                text.push_str(&format!(" lladdr {mac}"));
-            }
-            text.push_str(&format!(" {}\n", entry.state));
-        }
-        narrate::output(&text);
-        Ok(table)
-    }
-
     /// `arping -c 1 -I DEVICE -s SOURCE TARGET`: one ARP request from
     /// DEVICE's MAC; prints the reply as arping does, and says if one came.
     pub async fn arping(&self, device: &str, source: Ipv4Addr, target: Ipv4Addr) -> Result<bool> {
@@ -108,58 +46,6 @@ impl Netns {
         self.run(|| arping(link.index, mac, source, target, timeout))
             .with_context(|| format!("arping {target} from {device} in {}", self.name))
     }
-
-    /// `ip neigh | wc -l`: how many neighbours the kernel knows.
-    pub async fn count_neigh(&self) -> Result<usize> {
-        narrate::command(self, "ip neigh | wc -l");
-        let count = self.neighbours().await?.len();
-        narrate::output(&count.to_string());
-        Ok(count)
-    }
-
-    /// `bridge fdb show br BRIDGE brport PORT dynamic | wc -l`: how many
-    /// MAC addresses the bridge has learned behind one port.
-    pub async fn count_fdb(&self, bridge: &str, port: &str) -> Result<usize> {
-        let command = format!("bridge fdb show br {bridge} brport {port} dynamic | wc -l");
-        narrate::command(self, &command);
-        let port_index = self.index_of(port).await?;
-        let entries = self.fdb(bridge).await?;
-        let learned = entries
-            .iter()
-            .filter(|e| e.port == port_index && !e.local)
-            .count();
-        narrate::output(&learned.to_string());
-        Ok(learned)
-    }
-}
-
-fn parse(message: &NeighbourMessage) -> Option<Neighbour> {
-    let mut ip = None;
-    let mut mac = None;
-    for attribute in &message.attributes {
-        match attribute {
-            NeighbourAttribute::Destination(NeighbourAddress::Inet(addr)) => ip = Some(*addr),
-            NeighbourAttribute::LinkLayerAddress(bytes) => mac = Mac::from_bytes(bytes),
-            _ => {}
-        }
-    }
-    let state = match message.header.state {
-        NeighbourState::Incomplete => "INCOMPLETE",
-        NeighbourState::Reachable => "REACHABLE",
-        NeighbourState::Stale => "STALE",
-        NeighbourState::Delay => "DELAY",
-        NeighbourState::Probe => "PROBE",
-        NeighbourState::Failed => "FAILED",
-        NeighbourState::Noarp => "NOARP",
-        NeighbourState::Permanent => "PERMANENT",
-        _ => "NONE",
-    };
-    Some(Neighbour {
-        ip: ip?,
-        index: message.header.ifindex,
-        mac,
-        state: state.to_string(),
-    })
 }
 
 /// The EtherType of ARP.
