@@ -233,7 +233,7 @@ async fn two_machines(lab: &Lab) -> Result<()> {
         "waiting up to 60 s for {} on {remote}: start the other side there",
         other.0
     ));
-    let echo = || netlab::ping::echo(other.1, std::time::Duration::from_secs(2));
+    let echo = || netlab::tools::ping::echo(other.1, std::time::Duration::from_secs(2));
     for _ in 0..30 {
         if container.run(echo)?.is_ok() {
             break;

@@ -2,7 +2,7 @@
 //!
 //! Each verb prints the iproute2 command it stands for, then sends the
 //! rtnetlink request `ip` would send to the namespace's kernel, through the
-//! one helper here, [`Netns::request`]. The files follow `ip`'s objects:
+//! one helper here, `Netns::request`. The files follow `ip`'s objects:
 //!
 //! - [`link`]: `ip link` (devices); one file per `type` of `ip link add`,
 //!   and `set.rs` for `ip link set` and `ip link delete`.

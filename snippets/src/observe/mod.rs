@@ -1,13 +1,14 @@
 //! The lab as the kernel reports it: every namespace, its devices, how they
-//! are joined. This is what the topology pictures are drawn from (see
-//! [`svg`](crate::svg)), and what `--check` claims can ask about.
+//! are joined ([`topology`]), and that drawn as a picture ([`svg`]). This is
+//! what the topology pictures are drawn from, and what the examples' claims
+//! ask about.
 //!
-//! It reads, in each namespace: the links (`ip -d link show`), their kinds,
-//! the bridge each is a port of (`master`), what a veth, MACVLAN or VXLAN
-//! device is stacked on or joined to, the IPv4 addresses (`ip -4 addr`) and
-//! the default route (`ip route show default`). Nothing here comes from what
-//! the example meant to build: a veth the example forgot to plug into the
-//! bridge shows up unplugged.
+//! [`read`] reads, in each namespace: the links (`ip -d link show`), their
+//! kinds, the bridge each is a port of (`master`), what a veth, MACVLAN or
+//! VXLAN device is stacked on or joined to, the IPv4 addresses (`ip -4
+//! addr`) and the default route (`ip route show default`). Nothing here
+//! comes from what the example meant to build: a veth the example forgot
+//! to plug into the bridge shows up unplugged.
 //!
 //! Devices in two namespaces are joined through a *netnsid*: a veth whose
 //! peer is elsewhere reports the peer's ifindex and `IFLA_LINK_NETNSID`, a
@@ -20,7 +21,6 @@
 //! from run to run or from machine to machine, so the model holds none of
 //! them, and the same lab always gives the same picture.
 
-use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
@@ -28,146 +28,13 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::LinkFlags;
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
 
+use crate::Netns;
 use crate::ip::GET;
 use crate::ip::link::{Link, Vxlan};
-use crate::{Lab, Netns};
+use topology::{Device, End, Kind, Namespace, Topology};
 
-/// Every namespace of a lab, in the order the lab made them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Topology {
-    pub namespaces: Vec<Namespace>,
-}
-
-/// One network namespace.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Namespace {
-    pub name: String,
-    /// `lo` first, then by name.
-    pub devices: Vec<Device>,
-    /// `default via GATEWAY dev DEVICE`, if there is one.
-    pub default_route: Option<(Ipv4Addr, String)>,
-}
-
-/// One network device.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Device {
-    pub name: String,
-    pub kind: Kind,
-    /// The administrative state (`ip link set NAME up`), not the carrier.
-    pub up: bool,
-    /// The bridge this device is a port of, in the same namespace.
-    pub master: Option<String>,
-    /// IPv4 addresses, `172.17.0.2/16`, sorted.
-    pub addrs: Vec<String>,
-}
-
-/// What a device is, and what it is joined to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
-    Loopback,
-    Bridge,
-    /// `peer` is `None` when the other end is outside the lab (or gone).
-    Veth {
-        peer: Option<End>,
-    },
-    /// A VXLAN tunnel endpoint: VNI, UDP port, the remote (or multicast
-    /// group) and local underlay addresses, and the underlay device.
-    Vxlan {
-        vni: u32,
-        port: Option<u16>,
-        remote: Option<Ipv4Addr>,
-        local: Option<Ipv4Addr>,
-        dev: Option<End>,
-    },
-    /// A MACVLAN device on `parent`, in `mode` ("bridge", "vepa", ...).
-    Macvlan {
-        mode: String,
-        parent: Option<End>,
-    },
-    /// Any other driver, by its name.
-    Other(String),
-}
-
-/// A device somewhere in the lab: `red`'s `eth0`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct End {
-    pub namespace: String,
-    pub device: String,
-}
-
-impl End {
-    pub fn new(namespace: &str, device: &str) -> End {
-        End {
-            namespace: namespace.to_string(),
-            device: device.to_string(),
-        }
-    }
-}
-
-impl Topology {
-    /// The namespace called `name`.
-    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
-        self.namespaces.iter().find(|ns| ns.name == name)
-    }
-
-    /// The device `device` in the namespace `namespace`.
-    pub fn device(&self, namespace: &str, device: &str) -> Option<&Device> {
-        self.namespace(namespace)?
-            .devices
-            .iter()
-            .find(|d| d.name == device)
-    }
-
-    /// What a device is: `kind("host", "docker0") == Some(&Kind::Bridge)`.
-    pub fn kind(&self, namespace: &str, device: &str) -> Option<&Kind> {
-        Some(&self.device(namespace, device)?.kind)
-    }
-
-    /// The bridge `device` is a port of: `master("host", "veth-red")`.
-    pub fn master(&self, namespace: &str, device: &str) -> Option<&str> {
-        self.device(namespace, device)?.master.as_deref()
-    }
-
-    /// The addresses of a device, `["172.17.0.2/16"]` (empty if it has none).
-    pub fn addrs(&self, namespace: &str, device: &str) -> Vec<&str> {
-        let addrs = self.device(namespace, device).map(|d| d.addrs.as_slice());
-        addrs
-            .unwrap_or_default()
-            .iter()
-            .map(String::as_str)
-            .collect()
-    }
-
-    /// The names of a namespace's devices, `lo` first.
-    pub fn device_names(&self, namespace: &str) -> Vec<&str> {
-        let devices = self.namespace(namespace).map(|ns| ns.devices.as_slice());
-        let devices = devices.unwrap_or_default().iter();
-        devices.map(|d| d.name.as_str()).collect()
-    }
-
-    /// The gateway of a namespace's default route.
-    pub fn gateway(&self, namespace: &str) -> Option<Ipv4Addr> {
-        self.namespace(namespace)?
-            .default_route
-            .as_ref()
-            .map(|r| r.0)
-    }
-
-    /// The other end of a veth.
-    pub fn peer(&self, namespace: &str, device: &str) -> Option<&End> {
-        match &self.device(namespace, device)?.kind {
-            Kind::Veth { peer } => peer.as_ref(),
-            _ => None,
-        }
-    }
-}
-
-impl Lab {
-    /// Reads the live state of every namespace of this lab.
-    pub async fn topology(&self) -> Result<Topology> {
-        read(&self.namespaces()).await
-    }
-}
+pub mod svg;
+pub mod topology;
 
 /// Reads `namespaces` (in this order) into a [`Topology`].
 pub async fn read(namespaces: &[Netns]) -> Result<Topology> {
