@@ -5,21 +5,24 @@
 //! root (see `userns`), starts a single-threaded async runtime, runs the
 //! example, and turns errors into a clear message and exit code.
 
+use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::sync::atomic::Ordering;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use nix::unistd::Uid;
 
 use super::Lab;
 use super::check::Claims;
 use super::userns::{enter_user_namespace, no_userns_message};
-use crate::error::{EXIT_NO_USERNS, EXIT_USAGE};
+use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, usage};
 use crate::narrate;
 
-/// A flag an example declares for itself, with a value:
-/// `--underlay-local ADDRESS`. `run_with_flags` lists it in the usage.
+/// A flag an example declares for itself, with a value it cannot run
+/// without: `--underlay-local ADDRESS`. [`run_with_flags`] lists it in the
+/// usage, and stops with it (exit 64) when it is missing.
 pub struct Flag {
     pub name: &'static str,
     /// The value's placeholder in the usage message: `ADDRESS`.
@@ -34,10 +37,16 @@ impl Flag {
 }
 
 impl Lab {
-    /// The value given to one of the example's own flags, if any.
-    pub fn flag(&self, name: &str) -> Option<&str> {
+    /// The value given to one of the example's own flags, as a `T`:
+    /// `let local: Ipv4Addr = lab.flag("--underlay-local")?`. A value that
+    /// is not a `T` is a wrong command line (exit 64), as an unknown flag is.
+    pub fn flag<T: FromStr<Err: Display>>(&self, name: &str) -> Result<T> {
         let given = self.flags.iter().find(|(flag, _)| *flag == name);
-        given.map(|(_, value)| value.as_str())
+        let (_, value) =
+            given.with_context(|| format!("{name} is not a flag of {}", self.example))?;
+        value
+            .parse()
+            .map_err(|error| usage(format!("{name} {value}: {error}")))
     }
 
     /// `--keep`: print how to look at each namespace, then wait for Enter.
@@ -81,7 +90,7 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
 }
 
 /// [`run`] for an example with flags of its own, which it reads with
-/// [`Lab::flag`]: `netlab::run_with_flags(&[Flag::new(..)], overlay)`.
+/// [`Lab::flag`]: `netlab::run_with_flags(&FLAGS, two_machines)`.
 pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     let name = std::env::args()
         .next()
@@ -160,30 +169,41 @@ fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
             "--check" => options.check = true,
             "--topology" => match args.next() {
                 Some(file) => options.topology = Some(PathBuf::from(file)),
-                None => return Err(usage(name, flags, "--topology needs a FILE.svg")),
+                None => return Err(help(name, flags, "--topology needs a FILE.svg")),
             },
             _ => {
                 let flag = flags.iter().find(|flag| flag.name == arg);
                 match (flag, flag.and_then(|_| args.next())) {
                     (Some(flag), Some(value)) => options.flags.push((flag.name, value)),
                     (Some(flag), None) => {
-                        return Err(usage(name, flags, &format!("{arg} needs a {}", flag.value)));
+                        return Err(help(name, flags, &format!("{arg} needs a {}", flag.value)));
                     }
                     (None, _) => {
-                        return Err(usage(name, flags, &format!("unknown argument: {arg}")));
+                        return Err(help(name, flags, &format!("unknown argument: {arg}")));
                     }
                 }
             }
         }
     }
+    let given = |flag: &&Flag| options.flags.iter().any(|(name, _)| *name == flag.name);
+    if let Some(missing) = flags.iter().find(|flag| !given(flag)) {
+        let problem = format!("{} {} is needed", missing.name, missing.value);
+        return Err(help(name, flags, &problem));
+    }
     Ok(options)
 }
 
-fn usage(name: &str, flags: &[Flag], problem: &str) -> String {
-    let mut usage =
-        format!("usage: cargo run --example {name} [-- --keep] [--check] [--topology FILE.svg]");
-    for flag in flags {
-        usage.push_str(&format!(" [{} {}]", flag.name, flag.value));
+/// The usage message, and what was wrong.
+fn help(name: &str, flags: &[Flag], problem: &str) -> String {
+    let mut usage = format!("usage: cargo run --example {name}");
+    if flags.is_empty() {
+        usage.push_str(" [-- --keep] [--check] [--topology FILE.svg]");
+    } else {
+        usage.push_str(" --");
+        for flag in flags {
+            usage.push_str(&format!(" {} {}", flag.name, flag.value));
+        }
+        usage.push_str(" [--keep] [--check] [--topology FILE.svg]");
     }
     usage.push_str(
         "\n  --keep  leave the lab running and show how to look at it, until Enter\n  \
