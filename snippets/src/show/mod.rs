@@ -9,10 +9,7 @@
 //! - [`brctl`]: `brctl show`, `brctl showmacs`;
 //! - [`bridge`]: `bridge fdb show`.
 
-use std::time::{Duration, Instant};
-
 use anyhow::{Context, Result};
-use netlink_packet_route::link::LinkFlags;
 
 use crate::ip::link::Link;
 use crate::ip::neigh::Neighbour;
@@ -134,48 +131,11 @@ impl Netns {
         narrate::output(&learned.to_string());
         Ok(learned)
     }
-
-    /// The links, once the kernel's link watcher has caught up with those
-    /// `wait_for` picks.
-    ///
-    /// A device's operational state ("state UP", ifconfig's RUNNING) is not
-    /// set by the request that brings it up: the kernel's linkwatch worker
-    /// updates it shortly after, up to a second later (until then, a device
-    /// that is up with a carrier reads "UNKNOWN"). We wait for it (at most
-    /// 2 s) so that what we print is what `ip a` would show a moment later,
-    /// not a race.
-    async fn settled_links(&self, wait_for: impl Fn(&Link) -> bool) -> Result<Vec<Link>> {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            let links = self.links().await?;
-            let mut waited = links.iter().filter(|link| wait_for(link));
-            if waited.all(|link| link.operstate == expected_operstate(link))
-                || Instant::now() > deadline
-            {
-                return Ok(links);
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-/// The state RFC 2863 says a device in this condition has.
-fn expected_operstate(link: &Link) -> &'static str {
-    let up = link.flags.contains(LinkFlags::Up);
-    let carrier = link.flags.contains(LinkFlags::LowerUp);
-    match (up, carrier) {
-        (false, _) => "DOWN",
-        // A device stacked on another one (a veth on its peer) waits for it.
-        (true, false) if link.peer_index.is_some() => "LOWERLAYERDOWN",
-        (true, false) => "DOWN",
-        // The loopback device has no carrier to speak of.
-        (true, true) if link.flags.contains(LinkFlags::Loopback) => "UNKNOWN",
-        (true, true) => "UP",
-    }
 }
 
 /// `02:42:ac:11:00:02`; `00:00:00:00:00:00` for a device without a MAC
-/// address, as `ip` prints it (the loopback device's).
+/// address, as `ip` prints it (the loopback device's). For the `docker`
+/// module, which prints a `Link`'s `mac` so.
 pub fn mac(address: Option<Mac>) -> String {
     address.unwrap_or_default().to_string()
 }

@@ -11,6 +11,7 @@
 //!   `ip link add NAME ... type KIND`.
 
 use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use netlink_packet_route::RouteNetlinkMessage;
@@ -18,6 +19,7 @@ use netlink_packet_route::link::{
     InfoBridge, InfoBridgePort, InfoData, InfoMacVlan, InfoPortData, InfoVlan, InfoVxlan,
     LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode,
 };
+use rtnetlink::LinkUnspec;
 
 use crate::Netns;
 use crate::ip::{DUMP, GET};
@@ -106,10 +108,7 @@ impl Netns {
     /// One device, by name (`ip -d link show NAME`): the request names it
     /// (IFLA_IFNAME), so the kernel answers with that device alone.
     pub async fn link(&self, name: &str) -> Result<Link> {
-        let mut message = LinkMessage::default();
-        message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string()));
+        let message = LinkUnspec::new_with_name(name).build();
         let answers = self
             .request(RouteNetlinkMessage::GetLink(message), GET)
             .await
@@ -122,6 +121,48 @@ impl Netns {
     /// (`master BRIDGE`, `link PARENT`, an address's device) name it so.
     pub(crate) async fn index_of(&self, name: &str) -> Result<u32> {
         Ok(self.link(name).await?.index)
+    }
+
+    /// The links, once the kernel's link watcher has caught up with those
+    /// `wait_for` picks.
+    ///
+    /// A device's operational state ("state UP", ifconfig's RUNNING) is not
+    /// set by the request that brings it up: the kernel's linkwatch worker
+    /// updates it shortly after, up to a second later (until then, a device
+    /// that is up with a carrier reads "UNKNOWN"). We wait for it (at most
+    /// 2 s): `ip link set up` so that the next step's traffic finds the
+    /// device really up, the `show` verbs so that what they print is what
+    /// `ip a` would show a moment later, not a race.
+    pub(crate) async fn settled_links(
+        &self,
+        wait_for: impl Fn(&Link) -> bool,
+    ) -> Result<Vec<Link>> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let links = self.links().await?;
+            let mut waited = links.iter().filter(|link| wait_for(link));
+            if waited.all(|link| link.operstate == expected_operstate(link))
+                || Instant::now() > deadline
+            {
+                return Ok(links);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The state RFC 2863 says a device in this condition has.
+fn expected_operstate(link: &Link) -> &'static str {
+    let up = link.flags.contains(LinkFlags::Up);
+    let carrier = link.flags.contains(LinkFlags::LowerUp);
+    match (up, carrier) {
+        (false, _) => "DOWN",
+        // A device stacked on another one (a veth on its peer) waits for it.
+        (true, false) if link.peer_index.is_some() => "LOWERLAYERDOWN",
+        (true, false) => "DOWN",
+        // The loopback device has no carrier to speak of.
+        (true, true) if link.flags.contains(LinkFlags::Loopback) => "UNKNOWN",
+        (true, true) => "UP",
     }
 }
 

@@ -11,21 +11,40 @@ use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
 use netlink_packet_route::RouteNetlinkMessage;
-use netlink_packet_route::link::LinkMessage;
+use netlink_packet_route::link::{LinkFlags, LinkMessage};
 use rtnetlink::LinkUnspec;
 
+use super::Link;
 use crate::ip::CHANGE;
 use crate::mac::Mac;
 use crate::{Netns, narrate};
 
 impl Netns {
     /// `ip link set NAME up`.
+    ///
+    /// The request returns before the device is really up. The second end
+    /// of a veth pair to come up gives both ends their carrier at once, but
+    /// the kernel's link watcher marks them operationally UP a moment later,
+    /// and until then a bridge one end is plugged into drops what it brings:
+    /// the lab's next step, a ping, would lose its one packet. So, as a
+    /// script would loop on `ip link show NAME`, we wait until it reads UP.
+    /// The kernel hurries for a pair whose ends have different ifindexes
+    /// (an "urgent" event); for a pair with equal ones it may take up to a
+    /// second, and we do not wait: those are the lab's cables between
+    /// machines, routed, never a bridge's port.
     pub async fn set_up(&self, name: &str) -> Result<()> {
         narrate::command(self, &format!("ip link set {name} up"));
         let message = LinkUnspec::new_with_name(name).up().build();
         self.set_link(message)
             .await
-            .with_context(|| format!("set {name} up in {}", self.name))
+            .with_context(|| format!("set {name} up in {}", self.name))?;
+        let veth_got_carrier = |link: &Link| {
+            link.name == name
+                && link.kind.as_deref() == Some("veth")
+                && link.flags.contains(LinkFlags::LowerUp)
+                && link.peer_index != Some(link.index)
+        };
+        self.settled_links(veth_got_carrier).await.map(drop)
     }
 
     /// `ip link set NAME master BRIDGE`: plug a device into a bridge.
