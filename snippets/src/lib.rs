@@ -2,67 +2,69 @@
 //!
 //! Every example builds one piece of what Docker builds for a container,
 //! from the syscalls up, and narrates it as the shell session of the lab.
+//! A verb is named after the command it stands for, and lives in the file
+//! named after that command: `ip link set veth0 master br0` is
+//! [`Netns::set_master`], in `ip/link/set.rs`; `bridge fdb append` is in
+//! `bridge/fdb.rs`; `ping` in `tools/ping.rs`.
 //!
 //! # Layout
 //!
-//! - [`lab`]: the program around an example: `--keep`, the user namespace
-//!   of a rootless run, errors and exit codes; and the namespaces it holds.
-//! - [`netns`]: one network namespace, held by a file descriptor, with a
-//!   netlink connection opened inside it.
-//! - [`link`], [`addr`], [`route`], [`neigh`]: iproute2-shaped verbs
-//!   (`ip link`, `ip addr`, `ip route`, `bridge fdb`) over rtnetlink.
-//! - [`vxlan`]: VXLAN devices and the FDB and neighbour entries Docker's
-//!   overlay driver writes (`ip link add type vxlan`, `bridge fdb append`).
-//! - [`macvlan`]: MACVLAN and 802.1Q VLAN devices on a parent device
-//!   (`ip link add ... type macvlan|vlan`), and `ip -d link show`.
-//! - [`arp`]: the neighbour table (`ip neigh`) and `arping`.
-//! - [`ping`], [`tcp`]: one ICMP echo (a raw socket), one TCP connection.
-//! - [`http`]: `curl` and a tiny web server, the lab's nginx.
-//! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
-//!   program: the NAT of port publishing.
-//! - [`capture`]: `tcpdump` on one device, with a packet socket.
+//! - [`lab`]: a [`Lab`], the namespaces one example makes and holds (the
+//!   host, containers, other machines); `lab/cli.rs`, the program around an
+//!   example ([`run`]: flags, `--keep`, the user namespace of a rootless
+//!   run, exit codes); `lab/check.rs`, the chapter's claims (`--check`).
+//! - [`observe`]: the lab as the kernel reports it, read into plain data
+//!   ([`observe::topology`]) and drawn as a picture ([`observe::svg`],
+//!   `--topology FILE.svg`).
+//! - [`show`]: what `ip a`, `ip -d link`, `ip route`, `ip neigh`,
+//!   `ifconfig`, `brctl` and `bridge fdb show` print.
+//! - [`tools`]: the other programs the lab types: `ping`, `arping`, `nc`,
+//!   `curl` and a web server, Docker's embedded DNS and `nslookup`,
+//!   `tcpdump`, `sysctl`.
 //! - [`etc`]: a container's own `/etc/hosts`, `/etc/hostname` and
 //!   `/etc/resolv.conf`, bind-mounted in a mount namespace of its own.
-//! - [`dns`]: Docker's embedded DNS server on 127.0.0.11, and lookups made
-//!   from inside a container.
-//! - [`show`]: what `ip a`, `ifconfig`, `ip route` and `brctl` would print.
+//! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
+//!   program: the NAT of port publishing.
+//! - [`bridge`]: `bridge fdb`, the MAC table of a bridge or VXLAN device.
+//! - [`ip`]: `ip`'s verbs over rtnetlink, and the one helper that sends
+//!   every request: [`ip::link`] (one file per `ip link add ... type`, and
+//!   `set.rs` for `ip link set`/`delete`), [`ip::addr`], [`ip::route`],
+//!   [`ip::neigh`].
+//! - [`netns`]: [`Netns`], one network namespace held by a file
+//!   descriptor, with a netlink connection opened inside it; running work
+//!   inside it (and inside a container's mount and UTS namespaces).
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
-//! - [`topology`], [`svg`]: the lab as the kernel reports it, drawn as a
-//!   picture (`--topology FILE.svg`).
-//! - [`check`]: the chapter's claims, enforced, or reported with `--check`.
+//! - [`mac`]: [`Mac`], an Ethernet address, and Docker's address-made ones.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
 //! - [`docker`]: the Docker way, for real: the lab's `docker` commands sent
 //!   to a Docker Engine (bollard), its objects removed at the end.
+//!
+//! Apart from `docker`, a module uses only modules listed after it: no two
+//! of them import each other, directly or around a loop.
 //!
 //! Apart from [`docker`] (dockerd changes the machine's namespace; see
 //! there), nothing here touches the namespace, `/etc` or firewall of the program
 //! that runs an example: every change happens in namespaces the example's
 //! own process created, which the kernel removes when the process ends.
 
-pub mod addr;
-pub mod arp;
-pub mod capture;
-pub mod check;
-pub mod dns;
+pub mod bridge;
 pub mod docker;
 pub mod error;
 pub mod etc;
-pub mod http;
+pub mod ip;
 pub mod lab;
-pub mod link;
-pub mod macvlan;
+pub mod mac;
 pub mod narrate;
-pub mod neigh;
 pub mod netns;
 pub mod nft;
-pub mod ping;
-pub mod route;
+pub mod observe;
 pub mod show;
-pub mod svg;
-pub mod tcp;
-pub mod topology;
-pub mod vxlan;
+pub mod tools;
 
 pub use anyhow::Result;
-pub use lab::{Flag, Lab, run, run_with_flags};
+/// `netlab::link`: the path of `ip::link` that the `docker` module uses.
+pub use ip::link;
+pub use lab::Lab;
+pub use lab::cli::{Flag, run, run_with_flags};
+pub use mac::Mac;
 pub use netns::Netns;

@@ -5,9 +5,8 @@
 //! red container); after it, the output the student would look at. The book
 //! shows this transcript, recorded by the tests (`output.txt`).
 
+use std::fmt::Display;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-use crate::Netns;
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
@@ -20,21 +19,20 @@ fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
-/// `host$ ip link add docker0 type bridge`.
-pub fn command(netns: &Netns, command: &str) {
-    if quiet() {
-        return;
-    }
-    prompt(&netns.name, command);
-}
-
-/// `red$ ping -c 1 172.17.0.3`: a command typed at the prompt of `who`, for
-/// the Docker examples, whose containers are not [`Netns`] of ours.
-pub fn prompt(who: &str, command: &str) {
+/// `host$ ip link add docker0 type bridge`: a command typed at the prompt
+/// of `who`: a namespace of the lab (a `Netns` displays as its name), or
+/// any other name.
+pub fn command(who: &(impl Display + ?Sized), command: &str) {
     if quiet() {
         return;
     }
     println!("{who}$ {command}");
+}
+
+/// `red$ ping -c 1 172.17.0.3`: [`command`] at the prompt of a name, for the
+/// Docker examples, whose containers are not namespaces of ours.
+pub fn prompt(who: &str, command: &str) {
+    self::command(who, command);
 }
 
 /// A comment for the reader, as a shell comment: `# ...`. A blank line

@@ -1,4 +1,4 @@
-//! One network namespace, held by a file descriptor.
+//! One network namespace, held by a file descriptor, and how work enters it.
 //!
 //! `ip netns add red` gives a namespace a name by bind-mounting it under
 //! `/run/netns/red`; that mount outlives the process that made it, so an
@@ -7,7 +7,13 @@
 //! something refers to it (a process inside it, a mount, or an open fd), so
 //! when our process ends (normally, by error, or by `kill -9`) the kernel
 //! closes the fd and destroys the namespace with every device inside it.
+//!
+//! Namespaces belong to threads, not to processes: `setns(2)` moves only
+//! the calling thread. So work "inside red" ([`Netns::run`]) runs on a
+//! short-lived thread that enters red's namespaces first, and the rest of
+//! the program stays where it was.
 
+use std::fmt;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::{Arc, OnceLock};
 
@@ -26,6 +32,7 @@ pub struct Netns {
     /// The name this lab uses for it in narration (`red$ ip a`).
     pub name: String,
     fd: Arc<OwnedFd>,
+    /// The netlink connection; requests go through `ip`'s one helper.
     pub(crate) handle: Handle,
     /// The container's own files and hostname, once it has them (see
     /// `etc`): its mount and UTS namespaces. Work run inside enters them too.
@@ -39,41 +46,34 @@ pub(crate) struct FsNamespaces {
     pub(crate) uts: Option<OwnedFd>,
 }
 
+/// A namespace shows as its name: `red`.
+impl fmt::Display for Netns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 impl Netns {
     /// Creates a new, empty network namespace: `unshare -n`.
     ///
-    /// Namespaces belong to threads, not to processes: `unshare(CLONE_NEWNET)`
-    /// moves only the calling thread into the new namespace. So we do it on a
-    /// short-lived thread of our own, which opens `/proc/thread-self/ns/net`
-    /// to keep the namespace, and a netlink socket to talk to it, then ends.
-    /// The rest of the program stays where it was.
+    /// `unshare(CLONE_NEWNET)` moves only the calling thread into the new
+    /// namespace. So we do it on a short-lived thread of our own, which opens
+    /// `/proc/thread-self/ns/net` to keep the namespace, and a netlink socket
+    /// to talk to it, then ends.
     pub async fn new(name: &str) -> Result<Netns> {
         let runtime = tokio::runtime::Handle::current();
-        let (fd, connection, handle) = std::thread::scope(|s| {
+        let (fd, handle) = std::thread::scope(|s| {
             s.spawn(|| {
                 unshare(CloneFlags::CLONE_NEWNET)
                     .map_err(errno_error)
                     .with_context(|| format!("create the network namespace {name}"))?;
-                let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
-                let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
-                    .with_context(|| format!("open the network namespace {name}"))?;
-                // A netlink socket talks to the namespace of the thread that
-                // opened it, for its whole life: open it here, use it anywhere.
-                let _runtime = runtime.enter();
-                let (connection, handle, _) = rtnetlink::new_connection()
-                    .with_context(|| format!("open a netlink socket in {name}"))?;
-                anyhow::Ok((fd, connection, handle))
+                let fd = open_file("/proc/thread-self/ns/net", name)?;
+                anyhow::Ok((fd, netlink_socket(&runtime, name)?))
             })
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })?;
-        tokio::spawn(connection);
-        Ok(Netns {
-            name: name.to_string(),
-            fd: Arc::new(fd),
-            handle,
-            fs: Arc::default(),
-        })
+        Ok(Netns::held(name, fd, handle))
     }
 
     /// The namespace this program already runs in: your machine's own,
@@ -84,18 +84,9 @@ impl Netns {
     /// The Docker examples use it to look at what dockerd made there
     /// (docker0, the veths, the firewall rules).
     pub async fn current(name: &str) -> Result<Netns> {
-        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
-        let fd = open("/proc/thread-self/ns/net", flags, Mode::empty())
-            .context("open this program's network namespace")?;
-        let (connection, handle, _) =
-            rtnetlink::new_connection().context("open a netlink socket in this namespace")?;
-        tokio::spawn(connection);
-        Ok(Netns {
-            name: name.to_string(),
-            fd: Arc::new(fd),
-            handle,
-            fs: Arc::default(),
-        })
+        let fd = open_file("/proc/thread-self/ns/net", name)?;
+        let handle = netlink_socket(&tokio::runtime::Handle::current(), name)?;
+        Ok(Netns::held(name, fd, handle))
     }
 
     /// A namespace someone else made, by its file: `/run/docker/netns/1-...`
@@ -104,51 +95,43 @@ impl Netns {
     /// socket there; we hold the file open, so it stays while we look.
     pub async fn open(path: &str, name: &str) -> Result<Netns> {
         let runtime = tokio::runtime::Handle::current();
-        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC;
-        let fd = open(path, flags, Mode::empty())
-            .map_err(errno_error)
-            .with_context(|| format!("open the network namespace {path}"))?;
-        let (connection, handle) = in_netns(&fd, name, || {
-            let _runtime = runtime.enter();
-            let (connection, handle, _) = rtnetlink::new_connection()
-                .with_context(|| format!("open a netlink socket in {name}"))?;
-            Ok((connection, handle))
-        })?;
-        tokio::spawn(connection);
-        Ok(Netns {
+        let fd = open_file(path, name)?;
+        let handle = in_netns(&fd, name, || netlink_socket(&runtime, name))?;
+        Ok(Netns::held(name, fd, handle))
+    }
+
+    fn held(name: &str, fd: OwnedFd, handle: Handle) -> Netns {
+        Netns {
             name: name.to_string(),
             fd: Arc::new(fd),
             handle,
             fs: Arc::default(),
-        })
+        }
     }
 
-    /// Runs `work` on a thread that has entered this namespace, and waits
+    /// Runs `work` on a thread that has entered this namespace (and the
+    /// container's mount and UTS namespaces, once it has them), and waits
     /// for it. Sockets made inside `work` belong to this namespace, wherever
     /// they are used afterwards (this is how `ip netns exec` works, too).
     pub fn run<T: Send>(&self, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
         in_netns(&self.fd, &self.name, || {
             if let Some(fs) = self.fs.get() {
-                crate::etc::enter(fs, &self.name)?;
+                enter_fs(fs, &self.name)?;
             }
             work()
-        })
-    }
-
-    /// `sysctl -w KEY=VALUE` inside this namespace. Most of `net.*` is per
-    /// namespace: /proc/sys/net shows the namespace of the thread that opens it.
-    pub fn sysctl(&self, key: &str, value: &str) -> Result<()> {
-        crate::narrate::command(self, &format!("sysctl -w {key}={value}"));
-        let path = format!("/proc/sys/{}", key.replace('.', "/"));
-        self.run(|| {
-            std::fs::write(&path, value)
-                .with_context(|| format!("set {key}={value} in {}", self.name))
         })
     }
 
     /// The fd number, for `nsenter --net=/proc/PID/fd/N` while `--keep` waits.
     pub fn raw_fd(&self) -> i32 {
         self.fd.as_raw_fd()
+    }
+
+    /// The fd numbers of the mount and UTS namespaces, for `nsenter
+    /// --mount=/proc/PID/fd/N` while `--keep` waits.
+    pub fn fs_raw_fds(&self) -> Option<(i32, Option<i32>)> {
+        let fs = self.fs.get()?;
+        Some((fs.mnt.as_raw_fd(), fs.uts.as_ref().map(AsRawFd::as_raw_fd)))
     }
 
     /// The file descriptor, to move links into this namespace.
@@ -167,6 +150,27 @@ impl Netns {
     }
 }
 
+/// Opens a namespace's file (`/proc/thread-self/ns/net`, a bind mount of
+/// one) to hold it.
+fn open_file(path: &str, name: &str) -> Result<OwnedFd> {
+    open(path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
+        .map_err(errno_error)
+        .with_context(|| format!("open the network namespace {name} ({path})"))
+}
+
+/// A netlink socket in the namespace of the calling thread, served by a
+/// task of `runtime`. A netlink socket talks to the namespace of the thread
+/// that opened it, for its whole life: open it there, use it anywhere.
+fn netlink_socket(runtime: &tokio::runtime::Handle, name: &str) -> Result<Handle> {
+    // The socket registers with the runtime's reactor as it is made.
+    let _runtime = runtime.enter();
+    let (connection, handle, _) =
+        rtnetlink::new_connection().with_context(|| format!("open a netlink socket in {name}"))?;
+    runtime.spawn(connection);
+    Ok(handle)
+}
+
+/// Runs `work` on a new thread that has entered the network namespace `fd`.
 fn in_netns<T: Send>(
     fd: &OwnedFd,
     name: &str,
@@ -182,4 +186,24 @@ fn in_netns<T: Send>(
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// Enters the mount (and UTS) namespace of a container, on a thread of
+/// [`Netns::run`]. A thread shares its `fs_struct` (root, working directory,
+/// mount namespace) with the others of its process, and the kernel will not
+/// move a shared one to another mount namespace (EINVAL):
+/// `unshare(CLONE_FS)` gives the thread its own first.
+fn enter_fs(fs: &FsNamespaces, name: &str) -> Result<()> {
+    unshare(CloneFlags::CLONE_FS)
+        .map_err(errno_error)
+        .context("give the thread its own filesystem attributes")?;
+    setns(fs.mnt.as_fd(), CloneFlags::CLONE_NEWNS)
+        .map_err(errno_error)
+        .with_context(|| format!("enter the mount namespace of {name}"))?;
+    if let Some(uts) = &fs.uts {
+        setns(uts.as_fd(), CloneFlags::CLONE_NEWUTS)
+            .map_err(errno_error)
+            .with_context(|| format!("enter the UTS namespace of {name}"))?;
+    }
+    Ok(())
 }

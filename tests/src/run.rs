@@ -29,6 +29,11 @@ pub const EXAMPLES: [&str; 8] = [
     "macvlan",
 ];
 
+/// Examples that cannot run without arguments, so not in [`EXAMPLES`],
+/// which the shared tests run bare: `overlay_two_machines` needs two
+/// machines and is told which side it is.
+pub const WITH_ARGUMENTS: [&str; 1] = ["overlay_two_machines"];
+
 /// The Docker examples (root only, one at a time, against the machine's
 /// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
 pub const DOCKER_EXAMPLES: [&str; 8] = [
@@ -116,7 +121,11 @@ fn world_readable_copy(examples: &Path) -> PathBuf {
     let dir = tmp.join(format!("{COPY_PREFIX}{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("make a directory for the example binaries");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod 755");
-    for name in EXAMPLES.iter().chain(DOCKER_EXAMPLES.iter()) {
+    for name in EXAMPLES
+        .iter()
+        .chain(&WITH_ARGUMENTS)
+        .chain(&DOCKER_EXAMPLES)
+    {
         let (original, copy) = (examples.join(name), dir.join(name));
         let _ = std::fs::remove_file(&copy);
         if std::fs::hard_link(&original, &copy).is_err() {

@@ -6,8 +6,9 @@
 use std::net::Ipv4Addr;
 use std::process::Command;
 
-use netlab::topology::{End, Kind, Topology};
-use netlab::{Lab, Netns, Result, svg};
+use netlab::observe::svg;
+use netlab::observe::topology::{End, Kind, Topology};
+use netlab::{Lab, Netns, Result};
 use netlab_tests::have_root;
 
 /// Runs `lab` on a single-threaded runtime, as `netlab::run` does.

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use netlab_tests::record;
 use netlab_tests::run::{EXAMPLES, workspace_root};
+use netlab_tests::{record, skip};
 
 /// Examples whose VM transcript is recorded in `output-vm.txt` (shown in
 /// the book with `{{#output NAME:vm}}`); the others must print exactly
@@ -84,21 +84,16 @@ fn every_example_runs_in_the_vm_as_in_the_book() {
     std::fs::remove_dir_all(&out).expect("remove the VM run's outputs");
 }
 
-/// The VM needs `qemu-system-x86_64`. Outside CI, without it, the test
-/// returns early with a note; in CI (`CI=true`) a missing QEMU is a failure.
+/// The VM needs `qemu-system-x86_64`; without it, the test skips (a
+/// failure in CI), as every test does, through `netlab_tests::skip`.
 fn have_qemu(test: &str) -> bool {
     let found = Command::new("qemu-system-x86_64")
         .arg("--version")
         .output()
         .is_ok_and(|output| output.status.success());
-    if found {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{test} needs qemu-system-x86_64: install Debian's qemu-system-x86");
-    }
-    eprintln!(
-        "{test}: NOT RUN, it needs qemu-system-x86_64 (`sudo apt-get install qemu-system-x86`)"
-    );
-    false
+    found
+        || skip(
+            test,
+            "it needs qemu-system-x86_64: `sudo apt-get install qemu-system-x86`",
+        )
 }

@@ -34,6 +34,8 @@ fn chapters() -> Vec<String> {
 
 /// Whether `program` runs. Outside CI a machine without it skips the test
 /// with a message; in CI (`CI=true`), which installs both, it is a failure.
+/// (The rule of `netlab_tests::skip`, written again: xtask cannot depend on
+/// netlab-tests, which would build the whole lab library into it.)
 fn available(program: &str, arg: &str) -> bool {
     let runs = Command::new(program)
         .arg(arg)
@@ -217,7 +219,8 @@ fn read_chapter(file: &str) -> Chapter {
 fn handouts_hold_the_chapters_in_both_editions() {
     if !available("chromium", "--version") || !available("pdftotext", "-v") {
         eprintln!(
-            "skipped: needs chromium and poppler-utils (apt-get install chromium poppler-utils)"
+            "handouts_hold_the_chapters_in_both_editions: NOT RUN, it needs chromium and \
+             poppler-utils (apt-get install chromium poppler-utils)"
         );
         return;
     }

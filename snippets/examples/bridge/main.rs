@@ -24,7 +24,7 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use netlab::topology::{End, Kind};
+use netlab::observe::topology::{End, Kind};
 use netlab::{Lab, Result};
 
 fn main() -> ExitCode {

@@ -18,7 +18,7 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use netlab::addr::parse_cidr;
+use netlab::ip::addr::parse_cidr;
 use netlab::{Lab, Netns, Result, etc};
 
 fn main() -> ExitCode {

@@ -26,8 +26,7 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::error::SysError;
-use netlab::link::docker_mac;
-use netlab::{Lab, Netns, Result};
+use netlab::{Lab, Mac, Netns, Result};
 use nix::errno::Errno;
 
 const GATEWAY: Ipv4Addr = Ipv4Addr::new(192, 168, 20, 1);
@@ -86,7 +85,7 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     // ANCHOR: host_fix
     lab.say("the usual fix: a MACVLAN device for the host too, and a route through it");
     let shim = Ipv4Addr::new(192, 168, 20, 254);
-    host.add_macvlan("mv-host", "eth0", docker_mac(shim))
+    host.add_macvlan("mv-host", "eth0", Mac::docker(shim))
         .await?;
     host.add_addr("mv-host", "192.168.20.254/32").await?;
     host.set_up("mv-host").await?;
@@ -127,7 +126,7 @@ async fn docker_run(
 ) -> Result<Netns> {
     let container = lab.container(name).await?;
     let temporary = format!("mv-{name}");
-    host.add_macvlan_into(&temporary, parent, docker_mac(ip), &container)
+    host.add_macvlan_into(&temporary, parent, Mac::docker(ip), &container)
         .await?;
     container.rename(&temporary, "eth0").await?;
     container.add_addr("eth0", &format!("{ip}/24")).await?;

@@ -15,52 +15,19 @@
 //! ```
 //!
 //! Run it: `cargo run --example overlay` (add `-- --keep` to look around).
-//! On two real machines, one side each (changes nothing but the UDP socket
-//! of vxlan0 in the machine's own namespace, and only with these flags):
-//! `sudo -E cargo run --example overlay -- --underlay-local 192.0.2.10
-//! --underlay-remote 192.0.2.11 --parent eth0 --container red`, and on the
-//! other machine the addresses swapped and `--container blue`.
+//! On two real machines, one host each: `overlay_two_machines`.
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use anyhow::ensure;
-use netlab::error::usage;
-use netlab::link::docker_mac;
 use netlab::nft::{Hook, ip_saddr, masquerade, oifname_not};
-use netlab::{Flag, Lab, Netns, Result};
-
-const FLAGS: [Flag; 4] = [
-    Flag::new(
-        "--underlay-local",
-        "ADDRESS",
-        "this machine's underlay address",
-    ),
-    Flag::new(
-        "--underlay-remote",
-        "ADDRESS",
-        "the other machine's underlay address",
-    ),
-    Flag::new(
-        "--parent",
-        "DEVICE",
-        "the device that has ADDRESS (vxlan0's dev)",
-    ),
-    Flag::new(
-        "--container",
-        "red|blue",
-        "red (10.0.1.2) or blue (10.0.1.3) here",
-    ),
-];
+use netlab::{Lab, Mac, Netns, Result};
 
 fn main() -> ExitCode {
-    netlab::run_with_flags(&FLAGS, overlay)
+    netlab::run(overlay)
 }
 
 async fn overlay(lab: &Lab) -> Result<()> {
-    if lab.flag("--underlay-local").is_some() {
-        return two_machines(lab).await;
-    }
     // ANCHOR: underlay
     let host1 = lab.machine("host1", "the first Docker host").await?;
     let host2 = lab.machine("host2", "the second Docker host").await?;
@@ -119,10 +86,11 @@ async fn overlay(lab: &Lab) -> Result<()> {
     Ok(())
 }
 
+// `pub`: overlay_two_machines runs this very step, and add_peer, on a real machine.
 // ANCHOR: overlay_host
 /// One host's part of overlay-net: the overlay's own namespace with br0 and
 /// vxlan0 (made by the host, on its underlay device), and a container on br0.
-async fn overlay_host(
+pub async fn overlay_host(
     lab: &Lab,
     host: &Netns,
     name: &str,
@@ -148,7 +116,7 @@ async fn overlay_host(
     overlay.set_master(&veth, "br0").await?;
     overlay.set_up(&veth).await?;
     // Docker: a MAC made from the address, and room for 50 bytes of headers.
-    ns.set_address("eth0", docker_mac(ip)).await?;
+    ns.set_address("eth0", Mac::docker(ip)).await?;
     ns.set_mtu("eth0", 1450).await?;
     ns.add_addr("eth0", &format!("{ip}/24")).await?;
     ns.set_up("eth0").await?;
@@ -159,9 +127,9 @@ async fn overlay_host(
 // ANCHOR: add_peer
 /// A remote container: its MAC is behind the VTEP at `vtep` (FDB), and its
 /// address has that MAC (the neighbour entry vxlan0's `proxy` answers ARP with).
-async fn add_peer(overlay: &Netns, ip: Ipv4Addr, vtep: Ipv4Addr) -> Result<()> {
-    overlay.fdb_append("vxlan0", docker_mac(ip), vtep).await?;
-    overlay.add_neigh(ip, docker_mac(ip), "vxlan0").await
+pub async fn add_peer(overlay: &Netns, ip: Ipv4Addr, vtep: Ipv4Addr) -> Result<()> {
+    overlay.fdb_append("vxlan0", Mac::docker(ip), vtep).await?;
+    overlay.add_neigh(ip, Mac::docker(ip), "vxlan0").await
 }
 // ANCHOR_END: add_peer
 
@@ -197,59 +165,3 @@ async fn docker_gwbridge(host: &Netns, container: &Netns) -> Result<()> {
     )
 }
 // ANCHOR_END: docker_gwbridge
-
-// ANCHOR: two_machines
-/// One side of the overlay on a real machine: only vxlan0's UDP socket is
-/// made in the machine's namespace; vxlan0 itself, br0 and the container
-/// live in namespaces of this process, which the kernel removes at exit.
-async fn two_machines(lab: &Lab) -> Result<()> {
-    // A wrong value is a usage error: exit 64, like an unknown flag.
-    let arg = |name: &str| {
-        lab.flag(name)
-            .ok_or_else(|| usage(format!("{name} is needed too")))
-    };
-    let address = |name: &str| -> Result<Ipv4Addr> {
-        let value = arg(name)?;
-        value
-            .parse()
-            .map_err(|_| usage(format!("{name} takes an IPv4 address, not {value}")))
-    };
-    let (local, remote) = (address("--underlay-local")?, address("--underlay-remote")?);
-    let containers = [
-        ("red", Ipv4Addr::new(10, 0, 1, 2)),
-        ("blue", Ipv4Addr::new(10, 0, 1, 3)),
-    ];
-    let mine = arg("--container")?;
-    let Some(i) = containers.iter().position(|(name, _)| *name == mine) else {
-        return Err(usage(format!("--container is red or blue, not {mine}")));
-    };
-    let (me, other) = (containers[i], containers[1 - i]);
-    let machine = Netns::current("machine").await?;
-    lab.say("machine: this machine's own network namespace, as you asked");
-    let parent = arg("--parent")?;
-    let (overlay, container) =
-        overlay_host(lab, &machine, "overlay", local, parent, me.0, me.1).await?;
-    add_peer(&overlay, other.1, remote).await?;
-    lab.say(&format!(
-        "waiting up to 60 s for {} on {remote}: start the other side there",
-        other.0
-    ));
-    let echo = || netlab::ping::echo(other.1, std::time::Duration::from_secs(2));
-    for _ in 0..30 {
-        if container.run(echo)?.is_ok() {
-            break;
-        }
-    }
-    ensure!(
-        container.ping(other.1)?,
-        "{} reaches {} across the overlay",
-        me.0,
-        other.0
-    );
-    // The other side may still be waiting for this one: stay up until told.
-    lab.say("Enter ends this side (the other side may still be pinging this one)");
-    let mut line = String::new();
-    tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await??;
-    Ok(())
-}
-// ANCHOR_END: two_machines

@@ -24,12 +24,10 @@
 //!
 //! The files' contents are Docker's: see [`contents`].
 
-use std::os::fd::{AsFd, AsRawFd};
-
 use anyhow::{Context, Result};
 use nix::fcntl::{OFlag, open};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
-use nix::sched::{CloneFlags, setns, unshare};
+use nix::sched::{CloneFlags, unshare};
 use nix::sys::stat::Mode;
 
 use crate::error::errno_error;
@@ -144,13 +142,6 @@ impl Netns {
         narrate::output(&hostname);
         Ok(hostname)
     }
-
-    /// The fd numbers of the mount and UTS namespaces, for `nsenter
-    /// --mount=/proc/PID/fd/N` while `--keep` waits.
-    pub fn fs_raw_fds(&self) -> Option<(i32, Option<i32>)> {
-        let fs = self.fs.get()?;
-        Some((fs.mnt.as_raw_fd(), fs.uts.as_ref().map(AsRawFd::as_raw_fd)))
-    }
 }
 
 /// Steps 2 to 4 of the module's recipe, on the thread that has just entered
@@ -194,25 +185,6 @@ fn build_etc(name: &str, hostname: Option<&str>, files: &[(&str, &str)]) -> Resu
         nix::unistd::sethostname(hostname)
             .map_err(errno_error)
             .with_context(|| format!("set the hostname {hostname} in {name}'s UTS namespace"))?;
-    }
-    Ok(())
-}
-
-/// Enters the mount (and UTS) namespace of a container, on a thread of
-/// `Netns::run`. A thread shares its `fs_struct` with the others of its
-/// process, and the kernel will not move a shared one to another mount
-/// namespace (EINVAL): `unshare(CLONE_FS)` gives the thread its own first.
-pub(crate) fn enter(fs: &FsNamespaces, name: &str) -> Result<()> {
-    unshare(CloneFlags::CLONE_FS)
-        .map_err(errno_error)
-        .context("give the thread its own filesystem attributes")?;
-    setns(fs.mnt.as_fd(), CloneFlags::CLONE_NEWNS)
-        .map_err(errno_error)
-        .with_context(|| format!("enter the mount namespace of {name}"))?;
-    if let Some(uts) = &fs.uts {
-        setns(uts.as_fd(), CloneFlags::CLONE_NEWUTS)
-            .map_err(errno_error)
-            .with_context(|| format!("enter the UTS namespace of {name}"))?;
     }
     Ok(())
 }

@@ -3,16 +3,15 @@
 use std::net::Ipv4Addr;
 
 use anyhow::{Context, Result};
-use futures::TryStreamExt;
+use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::route::{
     RouteAddress, RouteAttribute, RouteMessage, RouteProtocol, RouteScope,
 };
 use rtnetlink::RouteMessageBuilder;
 
-use crate::Netns;
-use crate::addr::parse_cidr;
-use crate::error::netlink_error;
-use crate::narrate;
+use crate::ip::addr::parse_cidr;
+use crate::ip::{ADD, DUMP};
+use crate::{Netns, narrate};
 
 /// One route of the main table, as `ip route show` lists it.
 #[derive(Debug, Clone)]
@@ -35,12 +34,8 @@ impl Netns {
         let route = RouteMessageBuilder::<Ipv4Addr>::new()
             .gateway(gateway)
             .build();
-        self.handle
-            .route()
-            .add(route)
-            .execute()
+        self.add_route(route)
             .await
-            .map_err(netlink_error)
             .with_context(|| format!("add the default route via {gateway} in {}", self.name))
     }
 
@@ -49,43 +44,44 @@ impl Netns {
     pub async fn add_route_dev(&self, cidr: &str, device: &str) -> Result<()> {
         narrate::command(self, &format!("ip route add {cidr} dev {device}"));
         let (ip, prefix_len) = parse_cidr(cidr)?;
-        let index = self.index_of(device).await?;
         let route = RouteMessageBuilder::<Ipv4Addr>::new()
             .destination_prefix(ip, prefix_len)
-            .output_interface(index)
+            .output_interface(self.index_of(device).await?)
             .scope(RouteScope::Link)
             .build();
-        self.handle
-            .route()
-            .add(route)
-            .execute()
+        self.add_route(route)
             .await
-            .map_err(netlink_error)
             .with_context(|| format!("add the route to {cidr} via {device} in {}", self.name))
     }
 
-    /// The IPv4 routes of the main table.
+    /// The IPv4 routes of the main table (`ip route show`).
     pub async fn routes(&self) -> Result<Vec<Route>> {
-        let filter = RouteMessageBuilder::<Ipv4Addr>::new().build();
-        let messages: Vec<RouteMessage> = self
-            .handle
-            .route()
-            .get(filter)
-            .execute()
-            .try_collect()
+        let request = RouteNetlinkMessage::GetRoute(RouteMessageBuilder::<Ipv4Addr>::new().build());
+        let answers = self
+            .request(request, DUMP)
             .await
-            .map_err(netlink_error)
             .with_context(|| format!("list the routes in {}", self.name))?;
         // Table 254 is "main", the one `ip route` shows; 255, "local", holds
         // the kernel's routes to our own addresses.
-        Ok(messages
+        let main = |message: &RouteMessage| message.header.table == 254;
+        Ok(answers
             .iter()
-            .filter(|m| m.header.table == 254)
-            .map(parse)
+            .filter_map(|answer| match answer {
+                RouteNetlinkMessage::NewRoute(message) if main(message) => Some(parse(message)),
+                _ => None,
+            })
             .collect())
+    }
+
+    /// One RTM_NEWROUTE request.
+    async fn add_route(&self, route: RouteMessage) -> Result<()> {
+        self.request(RouteNetlinkMessage::NewRoute(route), ADD)
+            .await
+            .map(drop)
     }
 }
 
+/// A route message as a [`Route`].
 fn parse(message: &RouteMessage) -> Route {
     let mut route = Route {
         destination: None,

@@ -1,11 +1,11 @@
 //! Where each box goes: namespaces in tiers (a namespace plugged into
 //! another one hangs below it), devices in rows inside them.
 
-use super::{
-    DETAIL_LINE, FOOTER, GAP, HEADER, NAME_LINE, PAD, PORT_GAP, Rect, TIER_GAP, details,
-    route_text, text_width,
+use super::style::{
+    DETAIL_LINE, FOOTER, GAP, HEADER, NAME_LINE, PAD, PORT_GAP, Rect, TIER_GAP, text_width,
 };
-use crate::topology::{Device, End, Kind, Topology};
+use super::text::{details, route_text};
+use crate::observe::topology::{Device, End, Kind, Topology};
 
 /// The layout of the whole picture.
 pub(super) struct Layout<'t> {

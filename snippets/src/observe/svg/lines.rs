@@ -1,8 +1,8 @@
 //! The lines between devices: what each means, and the way it takes.
 
 use super::layout::Layout;
-use super::{Line, PAD};
-use crate::topology::{End, Kind};
+use super::style::{Line, PAD};
+use crate::observe::topology::{End, Kind};
 
 /// A device, as (namespace, device) positions in the topology.
 type At = (usize, usize);

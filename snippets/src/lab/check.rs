@@ -1,7 +1,7 @@
 //! Claims: what a chapter says the kernel does, checked on the reader's
 //! machine.
 //!
-//! An example states each claim with [`Lab::claim`]: "red reaches blue
+//! An example states each claim with `lab.claim(...)`: "red reaches blue
 //! across docker0", and whether it held. Run normally, a false claim stops
 //! the example with an error, like `ensure!`. Run with `--check`
 //! (`cargo run --example NAME -- --check`), the transcript is left out,
@@ -12,8 +12,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, bail};
-
-use crate::Lab;
 
 /// The claims of one run: whether we only report them, and how they went.
 #[derive(Default)]
@@ -50,23 +48,15 @@ impl Claims {
             passed + failed
         )
     }
-}
 
-impl Lab {
-    /// A claim the chapter makes, and whether it held on this run.
-    ///
-    /// ```ignore
-    /// lab.claim("red reaches blue across docker0", red.ping(blue_ip)?)?;
-    /// ```
-    pub fn claim(&self, claim: &str, holds: bool) -> Result<()> {
-        let claims = self.claims();
-        let counter = if holds {
-            &claims.passed
-        } else {
-            &claims.failed
-        };
+    /// Counts one claim of the chapter, and whether it held on this run
+    /// (`Lab::claim` calls it). Checking, it prints
+    /// `PASS` or `FAIL` and the run goes on; otherwise a false claim is an
+    /// error, which stops the example.
+    pub fn record(&self, claim: &str, holds: bool) -> Result<()> {
+        let counter = if holds { &self.passed } else { &self.failed };
         counter.fetch_add(1, Ordering::Relaxed);
-        if claims.checking {
+        if self.checking {
             println!("{} {claim}", if holds { "PASS" } else { "FAIL" });
             return Ok(());
         }
@@ -83,19 +73,23 @@ mod tests {
 
     #[test]
     fn a_false_claim_stops_a_normal_run_and_is_counted_in_a_check() {
-        let lab = Lab::new("claims");
-        assert!(lab.claim("one and one make two", 1 + 1 == 2).is_ok());
-        let error = lab
-            .claim("lo is up", false)
+        let claims = Claims::default();
+        assert!(claims.record("one and one make two", 1 + 1 == 2).is_ok());
+        let error = claims
+            .record("lo is up", false)
             .expect_err("a false claim is an error");
         assert_eq!(
             error.to_string(),
             "the chapter says that lo is up, but on this run it is not so"
         );
-        assert_eq!(lab.claims().counts(), (1, 1), "one held, one did not");
+        assert_eq!(claims.counts(), (1, 1), "one held, one did not");
 
         let checking = Claims::checking();
         assert!(checking.is_checking());
-        assert_eq!(checking.summary(), "check: 0 claims, 0 passed, 0 failed");
+        assert!(
+            checking.record("lo is up", false).is_ok(),
+            "a check goes on"
+        );
+        assert_eq!(checking.summary(), "check: 1 claims, 0 passed, 1 failed");
     }
 }

@@ -98,7 +98,7 @@ fn summarize_udp(packet: &[u8], port: u16) -> Option<String> {
     }
     let mut out = format!("IP {src}.{sport} > {dst}.{dport}: ");
     let vxlan = &payload[8..];
-    if dport != crate::vxlan::VXLAN_PORT || vxlan.len() < 8 + 14 {
+    if dport != crate::ip::link::vxlan::VXLAN_PORT || vxlan.len() < 8 + 14 {
         out.push_str(&format!("UDP, length {}", payload.len() - 8));
         return Some(out);
     }

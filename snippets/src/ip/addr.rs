@@ -3,12 +3,12 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use anyhow::{Context, Result};
-use futures::TryStreamExt;
+use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
+use rtnetlink::AddressMessageBuilder;
 
-use crate::Netns;
-use crate::error::netlink_error;
-use crate::narrate;
+use crate::ip::{ADD, DUMP};
+use crate::{Netns, narrate};
 
 /// One IPv4 address as `ip addr show` lists it.
 #[derive(Debug, Clone)]
@@ -39,31 +39,32 @@ impl Netns {
     pub async fn add_addr(&self, device: &str, cidr: &str) -> Result<()> {
         narrate::command(self, &format!("ip addr add {cidr} brd + dev {device}"));
         let (ip, prefix_len) = parse_cidr(cidr)?;
-        let index = self.index_of(device).await?;
-        let request = self.handle.address().add(index, IpAddr::V4(ip), prefix_len);
-        request
-            .execute()
+        let message = AddressMessageBuilder::<Ipv4Addr>::new()
+            .index(self.index_of(device).await?)
+            .address(ip, prefix_len)
+            .build();
+        self.request(RouteNetlinkMessage::NewAddress(message), ADD)
             .await
-            .map_err(netlink_error)
             .with_context(|| format!("add the address {cidr} to {device} in {}", self.name))
+            .map(drop)
     }
 
-    /// Every IPv4 address in this namespace.
+    /// Every IPv4 address in this namespace (`ip -4 addr show`).
     pub async fn addrs(&self) -> Result<Vec<Addr>> {
-        let messages: Vec<AddressMessage> = self
-            .handle
-            .address()
-            .get()
-            .execute()
-            .try_collect()
+        let request = RouteNetlinkMessage::GetAddress(AddressMessage::default());
+        let answers = self
+            .request(request, DUMP)
             .await
-            .map_err(netlink_error)
             .with_context(|| format!("list the addresses in {}", self.name))?;
-        Ok(messages.iter().filter_map(parse).collect())
+        Ok(answers.iter().filter_map(parse).collect())
     }
 }
 
-fn parse(message: &AddressMessage) -> Option<Addr> {
+/// An address message as an [`Addr`], if it is one of an IPv4 address.
+fn parse(message: &RouteNetlinkMessage) -> Option<Addr> {
+    let RouteNetlinkMessage::NewAddress(message) = message else {
+        return None;
+    };
     let mut ip = None;
     let mut broadcast = None;
     for attribute in &message.attributes {

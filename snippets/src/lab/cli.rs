@@ -1,0 +1,217 @@
+//! The program around an example: [`run`] is every example's `main`.
+//!
+//! It reads the command line (`--keep`, `--check`, `--topology FILE.svg`
+//! and the example's own flags), enters a user namespace when we are not
+//! root (see `userns`), starts a single-threaded async runtime, runs the
+//! example, and turns errors into a clear message and exit code.
+
+use std::fmt::Display;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::sync::atomic::Ordering;
+
+use anyhow::{Context, Result};
+use nix::unistd::Uid;
+
+use super::Lab;
+use super::check::Claims;
+use super::userns::{enter_user_namespace, no_userns_message};
+use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, usage};
+use crate::narrate;
+
+/// A flag an example declares for itself, with a value it cannot run
+/// without: `--underlay-local ADDRESS`. [`run_with_flags`] lists it in the
+/// usage, and stops with it (exit 64) when it is missing.
+pub struct Flag {
+    pub name: &'static str,
+    /// The value's placeholder in the usage message: `ADDRESS`.
+    pub value: &'static str,
+    pub help: &'static str,
+}
+
+impl Flag {
+    pub const fn new(name: &'static str, value: &'static str, help: &'static str) -> Flag {
+        Flag { name, value, help }
+    }
+}
+
+impl Lab {
+    /// The value given to one of the example's own flags, as a `T`:
+    /// `let local: Ipv4Addr = lab.flag("--underlay-local")?`. A value that
+    /// is not a `T` is a wrong command line (exit 64), as an unknown flag is.
+    pub fn flag<T: FromStr<Err: Display>>(&self, name: &str) -> Result<T> {
+        let given = self.flags.iter().find(|(flag, _)| *flag == name);
+        let (_, value) =
+            given.with_context(|| format!("{name} is not a flag of {}", self.example))?;
+        value
+            .parse()
+            .map_err(|error| usage(format!("{name} {value}: {error}")))
+    }
+
+    /// `--keep`: print how to look at each namespace, then wait for Enter.
+    async fn keep(&self) -> Result<()> {
+        let pid = std::process::id();
+        // Rootless, the namespaces belong to our user namespace: enter it
+        // first. As root, any root shell may enter them.
+        let nsenter = if self.rootless {
+            format!("nsenter --user=/proc/{pid}/ns/user --preserve-credentials")
+        } else {
+            "sudo nsenter".to_string()
+        };
+        println!();
+        println!("# --keep: the lab stays up until you press Enter. From another terminal:");
+        for netns in self.namespaces.lock().expect("no panics while held").iter() {
+            let fd = netns.raw_fd();
+            // A container with its own files: its mount and UTS namespaces too.
+            let fs = match netns.fs_raw_fds() {
+                Some((mnt, Some(uts))) => {
+                    format!("--mount=/proc/{pid}/fd/{mnt} --uts=/proc/{pid}/fd/{uts} ")
+                }
+                Some((mnt, None)) => format!("--mount=/proc/{pid}/fd/{mnt} "),
+                None => String::new(),
+            };
+            println!(
+                "#   {}: {nsenter} {fs}--net=/proc/{pid}/fd/{fd} ip a",
+                netns.name
+            );
+        }
+        println!("# Enter or Ctrl-C ends it: the kernel then removes every namespace.");
+        let mut line = String::new();
+        tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await??;
+        println!("# {}: done", self.example);
+        Ok(())
+    }
+}
+
+/// Every example's `main`: `fn main() -> ExitCode { netlab::run(bridge) }`.
+pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
+    run_with_flags(&[], example)
+}
+
+/// [`run`] for an example with flags of its own, which it reads with
+/// [`Lab::flag`]: `netlab::run_with_flags(&FLAGS, two_machines)`.
+pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
+    let name = std::env::args()
+        .next()
+        .and_then(|path| path.rsplit('/').next().map(str::to_string))
+        .unwrap_or_else(|| "example".to_string());
+    let options = match parse_args(&name, flags) {
+        Ok(options) => options,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let rootless = !Uid::effective().is_root();
+    if rootless && let Err(errno) = enter_user_namespace() {
+        eprintln!("{}", no_userns_message(&name, errno));
+        return ExitCode::from(EXIT_NO_USERNS);
+    }
+    // One thread: namespaces are per thread, and a single-threaded program
+    // is easier to reason about. Work inside a namespace runs on short-lived
+    // threads of its own (see `Netns::run`).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    // `--check` prints the claims instead of the transcript.
+    narrate::set_quiet(options.check);
+    let lab = Lab {
+        rootless,
+        flags: options.flags,
+        claims: if options.check {
+            Claims::checking()
+        } else {
+            Claims::default()
+        },
+        picture: options.topology,
+        ..Lab::new(&name)
+    };
+    let result = runtime.map_err(anyhow::Error::from).and_then(|runtime| {
+        runtime.block_on(async {
+            example(&lab).await?;
+            if !lab.drawn.load(Ordering::Relaxed) {
+                lab.picture().await?;
+            }
+            if options.keep {
+                lab.keep().await
+            } else {
+                Ok(())
+            }
+        })
+    });
+    if options.check {
+        println!("{}", lab.claims.summary());
+    }
+    match result {
+        Ok(()) if lab.claims.counts().1 > 0 => ExitCode::FAILURE,
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => crate::error::report(&name, &error),
+    }
+}
+
+/// What the command line asked for: `--keep`, `--check`, `--topology`,
+/// and the values of the example's own flags.
+#[derive(Default)]
+struct Options {
+    keep: bool,
+    check: bool,
+    topology: Option<PathBuf>,
+    flags: Vec<(&'static str, String)>,
+}
+
+fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--keep" => options.keep = true,
+            "--check" => options.check = true,
+            "--topology" => match args.next() {
+                Some(file) => options.topology = Some(PathBuf::from(file)),
+                None => return Err(help(name, flags, "--topology needs a FILE.svg")),
+            },
+            _ => {
+                let flag = flags.iter().find(|flag| flag.name == arg);
+                match (flag, flag.and_then(|_| args.next())) {
+                    (Some(flag), Some(value)) => options.flags.push((flag.name, value)),
+                    (Some(flag), None) => {
+                        return Err(help(name, flags, &format!("{arg} needs a {}", flag.value)));
+                    }
+                    (None, _) => {
+                        return Err(help(name, flags, &format!("unknown argument: {arg}")));
+                    }
+                }
+            }
+        }
+    }
+    let given = |flag: &&Flag| options.flags.iter().any(|(name, _)| *name == flag.name);
+    if let Some(missing) = flags.iter().find(|flag| !given(flag)) {
+        let problem = format!("{} {} is needed", missing.name, missing.value);
+        return Err(help(name, flags, &problem));
+    }
+    Ok(options)
+}
+
+/// The usage message, and what was wrong.
+fn help(name: &str, flags: &[Flag], problem: &str) -> String {
+    let mut usage = format!("usage: cargo run --example {name}");
+    if flags.is_empty() {
+        usage.push_str(" [-- --keep] [--check] [--topology FILE.svg]");
+    } else {
+        usage.push_str(" --");
+        for flag in flags {
+            usage.push_str(&format!(" {} {}", flag.name, flag.value));
+        }
+        usage.push_str(" [--keep] [--check] [--topology FILE.svg]");
+    }
+    usage.push_str(
+        "\n  --keep  leave the lab running and show how to look at it, until Enter\n  \
+         --check  print each claim of the chapter as PASS or FAIL, not the transcript\n  \
+         --topology FILE.svg  draw the lab, as the kernel reports it, into FILE.svg\n",
+    );
+    for flag in flags {
+        usage.push_str(&format!("  {} {}  {}\n", flag.name, flag.value, flag.help));
+    }
+    usage + problem
+}

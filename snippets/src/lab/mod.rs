@@ -1,0 +1,164 @@
+//! A lab: the namespaces one example builds, and the program around them.
+//!
+//! - this file: [`Lab`], which makes the lab's namespaces (the host, the
+//!   containers, the other machines) and holds them until the program ends;
+//!   and what it reads back from the kernel: its topology and picture.
+//! - [`cli`]: [`run`](cli::run), every example's `main`: the command line
+//!   (`--keep`, `--check`, `--topology`, an example's own flags), the
+//!   runtime, errors and exit codes.
+//! - `userns`: the user namespace a rootless run enters first.
+//! - [`check`]: the chapter's claims, enforced, or reported with `--check`.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result};
+
+use crate::observe::topology::Topology;
+use crate::{Netns, narrate, observe};
+use check::Claims;
+
+pub mod check;
+pub mod cli;
+mod userns;
+
+/// The namespaces of one run. Dropping them (when the process ends, however
+/// it ends) is the whole teardown: the kernel frees a namespace, and every
+/// device in it, once nothing refers to it.
+pub struct Lab {
+    example: String,
+    rootless: bool,
+    namespaces: Mutex<Vec<Netns>>,
+    /// The values of the example's own flags (see `cli`).
+    flags: Vec<(&'static str, String)>,
+    /// `--check`: how the claims went.
+    claims: Claims,
+    /// `--topology FILE.svg`: where to draw the lab, and whether it was.
+    picture: Option<PathBuf>,
+    drawn: AtomicBool,
+}
+
+impl Lab {
+    /// A lab with no namespaces yet. Examples get theirs from
+    /// [`run`](cli::run); benchmarks and tests make their own.
+    pub fn new(example: &str) -> Lab {
+        Lab {
+            example: example.to_string(),
+            rootless: false,
+            namespaces: Mutex::new(Vec::new()),
+            flags: Vec::new(),
+            claims: Claims::default(),
+            picture: None,
+            drawn: AtomicBool::new(false),
+        }
+    }
+
+    /// The example's name, `bridge`.
+    pub fn name(&self) -> &str {
+        &self.example
+    }
+
+    /// The namespaces made so far, in the order they were made.
+    pub fn namespaces(&self) -> Vec<Netns> {
+        self.namespaces
+            .lock()
+            .expect("no panics while held")
+            .clone()
+    }
+
+    /// A namespace playing the Docker host. It stands in for your machine,
+    /// which this lab never changes. Its loopback device is up, as on any host.
+    pub async fn host(&self) -> Result<Netns> {
+        narrate::say(
+            "host: a new network namespace that plays the Docker host (yours is untouched)",
+        );
+        let host = self.add("host").await?;
+        host.set_up("lo").await?;
+        Ok(host)
+    }
+
+    /// A namespace for a container, as `docker run` makes one: empty but
+    /// for a loopback device, which Docker brings up. Docker's default
+    /// network is IPv4 only, and so is ours: with IPv6 off, the container
+    /// sends nothing until we make it (no IPv6 neighbour discovery), so what
+    /// the bridge learns comes only from the traffic the lab makes.
+    pub async fn container(&self, name: &str) -> Result<Netns> {
+        narrate::say(&format!(
+            "{name}: a new network namespace for a container, as `docker run` makes"
+        ));
+        self.add_ipv4_only(name).await
+    }
+
+    /// A namespace playing another machine of the lab (`host1`, `outside`,
+    /// the LAN's router; `role` says which, in the transcript): loopback up
+    /// and, as in a container, IPv4 only, so it sends nothing the lab did
+    /// not ask for.
+    pub async fn machine(&self, name: &str, role: &str) -> Result<Netns> {
+        narrate::say(&format!(
+            "{name}: a new network namespace that plays {role}"
+        ));
+        self.add_ipv4_only(name).await
+    }
+
+    /// `unshare -n`: a new network namespace exactly as the kernel makes it.
+    pub async fn unshare(&self, from: &Netns, name: &str) -> Result<Netns> {
+        narrate::command(
+            from,
+            &format!("unshare -n /bin/bash    # the new shell's prompt: {name}$"),
+        );
+        self.add(name).await
+    }
+
+    /// A comment in the transcript.
+    pub fn say(&self, text: &str) {
+        narrate::say(text);
+    }
+
+    /// A claim the chapter makes, and whether it held on this run: a false
+    /// one stops the example, or with `--check` is reported (see [`check`]).
+    ///
+    /// ```ignore
+    /// lab.claim("red reaches blue across docker0", red.ping(blue_ip)?)?;
+    /// ```
+    pub fn claim(&self, claim: &str, holds: bool) -> Result<()> {
+        self.claims.record(claim, holds)
+    }
+
+    /// Reads the live state of every namespace of this lab.
+    pub async fn topology(&self) -> Result<Topology> {
+        observe::read(&self.namespaces()).await
+    }
+
+    /// Draws the lab as the kernel reports it right now, when the example
+    /// was run with `--topology FILE.svg`; otherwise does nothing. Call it
+    /// where the topology is complete. An example that never calls it is
+    /// drawn as it is when it ends.
+    pub async fn picture(&self) -> Result<()> {
+        let Some(path) = &self.picture else {
+            return Ok(());
+        };
+        let svg = observe::svg::render(self.name(), &self.topology().await?);
+        std::fs::write(path, svg)
+            .with_context(|| format!("write the topology picture to {}", path.display()))?;
+        self.drawn.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    async fn add(&self, name: &str) -> Result<Netns> {
+        let netns = Netns::new(name).await?;
+        self.namespaces
+            .lock()
+            .expect("no panics while held")
+            .push(netns.clone());
+        Ok(netns)
+    }
+
+    /// A new namespace with IPv6 off and loopback up.
+    async fn add_ipv4_only(&self, name: &str) -> Result<Netns> {
+        let netns = self.add(name).await?;
+        netns.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
+        netns.set_up("lo").await?;
+        Ok(netns)
+    }
+}

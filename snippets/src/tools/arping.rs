@@ -1,0 +1,161 @@
+//! `arping`: ask, by hand, which MAC address has an IPv4 address.
+//!
+//! This is ARP, how a machine on an Ethernet learns its neighbours: a
+//! broadcast request "who has TARGET? tell SOURCE at MAC", and a unicast
+//! reply from the machine that has TARGET. The kernel does it for every
+//! packet to a neighbour it does not know yet, and keeps the answers in its
+//! neighbour table (`ip neigh`); `arping` sends one request itself, from a
+//! chosen device and address.
+
+use std::mem::MaybeUninit;
+use std::net::Ipv4Addr;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use socket2::{Domain, SockAddr, SockAddrStorage, Socket, Type};
+
+use crate::mac::Mac;
+use crate::{Netns, narrate};
+
+impl Netns {
+    /// `arping -c 1 -I DEVICE -s SOURCE TARGET`: one ARP request from
+    /// DEVICE's MAC; prints the reply as arping does, and says if one came.
+    pub async fn arping(&self, device: &str, source: Ipv4Addr, target: Ipv4Addr) -> Result<bool> {
+        let command = format!("arping -c 1 -I {device} -s {source} {target}");
+        narrate::command(self, &command);
+        let reply = self.arping_quietly(device, source, target).await?;
+        match reply {
+            Some(mac) => narrate::output(&format!("Unicast reply from {target} [{mac}]")),
+            None => narrate::output(&format!("no reply from {target}")),
+        }
+        Ok(reply.is_some())
+    }
+
+    /// [`Netns::arping`] without the transcript, for loops.
+    pub(crate) async fn arping_quietly(
+        &self,
+        device: &str,
+        source: Ipv4Addr,
+        target: Ipv4Addr,
+    ) -> Result<Option<Mac>> {
+        let link = self.link(device).await?;
+        let mac = link
+            .mac
+            .with_context(|| format!("{device} has no MAC address"))?;
+        let timeout = Duration::from_secs(2);
+        self.run(|| arping(link.index, mac, source, target, timeout))
+            .with_context(|| format!("arping {target} from {device} in {}", self.name))
+    }
+}
+
+/// The EtherType of ARP.
+const ETH_P_ARP: u16 = 0x0806;
+
+/// `arping -c 1 -I DEVICE -s SOURCE TARGET`, from inside the namespace of
+/// the calling thread: one ARP request ("who has TARGET? tell SOURCE at
+/// MAC"), broadcast from DEVICE, and the reply's MAC, if one comes back
+/// within `timeout`. The answering machine also notes SOURCE and MAC in its
+/// own neighbour table: asking is enough to be known.
+///
+/// A packet socket (AF_PACKET) sends and receives whole frames on one
+/// device, below IP: it needs CAP_NET_RAW over the namespace.
+pub fn arping(
+    device_index: u32,
+    mac: Mac,
+    source: Ipv4Addr,
+    target: Ipv4Addr,
+    timeout: Duration,
+) -> Result<Option<Mac>> {
+    // SOCK_DGRAM: the kernel writes the Ethernet header from the address.
+    let protocol = i32::from(ETH_P_ARP.to_be());
+    let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol.into()))
+        .map_err(|e| anyhow::anyhow!("{e} (a packet socket needs CAP_NET_RAW)"))
+        .context("open a packet socket for ARP")?;
+    // Receive only the ARP frames of this one device.
+    socket
+        .bind(&link_address(device_index, [0; 6]))
+        .context("bind the packet socket to its device")?;
+    socket
+        .send_to(
+            &arp_request(mac, source, target),
+            &link_address(device_index, [0xff; 6]),
+        )
+        .context("send the ARP request")?;
+    let start = Instant::now();
+    loop {
+        let left = timeout.checked_sub(start.elapsed()).unwrap_or_default();
+        if left.is_zero() {
+            return Ok(None);
+        }
+        socket
+            .set_read_timeout(Some(left))
+            .context("set the socket timeout")?;
+        let mut buffer = [MaybeUninit::<u8>::uninit(); 64];
+        let Ok(len) = socket.recv(&mut buffer) else {
+            continue;
+        };
+        // SAFETY: recv initialised the first `len` bytes.
+        let arp: Vec<u8> = buffer[..len]
+            .iter()
+            .map(|b| unsafe { b.assume_init() })
+            .collect();
+        // A reply (operation 2) from TARGET, to us.
+        if len >= 28
+            && arp[6..8] == [0, 2]
+            && arp[14..18] == target.octets()
+            && arp[18..24] == mac.0
+        {
+            return Ok(Mac::from_bytes(&arp[8..14]));
+        }
+    }
+}
+
+/// An ARP request for IPv4 over Ethernet (RFC 826): hardware type 1,
+/// protocol 0x0800, sizes 6 and 4, operation 1, then sender MAC and IP,
+/// target MAC (unknown: zeros) and IP.
+fn arp_request(mac: Mac, source: Ipv4Addr, target: Ipv4Addr) -> Vec<u8> {
+    let mut packet = vec![0, 1, 0x08, 0x00, 6, 4, 0, 1];
+    packet.extend_from_slice(&mac.0);
+    packet.extend_from_slice(&source.octets());
+    packet.extend_from_slice(&[0; 6]);
+    packet.extend_from_slice(&target.octets());
+    packet
+}
+
+/// A `sockaddr_ll`: a device, a protocol and, to send, the destination MAC.
+fn link_address(device_index: u32, destination: [u8; 6]) -> SockAddr {
+    let mut storage = SockAddrStorage::zeroed();
+    // SAFETY: sockaddr_ll is one of the platform's sockaddr types, and fits.
+    let address = unsafe { storage.view_as::<nix::libc::sockaddr_ll>() };
+    address.sll_family = nix::libc::AF_PACKET as u16;
+    address.sll_protocol = ETH_P_ARP.to_be();
+    address.sll_ifindex = device_index as i32;
+    address.sll_halen = 6;
+    address.sll_addr[..6].copy_from_slice(&destination);
+    let len = std::mem::size_of::<nix::libc::sockaddr_ll>() as u32;
+    // SAFETY: the family is AF_PACKET and the length that of sockaddr_ll.
+    unsafe { SockAddr::new(storage, len) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_arp_request_is_28_bytes_in_rfc_826_order() {
+        let mac = Mac([0x02, 0x42, 0xc0, 0xa8, 0x14, 0x65]);
+        let packet = arp_request(
+            mac,
+            Ipv4Addr::new(192, 168, 20, 101),
+            Ipv4Addr::new(192, 168, 20, 1),
+        );
+        assert_eq!(
+            packet.len(),
+            28,
+            "ARP for IPv4 over Ethernet: {packet:02x?}"
+        );
+        assert_eq!(&packet[6..8], &[0, 1], "operation 1: request");
+        assert_eq!(&packet[8..14], &mac.0, "the sender's MAC");
+        assert_eq!(&packet[24..28], &[192, 168, 20, 1], "the target's address");
+    }
+}

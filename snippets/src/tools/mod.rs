@@ -1,0 +1,21 @@
+//! The other programs the lab types, besides `ip`, `bridge` and `nft`.
+//!
+//! Each runs inside a namespace of the lab, on a thread that entered it
+//! (`Netns::run`): its sockets belong to that namespace.
+//!
+//! - [`ping`]: `ping -c 1`, one ICMP echo, with a raw socket.
+//! - [`arping`]: `arping`, one ARP request by hand, with a packet socket.
+//! - [`nc`]: `nc` and `nc -l`: one TCP connection.
+//! - [`http`]: `curl`, and a tiny web server (the lab's nginx).
+//! - [`dns`]: Docker's embedded DNS server on 127.0.0.11, `nslookup`, and
+//!   `ping NAME`, which looks the name up as the C library would.
+//! - [`tcpdump`]: `tcpdump` on one device, with a packet socket.
+//! - [`sysctl`]: `sysctl -w`, per namespace.
+
+pub mod arping;
+pub mod dns;
+pub mod http;
+pub mod nc;
+pub mod ping;
+pub mod sysctl;
+pub mod tcpdump;

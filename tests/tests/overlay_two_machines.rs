@@ -1,0 +1,215 @@
+//! The overlay chapter on two real machines: `cargo run --example
+//! overlay_two_machines -- --underlay-local ... --container red|blue`, one
+//! side per machine.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use netlab_tests::have_root;
+use netlab_tests::run::{As, example_path, output};
+
+const EXAMPLE: &str = "overlay_two_machines";
+
+#[test]
+fn two_machines_usage_lists_its_flags() {
+    if !have_root("two_machines_usage_lists_its_flags") {
+        return;
+    }
+    let run = output(EXAMPLE, As::Root, &["--underlay-lokal", "192.0.2.10"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(
+        run.status.code(),
+        Some(64),
+        "a wrong flag is a usage error: {stderr}"
+    );
+    for flag in [
+        "--underlay-local ADDRESS",
+        "--underlay-remote ADDRESS",
+        "--parent DEVICE",
+        "--container red|blue",
+    ] {
+        assert!(stderr.contains(flag), "the usage lists {flag}: {stderr}");
+    }
+    assert!(
+        stderr.ends_with("unknown argument: --underlay-lokal\n"),
+        "it names the wrong one: {stderr}"
+    );
+}
+
+/// Two network namespaces stand for the two machines: each runs one side,
+/// and each side's container pings the other's.
+#[test]
+fn the_overlay_runs_across_two_machines() {
+    if !have_root("the_overlay_runs_across_two_machines") {
+        return;
+    }
+    let machines = [Machine::start(), Machine::start()];
+    let (pid1, pid2) = (machines[0].pid(), machines[1].pid());
+    let net = |pid: u32| format!("--net=/proc/{pid}/ns/net");
+    let ip = |pid: u32, args: &str| {
+        let status = Command::new("nsenter")
+            .arg(net(pid))
+            .arg("ip")
+            .args(args.split(' '))
+            .status()
+            .expect("run ip");
+        assert!(status.success(), "ip {args} in machine {pid}");
+    };
+    ip(
+        pid1,
+        &format!("link add eth0 type veth peer name eth0 netns {pid2}"),
+    );
+    for (pid, address) in [(pid1, "192.0.2.10/24"), (pid2, "192.0.2.11/24")] {
+        ip(pid, &format!("addr add {address} dev eth0"));
+        ip(pid, "link set eth0 up");
+    }
+    let side = |pid: u32, local: &str, remote: &str, container: &str| {
+        Command::new("nsenter")
+            .arg(net(pid))
+            .arg(example_path(EXAMPLE))
+            .args(["--underlay-local", local, "--underlay-remote", remote])
+            .args(["--parent", "eth0", "--container", container])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start one side")
+    };
+    let mut sides = [
+        (
+            "red",
+            side(pid1, "192.0.2.10", "192.0.2.11", "red"),
+            "10.0.1.3",
+        ),
+        (
+            "blue",
+            side(pid2, "192.0.2.11", "192.0.2.10", "blue"),
+            "10.0.1.2",
+        ),
+    ];
+    // Each side pings the other, then waits for Enter: read each one's
+    // transcript up to its ping's answer, then end both.
+    let mut transcripts = Vec::new();
+    for (name, child, target) in &mut sides {
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut transcript = String::new();
+        let mut line = String::new();
+        while stdout.read_line(&mut line).expect("read one side's output") > 0 {
+            transcript.push_str(&line);
+            if line.starts_with("# Enter ends this side") {
+                break;
+            }
+            line.clear();
+        }
+        assert!(
+            transcript.contains(&format!("$ ping -c 1 {target}\n64 bytes from {target}:")),
+            "{name} reached {target} across the two machines: {transcript}"
+        );
+        assert!(
+            transcript.contains("machine$ ip link add vxlan0 netns overlay type vxlan id 4097"),
+            "{name}: vxlan0 is made from the machine's namespace: {transcript}"
+        );
+        transcripts.push(transcript);
+    }
+    for (name, child, _) in &mut sides {
+        writeln!(child.stdin.take().expect("piped stdin")).expect("press Enter");
+        let status = child.wait().expect("wait for one side");
+        assert!(
+            status.success(),
+            "the {name} side ends well: {transcripts:?}"
+        );
+    }
+    for machine in &machines {
+        let links = Command::new("nsenter")
+            .args([net(machine.pid()).as_str(), "ip", "-o", "link", "show"])
+            .output()
+            .expect("list the machine's links");
+        let links = String::from_utf8_lossy(&links.stdout);
+        assert!(
+            !links.contains("vxlan0") && !links.contains("br0"),
+            "nothing is left in the machine's namespace: {links}"
+        );
+    }
+}
+
+/// A flag's value that is not an address, or a container that is neither
+/// red nor blue, is a wrong command line, as an unknown flag is: exit 64
+/// (`EX_USAGE`) and one line naming it.
+#[test]
+fn a_wrong_underlay_address_exits_64() {
+    if !have_root("a_wrong_underlay_address_exits_64") {
+        return;
+    }
+    let mut args = [
+        ["--underlay-local", "999.1.1.1"],
+        ["--underlay-remote", "192.0.2.11"],
+        ["--parent", "eth0"],
+        ["--container", "red"],
+    ];
+    let run = output(EXAMPLE, As::Root, args.as_flattened());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(64), "exit 64: {stderr}");
+    assert!(
+        stderr.contains("--underlay-local 999.1.1.1: invalid IPv4 address syntax"),
+        "it names the wrong value: {stderr}"
+    );
+    args[0][1] = "192.0.2.10";
+    args[3][1] = "green";
+    let run = output(EXAMPLE, As::Root, args.as_flattened());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(64), "exit 64: {stderr}");
+    assert!(
+        stderr.contains("--container is red or blue, not green"),
+        "it names the wrong container: {stderr}"
+    );
+}
+
+/// Without one of its flags, it says which, with the usage: exit 64.
+#[test]
+fn a_missing_flag_exits_64_with_the_usage() {
+    if !have_root("a_missing_flag_exits_64_with_the_usage") {
+        return;
+    }
+    let run = output(EXAMPLE, As::Root, &["--underlay-local", "192.0.2.10"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(64), "exit 64: {stderr}");
+    assert!(
+        stderr.starts_with(
+            "usage: cargo run --example overlay_two_machines -- --underlay-local ADDRESS"
+        ),
+        "the usage first: {stderr}"
+    );
+    assert!(
+        stderr.ends_with("--underlay-remote ADDRESS is needed\n"),
+        "it names the first missing flag: {stderr}"
+    );
+}
+
+/// A network namespace held by a sleeping process: a "machine".
+struct Machine(Child);
+
+impl Machine {
+    fn start() -> Machine {
+        let child = Command::new("unshare")
+            .args(["--net", "sleep", "120"])
+            .spawn()
+            .expect("start unshare --net sleep");
+        // unshare(1) enters the namespace, then execs sleep: wait for that.
+        let own = std::fs::read_link("/proc/self/ns/net").expect("our namespace");
+        let path = format!("/proc/{}/ns/net", child.id());
+        while std::fs::read_link(&path).is_ok_and(|ns| ns == own) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        Machine(child)
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Machine {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
