@@ -77,6 +77,21 @@ pub fn missing_packages(tools: &[(&str, &str)]) -> Vec<String> {
     packages
 }
 
+/// [`have_root`] for the test running on this thread, named as the test
+/// harness names its thread (the test's path): `if !root() { return; }`.
+pub fn root() -> bool {
+    have_root(&this_test())
+}
+
+/// The running test's name: libtest (and nextest) run each test on a
+/// thread named after it.
+pub fn this_test() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string()
+}
+
 /// Tests that need root call this first: root, and the [`TOOLS`]. Outside CI, without root, they
 /// return early with a note; in CI (`CI=true`) a missing root is a failure,
 /// so a green CI never means "skipped".

@@ -2,7 +2,7 @@
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::As;
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "host$ ip link add docker0 type bridge",
@@ -15,21 +15,21 @@ const KEY_LINES: &[&str] = &[
 
 #[test]
 fn bridge_transcript_matches_the_book() {
-    if have_root("bridge_transcript_matches_the_book") {
+    if root() {
         check_transcript("bridge", As::Root, KEY_LINES);
     }
 }
 
 #[test]
 fn bridge_rootless_prints_the_same_transcript() {
-    if have_root("bridge_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("bridge", As::Rootless, KEY_LINES);
     }
 }
 
 #[test]
 fn bridge_builds_what_the_chapter_says() {
-    if !have_root("bridge_builds_what_the_chapter_says") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

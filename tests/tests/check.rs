@@ -4,7 +4,7 @@
 use std::os::unix::process::CommandExt;
 use std::process::Output;
 
-use netlab_tests::have_root;
+use netlab_tests::root;
 use netlab_tests::run::{As, command};
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
@@ -30,7 +30,7 @@ mod check_passes_every_claim_of {
 }
 
 fn check_passes_every_claim_of(example: &str) {
-    if !have_root(&format!("check_passes_every_claim_of::{example}")) {
+    if !root() {
         return;
     }
     {
@@ -74,7 +74,7 @@ fn check_passes_every_claim_of(example: &str) {
 /// fails: the claim that relies on it fails, the others still hold.
 #[test]
 fn a_failing_claim_prints_fail_and_the_run_exits_non_zero() {
-    if !have_root("a_failing_claim_prints_fail_and_the_run_exits_non_zero") {
+    if !root() {
         return;
     }
     let run = without_ping("same_bridge", &["--check"]);

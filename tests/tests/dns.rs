@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, command, output};
 use netlab_tests::snapshot::namespace_references;
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "red$ cat /etc/hosts\n127.0.0.1\tlocalhost\n",
@@ -24,14 +24,14 @@ const MACHINE_FILES: [&str; 3] = ["/etc/hosts", "/etc/hostname", "/etc/resolv.co
 
 #[test]
 fn dns_transcript_matches_the_book() {
-    if have_root("dns_transcript_matches_the_book") {
+    if root() {
         check_transcript("dns", As::Root, KEY_LINES);
     }
 }
 
 #[test]
 fn dns_rootless_prints_the_same_transcript() {
-    if have_root("dns_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("dns", As::Rootless, KEY_LINES);
     }
 }
@@ -96,7 +96,7 @@ fn stdout_of(output: &Output, what: &str) -> String {
 
 #[test]
 fn dns_containers_see_their_own_files_and_find_each_other_by_name() {
-    if !have_root("dns_containers_see_their_own_files_and_find_each_other_by_name") {
+    if !root() {
         return;
     }
     let before = machine_state();
@@ -190,7 +190,7 @@ fn dns_containers_see_their_own_files_and_find_each_other_by_name() {
 
 #[test]
 fn dns_never_changes_the_machines_files_even_when_killed() {
-    if !have_root("dns_never_changes_the_machines_files_even_when_killed") {
+    if !root() {
         return;
     }
     let before = machine_state();
@@ -224,7 +224,7 @@ fn dns_never_changes_the_machines_files_even_when_killed() {
 
 #[test]
 fn sigkill_frees_the_containers_mount_namespaces() {
-    if !have_root("sigkill_frees_the_containers_mount_namespaces") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader};
 
 use netlab_tests::docker::{DockerObjects, docker, have_docker, serial};
 use netlab_tests::run::{As, DOCKER_EXAMPLES, output};
-use netlab_tests::{have_root, record};
+use netlab_tests::{have_root, record, root};
 
 /// Root and a Docker Engine, or the reason this test does not run.
 fn ready(test: &str) -> bool {
@@ -136,7 +136,7 @@ fn kill_at(example: &str, point: usize) -> String {
 /// use it, docker_overlay says so, with its usage, and exits 64.
 #[test]
 fn docker_overlay_refuses_your_single_engine_with_exit_64() {
-    if !have_root("docker_overlay_refuses_your_single_engine_with_exit_64") {
+    if !root() {
         return;
     }
     let run = output("docker_overlay", As::Root, &["--engine", "system"]);
@@ -150,7 +150,7 @@ fn docker_overlay_refuses_your_single_engine_with_exit_64() {
 
 #[test]
 fn no_docker_engine_is_one_clear_line_and_exit_69() {
-    if !have_root("no_docker_engine_is_one_clear_line_and_exit_69") {
+    if !root() {
         return;
     }
     let mut command = netlab_tests::run::command("docker_drivers", As::Root, &[]);
@@ -176,7 +176,7 @@ fn no_docker_engine_is_one_clear_line_and_exit_69() {
 
 #[test]
 fn a_daemon_that_is_down_is_one_clear_line_and_exit_69() {
-    if !have_root("a_daemon_that_is_down_is_one_clear_line_and_exit_69") {
+    if !root() {
         return;
     }
     // A socket file nobody listens on: what a stopped dockerd leaves.

@@ -5,8 +5,8 @@
 use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, Instant};
 
-use netlab_tests::have_root;
 use netlab_tests::observe::Kept;
+use netlab_tests::root;
 use netlab_tests::run::{As, command, output};
 use netlab_tests::snapshot::{Snapshot, namespace_references};
 
@@ -34,7 +34,7 @@ macro_rules! per_example {
 netlab_tests::for_each_example!(per_example);
 
 fn leaves_nothing_after_a_normal_exit(example: &str) {
-    if !have_root(&format!("{example}::leaves_nothing_after_a_normal_exit")) {
+    if !root() {
         return;
     }
     let before = Snapshot::take();
@@ -50,7 +50,7 @@ fn leaves_nothing_after_a_normal_exit(example: &str) {
 
 #[test]
 fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
-    if !have_root("an_error_in_the_middle_is_explained_and_leaves_nothing") {
+    if !root() {
         return;
     }
     let before = Snapshot::take();
@@ -135,7 +135,7 @@ fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
 }
 
 fn sigkill_during_setup_leaves_nothing(example: &str) {
-    if !have_root(&format!("{example}::sigkill_during_setup_leaves_nothing")) {
+    if !root() {
         return;
     }
     let before = Snapshot::take();
@@ -178,7 +178,7 @@ fn sigkill_during_setup_leaves_nothing(example: &str) {
 
 #[test]
 fn sigkill_frees_the_labs_namespaces() {
-    if !have_root("sigkill_frees_the_labs_namespaces") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{self, As};
-use netlab_tests::{check_transcript, have_root, record};
+use netlab_tests::{check_transcript, record, root};
 use serde_json::Value;
 
 const KEY_LINES: &[&str] = &[
@@ -115,14 +115,14 @@ fn check_macvlan_transcript(who: As) {
 
 #[test]
 fn macvlan_transcript_matches_the_book() {
-    if have_root("macvlan_transcript_matches_the_book") {
+    if root() {
         check_macvlan_transcript(As::Root);
     }
 }
 
 #[test]
 fn macvlan_rootless_prints_the_same_transcript() {
-    if have_root("macvlan_rootless_prints_the_same_transcript") {
+    if root() {
         check_macvlan_transcript(As::Rootless);
     }
 }
@@ -135,7 +135,7 @@ fn linkinfo(link: &Value) -> (&str, &Value) {
 
 #[test]
 fn macvlan_containers_are_on_the_lan_with_their_own_macs() {
-    if !have_root("macvlan_containers_are_on_the_lan_with_their_own_macs") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {
@@ -238,7 +238,7 @@ fn macvlan_containers_are_on_the_lan_with_their_own_macs() {
 
 #[test]
 fn macvlan_trunk_mode_uses_vlan_devices_where_the_kernel_has_them() {
-    if !have_root("macvlan_trunk_mode_uses_vlan_devices_where_the_kernel_has_them") {
+    if !root() {
         return;
     }
     if !kernel_has_8021q() {

@@ -4,12 +4,12 @@
 //! machine's own settings stay as they are.
 
 use netlab::error::EXIT_NO_USERNS;
-use netlab_tests::have_root;
+use netlab_tests::root;
 use netlab_tests::run::{As, EXAMPLES, output};
 
 #[test]
 fn without_user_namespaces_an_ordinary_user_is_told_how_to_run() {
-    if !have_root("without_user_namespaces_an_ordinary_user_is_told_how_to_run") {
+    if !root() {
         return;
     }
     for example in EXAMPLES {
@@ -48,7 +48,7 @@ fn without_user_namespaces_an_ordinary_user_is_told_how_to_run() {
 
 #[test]
 fn a_wrong_argument_gets_the_usage() {
-    if !have_root("a_wrong_argument_gets_the_usage") {
+    if !root() {
         return;
     }
     let run = output("bridge", As::Root, &["--kep"]);

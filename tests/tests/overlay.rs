@@ -2,7 +2,7 @@
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::As;
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 use serde_json::Value;
 
 const KEY_LINES: &[&str] = &[
@@ -19,7 +19,7 @@ const KEY_LINES: &[&str] = &[
 
 #[test]
 fn overlay_transcript_matches_the_book() {
-    if have_root("overlay_transcript_matches_the_book") {
+    if root() {
         let stdout = check_transcript("overlay", As::Root, KEY_LINES);
         assert!(
             stdout.contains("IP 10.0.0.1.") && stdout.contains(" > 10.0.0.2.4789: VXLAN"),
@@ -30,14 +30,14 @@ fn overlay_transcript_matches_the_book() {
 
 #[test]
 fn overlay_rootless_prints_the_same_transcript() {
-    if have_root("overlay_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("overlay", As::Rootless, KEY_LINES);
     }
 }
 
 #[test]
 fn overlay_kernel_state_seen_from_outside() {
-    if !have_root("overlay_kernel_state_seen_from_outside") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

@@ -5,14 +5,14 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
-use netlab_tests::have_root;
+use netlab_tests::root;
 use netlab_tests::run::{As, example_path, output};
 
 const EXAMPLE: &str = "overlay_two_machines";
 
 #[test]
 fn two_machines_usage_lists_its_flags() {
-    if !have_root("two_machines_usage_lists_its_flags") {
+    if !root() {
         return;
     }
     let run = output(EXAMPLE, As::Root, &["--underlay-lokal", "192.0.2.10"]);
@@ -40,7 +40,7 @@ fn two_machines_usage_lists_its_flags() {
 /// and each side's container pings the other's.
 #[test]
 fn the_overlay_runs_across_two_machines() {
-    if !have_root("the_overlay_runs_across_two_machines") {
+    if !root() {
         return;
     }
     let machines = [Machine::start(), Machine::start()];
@@ -136,7 +136,7 @@ fn the_overlay_runs_across_two_machines() {
 /// (`EX_USAGE`) and one line naming it.
 #[test]
 fn a_wrong_underlay_address_exits_64() {
-    if !have_root("a_wrong_underlay_address_exits_64") {
+    if !root() {
         return;
     }
     let mut args = [
@@ -166,7 +166,7 @@ fn a_wrong_underlay_address_exits_64() {
 /// Without one of its flags, it says which, with the usage: exit 64.
 #[test]
 fn a_missing_flag_exits_64_with_the_usage() {
-    if !have_root("a_missing_flag_exits_64_with_the_usage") {
+    if !root() {
         return;
     }
     let run = output(EXAMPLE, As::Root, &["--underlay-local", "192.0.2.10"]);

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use netlab_tests::run::{As, EXAMPLES, success};
-use netlab_tests::{have_root, record};
+use netlab_tests::{record, root};
 
 #[test]
 fn examples_run_in_parallel_without_interfering() {
-    if !have_root("examples_run_in_parallel_without_interfering") {
+    if !root() {
         return;
     }
     let transcripts: Mutex<BTreeMap<&str, Vec<String>>> = Mutex::default();

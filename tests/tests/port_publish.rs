@@ -4,7 +4,7 @@ use std::process::Command;
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, output};
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 use serde_json::{Value, json};
 
 const KEY_LINES: &[&str] = &[
@@ -22,7 +22,7 @@ const KEY_LINES: &[&str] = &[
 
 #[test]
 fn port_publish_transcript_matches_the_book() {
-    if !have_root("port_publish_transcript_matches_the_book") {
+    if !root() {
         return;
     }
     let stdout = check_transcript("port_publish", As::Root, KEY_LINES);
@@ -67,14 +67,14 @@ fn port_publish_transcript_matches_the_book() {
 
 #[test]
 fn port_publish_rootless_prints_the_same_transcript() {
-    if have_root("port_publish_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("port_publish", As::Rootless, KEY_LINES);
     }
 }
 
 #[test]
 fn port_publish_builds_what_the_chapter_says() {
-    if !have_root("port_publish_builds_what_the_chapter_says") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {
@@ -155,7 +155,7 @@ fn port_publish_builds_what_the_chapter_says() {
 
 #[test]
 fn port_publish_leaves_the_firewall_of_the_machine_alone() {
-    if !have_root("port_publish_leaves_the_firewall_of_the_machine_alone") {
+    if !root() {
         return;
     }
     let before = (own_ruleset(), ip_forward());

@@ -2,7 +2,7 @@
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::As;
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "red$ ping -c 1 172.17.0.3\n64 bytes from 172.17.0.3: icmp_seq=1 ttl=64 time=",
@@ -11,7 +11,7 @@ const KEY_LINES: &[&str] = &[
 
 #[test]
 fn same_bridge_transcript_matches_the_book() {
-    if have_root("same_bridge_transcript_matches_the_book") {
+    if root() {
         let stdout = check_transcript("same_bridge", As::Root, KEY_LINES);
         // `brctl showmacs` rows: "  PORT\tMAC\tIS-LOCAL\tAGE"; learned ones say "no".
         let rows = stdout
@@ -27,14 +27,14 @@ fn same_bridge_transcript_matches_the_book() {
 
 #[test]
 fn same_bridge_rootless_prints_the_same_transcript() {
-    if have_root("same_bridge_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("same_bridge", As::Rootless, KEY_LINES);
     }
 }
 
 #[test]
 fn same_bridge_containers_reach_each_other() {
-    if !have_root("same_bridge_containers_reach_each_other") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

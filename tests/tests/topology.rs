@@ -9,7 +9,7 @@ use std::process::Command;
 use netlab::observe::svg;
 use netlab::observe::topology::{End, Kind, Topology};
 use netlab::{Lab, Netns, Result};
-use netlab_tests::have_root;
+use netlab_tests::root;
 
 /// Runs `lab` on a single-threaded runtime, as `netlab::run` does.
 fn block_on<T>(work: impl Future<Output = Result<T>>) -> T {
@@ -49,7 +49,7 @@ async fn same_bridge_with_blue_unplugged() -> Result<(Topology, String)> {
 
 #[test]
 fn a_veth_left_out_of_the_bridge_is_drawn_unplugged() {
-    if !have_root("a_veth_left_out_of_the_bridge_is_drawn_unplugged") {
+    if !root() {
         return;
     }
     let (topology, picture) = block_on(same_bridge_with_blue_unplugged());
@@ -132,7 +132,7 @@ async fn vxlan_and_macvlan() -> Result<Topology> {
 
 #[test]
 fn vxlan_and_macvlan_devices_are_read_and_drawn() {
-    if !have_root("vxlan_and_macvlan_devices_are_read_and_drawn") {
+    if !root() {
         return;
     }
     let topology = block_on(vxlan_and_macvlan());

@@ -2,7 +2,7 @@
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::As;
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "host$ unshare -n /bin/bash",
@@ -12,7 +12,7 @@ const KEY_LINES: &[&str] = &[
 
 #[test]
 fn unshare_transcript_matches_the_book() {
-    if have_root("unshare_transcript_matches_the_book") {
+    if root() {
         let stdout = check_transcript("unshare", As::Root, KEY_LINES);
         let ids: Vec<&str> = stdout.lines().filter(|l| l.starts_with("net:[")).collect();
         assert_eq!(ids.len(), 2, "two namespace ids printed:\n{stdout}");
@@ -22,14 +22,14 @@ fn unshare_transcript_matches_the_book() {
 
 #[test]
 fn unshare_rootless_prints_the_same_transcript() {
-    if have_root("unshare_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("unshare", As::Rootless, KEY_LINES);
     }
 }
 
 #[test]
 fn unshare_namespace_has_only_loopback() {
-    if !have_root("unshare_namespace_has_only_loopback") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

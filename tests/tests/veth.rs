@@ -2,7 +2,7 @@
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::As;
-use netlab_tests::{check_transcript, have_root};
+use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "host$ ip link add vethA type veth peer name vpeerA",
@@ -13,7 +13,7 @@ const KEY_LINES: &[&str] = &[
 
 #[test]
 fn veth_transcript_matches_the_book() {
-    if have_root("veth_transcript_matches_the_book") {
+    if root() {
         let stdout = check_transcript("veth", As::Root, KEY_LINES);
         let after_delete = stdout.rsplit("host$ ip link delete vethA").next().unwrap();
         assert!(
@@ -25,14 +25,14 @@ fn veth_transcript_matches_the_book() {
 
 #[test]
 fn veth_rootless_prints_the_same_transcript() {
-    if have_root("veth_rootless_prints_the_same_transcript") {
+    if root() {
         check_transcript("veth", As::Rootless, KEY_LINES);
     }
 }
 
 #[test]
 fn veth_leaves_only_lo_after_deleting_one_end() {
-    if !have_root("veth_leaves_only_lo_after_deleting_one_end") {
+    if !root() {
         return;
     }
     for who in [As::Root, As::Rootless] {

@@ -20,16 +20,21 @@
 //!   veth peers, VXLAN and MACVLAN devices.
 //! - [`swarm`]: `docker swarm init`, and the VXLAN device of an overlay
 //!   network, in the namespace dockerd made for it.
-//! - [`private`]: `--engine private`: a fresh dockerd in namespaces the
+//! - `exec`: `docker exec`, shown as typed at the container's prompt.
+//! - [`private`] (and `folder`, its folder): `--engine private`: a fresh dockerd in namespaces the
 //!   example owns, which dies with it.
 //! - [`reach`]: the one clear line when your Docker Engine does not answer.
+//! - `network`: `docker network create` and `docker network rm`.
 //! - `show`: what `docker info`, `docker network ls` and `docker network
 //!   inspect` print, the fields that matter.
 
 pub mod cleanup;
 mod engine;
+mod exec;
+mod folder;
 pub mod image;
 pub mod kernel;
+mod network;
 pub mod private;
 pub mod reach;
 mod show;
@@ -42,9 +47,9 @@ use anyhow::{Context, Result};
 use nix::fcntl::{Flock, FlockArg};
 
 pub use engine::{Container, Engine, RunArgs};
+pub use network::NetworkArgs;
 pub use private::{Choice, PrivateEngine};
 pub use reach::EXIT_NO_DOCKER;
-pub use show::NetworkArgs;
 
 use crate::Netns;
 

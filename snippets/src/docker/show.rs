@@ -1,29 +1,14 @@
 //! What `docker info`, `docker network ls` and `docker network inspect`
 //! print: the fields the chapters talk about, read from the Engine API.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use anyhow::{Context, Result};
-use bollard::models::{Ipam, NetworkCreateRequest, NetworkInspect};
+use bollard::models::NetworkInspect;
 use bollard::query_parameters::ListNetworksOptionsBuilder;
 
 use super::Engine;
-use super::engine::labels;
 use crate::narrate;
-
-/// What `docker network create` is given besides the name and driver.
-#[derive(Default)]
-pub struct NetworkArgs<'a> {
-    /// `--subnet`, `--gateway`, `--ip-range`.
-    pub subnet: Option<&'a str>,
-    pub gateway: Option<&'a str>,
-    pub ip_range: Option<&'a str>,
-    /// `--attachable` (overlay: plain containers may join, not only services).
-    pub attachable: bool,
-    /// `-o KEY=VALUE` driver options (`parent=netlab-mv0`).
-    pub options: &'a [(&'a str, &'a str)],
-}
 
 impl Engine {
     /// `docker info`, the line `Network:` under `Plugins:`: the network
@@ -138,87 +123,5 @@ impl Engine {
         }
         narrate::output(out.trim_end());
         Ok(network)
-    }
-
-    /// `docker network create -d DRIVER [--subnet ...] [-o k=v] --label
-    /// io.netlab=1 NAME`.
-    pub async fn network_create(
-        &self,
-        name: &str,
-        driver: &str,
-        args: NetworkArgs<'_>,
-    ) -> Result<()> {
-        let mut line = format!("docker network create -d {driver}");
-        for (flag, value) in [
-            ("--subnet", args.subnet),
-            ("--gateway", args.gateway),
-            ("--ip-range", args.ip_range),
-        ] {
-            if let Some(value) = value {
-                write!(line, " {flag}={value}")?;
-            }
-        }
-        if args.attachable {
-            line.push_str(" --attachable");
-        }
-        for (key, value) in args.options {
-            write!(line, " -o {key}={value}")?;
-        }
-        narrate::command(
-            &self.host,
-            &format!("{line} --label {}=1 {name}", super::LABEL),
-        );
-        let ipam = args.subnet.map(|subnet| Ipam {
-            config: Some(vec![bollard::models::IpamConfig {
-                subnet: Some(subnet.to_string()),
-                gateway: args.gateway.map(str::to_string),
-                ip_range: args.ip_range.map(str::to_string),
-                ..Default::default()
-            }]),
-            ..Default::default()
-        });
-        let options: HashMap<String, String> = args
-            .options
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let request = NetworkCreateRequest {
-            name: name.to_string(),
-            driver: Some(driver.to_string()),
-            attachable: Some(args.attachable),
-            ipam,
-            options: Some(options),
-            labels: Some(labels()),
-            ..Default::default()
-        };
-        // A network of an interrupted run, made after this run swept
-        // (dockerd finishes a request whose client was killed), goes first:
-        // Engine 20.10 would make a second network of the same name.
-        if let Ok(existing) = self.api.inspect_network(name, None).await
-            && existing
-                .labels
-                .is_some_and(|labels| labels.contains_key(super::LABEL))
-        {
-            super::engine::remove_network(&self.api, name).await?;
-            eprintln!("removed what an interrupted run left behind: network {name}");
-        }
-        let created = self
-            .api
-            .create_network(request)
-            .await
-            .with_context(|| format!("create the {driver} network {name}"))?;
-        narrate::output(&created.id);
-        Ok(())
-    }
-
-    /// `docker network rm NAME`.
-    pub async fn network_rm(&self, name: &str) -> Result<()> {
-        narrate::command(&self.host, &format!("docker network rm {name}"));
-        self.api
-            .remove_network(name)
-            .await
-            .with_context(|| format!("remove the network {name}"))?;
-        narrate::output(name);
-        Ok(())
     }
 }

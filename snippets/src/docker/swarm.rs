@@ -2,28 +2,13 @@
 //! device dockerd makes for an overlay network, read in the namespace
 //! where it lives.
 
-use std::collections::HashMap;
-
 use anyhow::{Context, Result, bail};
 use bollard::models::{SwarmInitRequest, SwarmJoinRequest, SwarmSpec};
-use futures::TryStreamExt;
-use netlink_packet_route::link::{InfoData, InfoVxlan, LinkAttribute, LinkInfo};
 
 use super::Engine;
 use super::engine::labels;
+use crate::link::Link;
 use crate::{Netns, narrate};
-
-/// One VXLAN device: `ip -d link show type vxlan`.
-#[derive(Debug, Clone)]
-pub struct Vxlan {
-    pub name: String,
-    /// The VXLAN network identifier: which overlay a packet belongs to.
-    pub vni: u32,
-    /// The UDP port it sends to and listens on (4789, IANA's).
-    pub port: u16,
-    /// The bridge it is a port of, as an ifindex.
-    pub master: Option<u32>,
-}
 
 impl Engine {
     /// `docker swarm init --advertise-addr ADDRESS --listen-addr ADDRESS:2377`,
@@ -270,50 +255,13 @@ impl Engine {
 
 /// The VXLAN devices of a namespace, their VNI and UDP port: what `ip -d
 /// link show type vxlan` shows of them, said as a comment.
-pub async fn show_vxlan(netns: &Netns) -> Result<Vec<Vxlan>> {
-    let messages: Vec<_> = netns
-        .handle
-        .link()
-        .get()
-        .execute()
-        .try_collect()
-        .await
-        .with_context(|| format!("list the links in {}", netns.name))?;
-    let mut found = Vec::new();
-    for message in messages {
-        let mut name = String::new();
-        let mut vxlan = None;
-        let mut master = None;
-        for attribute in &message.attributes {
-            match attribute {
-                LinkAttribute::IfName(n) => name = n.clone(),
-                LinkAttribute::Controller(m) => master = Some(*m),
-                LinkAttribute::LinkInfo(infos) => {
-                    for info in infos {
-                        if let LinkInfo::Data(InfoData::Vxlan(data)) = info {
-                            vxlan = Some(data.clone());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        let Some(data) = vxlan else { continue };
-        let fields: HashMap<&str, u32> = data
-            .iter()
-            .filter_map(|item| match item {
-                InfoVxlan::Id(id) => Some(("id", *id)),
-                InfoVxlan::Port(port) => Some(("port", u32::from(*port))),
-                _ => None,
-            })
-            .collect();
-        found.push(Vxlan {
-            name,
-            vni: fields.get("id").copied().unwrap_or(0),
-            port: fields.get("port").copied().unwrap_or(0) as u16,
-            master,
-        });
-    }
+pub async fn show_vxlan(netns: &Netns) -> Result<Vec<Link>> {
+    let found: Vec<Link> = netns
+        .links()
+        .await?
+        .into_iter()
+        .filter(|link| link.vxlan.is_some())
+        .collect();
     if found.is_empty() {
         bail!("no VXLAN device in {}", netns.name);
     }
@@ -322,7 +270,8 @@ pub async fn show_vxlan(netns: &Netns) -> Result<Vec<Vxlan>> {
     // dstport 4789`).
     let text: Vec<String> = found
         .iter()
-        .map(|v| format!("{}: vxlan id {} dstport {}", v.name, v.vni, v.port))
+        .filter_map(|link| Some((&link.name, link.vxlan.as_ref()?)))
+        .map(|(name, v)| format!("{name}: vxlan id {} dstport {}", v.vni, v.port.unwrap_or(0)))
         .collect();
     narrate::say(&format!(
         "{}'s VXLAN devices, as `ip -d link show type vxlan` lists them:\n{}",

@@ -103,6 +103,23 @@ impl Netns {
     /// the remote VTEP of each (`dst`).
     pub async fn show_fdb_dev(&self, dev: &str) -> Result<()> {
         narrate::command(self, &format!("bridge fdb show dev {dev}"));
+        narrate::output(&self.fdb_lines(dev).await?.join("\n"));
+        Ok(())
+    }
+
+    /// `bridge fdb show dev DEV | sort`: the same lines in a stable order,
+    /// for a table someone else filled (dockerd's overlay driver adds its
+    /// entries in whatever order the swarm's gossip brings them).
+    pub async fn show_fdb_dev_sorted(&self, dev: &str) -> Result<()> {
+        narrate::command(self, &format!("bridge fdb show dev {dev} | sort"));
+        let mut lines = self.fdb_lines(dev).await?;
+        lines.sort();
+        narrate::output(&lines.join("\n"));
+        Ok(())
+    }
+
+    /// The FDB entries of `dev`, as `bridge fdb show` prints them.
+    async fn fdb_lines(&self, dev: &str) -> Result<Vec<String>> {
         let links = self.links().await?;
         let index = links.iter().find(|l| l.name == dev).map(|l| l.index);
         let index =
@@ -111,10 +128,11 @@ impl Netns {
             .fdb_messages()
             .await
             .with_context(|| format!("read the FDB of {dev} in {}", self.name))?;
-        for entry in entries.iter().filter(|m| m.header.ifindex == index) {
-            narrate::output(&bridge::fdb_line(entry, &links));
-        }
-        Ok(())
+        Ok(entries
+            .iter()
+            .filter(|m| m.header.ifindex == index)
+            .map(|entry| bridge::fdb_line(entry, &links))
+            .collect())
     }
 
     /// `bridge fdb show br BRIDGE brport PORT dynamic | wc -l`: how many
