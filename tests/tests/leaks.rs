@@ -140,18 +140,23 @@ fn sigkill_during_setup_leaves_nothing(example: &str) {
     }
     let before = Snapshot::take();
     {
-        // How long a whole run takes here: the kill points fall inside it.
-        let start = Instant::now();
-        assert!(
-            output(example, As::Root, &[]).status.success(),
-            "{example} runs"
-        );
-        let whole_run = start.elapsed();
         // Four kills as root and four rootless, each while the example is
         // still running (a kill that comes after the exit does not count).
         for who in [As::Root, As::Rootless] {
+            // How long a whole run takes here, as this user (the shortest
+            // of three: other tests keep the machine busy): the kill points
+            // fall inside it.
+            let whole_run = (0..3)
+                .map(|_| {
+                    let start = Instant::now();
+                    let run = output(example, who, &[]);
+                    assert!(run.status.success(), "{example} ({who:?}) runs");
+                    start.elapsed()
+                })
+                .min()
+                .expect("three runs");
             let mut landed = 0;
-            for _attempt in 0..40 {
+            for _attempt in 0..100 {
                 let delay = whole_run.mul_f64(fastrand::f64());
                 let mut child = command(example, who, &[])
                     .stdout(std::process::Stdio::null())
