@@ -1,13 +1,16 @@
 //! The same_bridge topology built by a real Docker Engine (a bridge network
 //! and two containers, started and removed) against the lab library
 //! building it (docker0 and two container namespaces, then dropped), one
-//! after the other in one run. Needs root and a running Docker Engine.
+//! after the other in one run: against a private daemon of each Engine
+//! `cargo xtask engine` fetched (28.5, 20.10), and against yours if one
+//! answers. Also how long each private daemon takes to its first answer.
+//! Needs root.
 //!
 //! Run it: `sudo -E cargo bench -p netlab-tests --bench docker_same_bridge`
 
 use std::time::{Duration, Instant};
 
-use netlab::docker::{self, Engine, NetworkArgs, RunArgs, reach};
+use netlab::docker::{self, Choice, Engine, NetworkArgs, PrivateEngine, RunArgs, reach};
 use netlab::{Lab, Netns, Result};
 
 /// The example itself, compiled in, as in the same_bridge benchmark.
@@ -62,29 +65,52 @@ fn main() -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let engine = runtime.block_on(async {
-        let api = reach::connect().await.map_err(anyhow::Error::msg)?;
-        let engine = Engine::new(api, Netns::current("host").await?, None);
-        docker::cleanup::remove_leftovers(&engine).await?;
-        docker::image::ensure(&engine).await?;
-        anyhow::Ok(engine)
-    })?;
+    // Every Engine at hand: a fresh private daemon of each version `cargo
+    // xtask engine` fetched (timed from start to its first API answer),
+    // and yours, if one answers.
+    let mut engines: Vec<(String, Engine, Option<PrivateEngine>)> = Vec::new();
+    for version in ["28.5", "20.10"] {
+        let dir =
+            netlab_tests::run::workspace_root().join(format!("target/engines/{version}/root"));
+        if !dir.join("usr/sbin/dockerd").is_file() {
+            println!("Engine {version}: not fetched (cargo xtask engine {version}), left out");
+            continue;
+        }
+        let started = Instant::now();
+        let (daemon, api) =
+            runtime.block_on(PrivateEngine::start(&Choice::PrivateIn(dir), "host"))?;
+        let first_answer = started.elapsed();
+        let host = runtime.block_on(Netns::open(&daemon.netns_path(), "host"))?;
+        println!(
+            "Engine {version}, a private daemon: first API answer {:.0} ms after it was started",
+            first_answer.as_secs_f64() * 1e3
+        );
+        let engine = Engine::new(api, host, None);
+        engines.push((format!("Engine {version} (private)"), engine, Some(daemon)));
+    }
+    if let Ok(api) = runtime.block_on(reach::connect()) {
+        let engine = Engine::new(api, runtime.block_on(Netns::current("host"))?, None);
+        runtime.block_on(docker::cleanup::remove_leftovers(&engine))?;
+        engines.push(("your Engine".to_string(), engine, None));
+    }
     println!("same_bridge topology (a bridge, red, blue), build + tear down, mean of N rounds");
-    let docker = time(DOCKER_ROUNDS, || runtime.block_on(with_docker(&engine)))?;
     let library = time(LIBRARY_ROUNDS, || runtime.block_on(with_library()))?;
-    println!(
-        "  Docker Engine ({DOCKER_ROUNDS} rounds): {:9.2} ms",
-        docker.as_secs_f64() * 1e3
-    );
     println!(
         "  lab library ({LIBRARY_ROUNDS} rounds):  {:9.2} ms",
         library.as_secs_f64() * 1e3
     );
-    println!(
-        "  ratio Docker/library: {:.1}",
-        docker.as_secs_f64() / library.as_secs_f64()
-    );
-    runtime.block_on(docker::cleanup::remove_leftovers(&engine))?;
+    for (name, engine, daemon) in &engines {
+        runtime.block_on(docker::image::ensure(engine))?;
+        let docker = time(DOCKER_ROUNDS, || runtime.block_on(with_docker(engine)))?;
+        println!(
+            "  {name} ({DOCKER_ROUNDS} rounds): {:9.2} ms, {:.1} times the library's",
+            docker.as_secs_f64() * 1e3,
+            docker.as_secs_f64() / library.as_secs_f64()
+        );
+        if daemon.is_none() {
+            runtime.block_on(docker::cleanup::remove_leftovers(engine))?;
+        }
+    }
     Ok(())
 }
 
