@@ -109,6 +109,13 @@ fn docker_port_publish_transcripts_match_the_book() {
         &[
             "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 172.17.0.2:80",
             "host$ wget -q -O - http://172.17.0.1:8443/\nhello from netlab/busybox httpd\n",
+            // The lab's own look: the filter table, with the rule that lets
+            // forwarded traffic in to red's port 80 while red runs.
+            "host$ iptables -L -n\nChain INPUT (policy ACCEPT)\n",
+            "Chain DOCKER (1 references)\ntarget     prot opt source               destination         \n\
+             ACCEPT     6    --  0.0.0.0/0            172.17.0.2           tcp dpt:80\n",
+            "NAMES         IMAGE             PORTS\nnetlab-red    netlab/busybox    0.0.0.0:8443->80/tcp\n",
+            "host$ docker kill netlab-red\nnetlab-red\n",
         ],
         &[("20.10", hairpin)],
     );

@@ -1,15 +1,20 @@
-//! Publishing a port, the Docker way, for real: the NAT rules dockerd adds
-//! for `-p 8443:80`, a request through them, and the rules gone again.
+//! Publishing a port, the Docker way, for real: the filter and NAT rules
+//! dockerd adds for `-p 8443:80`, a request through them, and the rules
+//! gone again once the container is killed.
 //!
 //! Equivalent to (lab step 4, with busybox httpd for nginx):
 //!
 //! ```text
-//! iptables-save -t nat          # the lab: iptables -L
+//! iptables -L -n                # the filter table, as the lab lists it
+//! iptables-save -t nat          # the nat table, where the port is published
 //! docker run -d -p 8443:80 --name netlab-red netlab/busybox httpd -f -p 80 -h /www
+//! iptables -L -n
 //! iptables-save -t nat
 //! wget -q -O - http://172.17.0.1:8443/
-//! docker rm -f netlab-red       # the lab: docker kill
-//! iptables-save -t nat
+//! docker ps                     # get the container's name
+//! docker kill netlab-red
+//! iptables -L -n; iptables-save -t nat
+//! docker rm -f netlab-red
 //! ```
 //!
 //! Run it: `sudo -E cargo run --example docker_port_publish` (needs a
@@ -27,6 +32,10 @@ fn main() -> ExitCode {
 
 async fn port_publish(engine: &Engine) -> Result<()> {
     // ANCHOR: before
+    // `iptables -L` lists the filter table, the lab's first look; the
+    // published port itself lives in the nat table.
+    engine.say("the filter table before, as the lab lists it");
+    let filter_before = engine.show_filter_rules()?;
     engine.say("docker0's NAT rules before: masquerade for the subnet, no DNAT");
     let before = engine.show_nat_rules()?;
     // ANCHOR_END: before
@@ -52,6 +61,8 @@ async fn port_publish(engine: &Engine) -> Result<()> {
     // A new rule: DNAT of TCP 8443 arriving anywhere but docker0 to red's
     // port 80. Engine 20.10 also adds a masquerade for red talking to
     // itself through the published port (hairpin NAT); Engine 28 does not.
+    engine.say("the filter table now: a rule lets the forwarded traffic to red's port 80 in");
+    engine.show_filter_rules()?;
     engine.say("dockerd added a DNAT rule for 8443 (20.10 also a hairpin masquerade for red)");
     let during = engine.show_nat_rules()?;
     ensure!(
@@ -71,10 +82,19 @@ async fn port_publish(engine: &Engine) -> Result<()> {
     // ANCHOR_END: fetch
 
     // ANCHOR: rm
-    engine.say("removing red removes its rules: back to where we started");
-    engine.rm(&red).await?;
+    // `docker kill` stops the container; Docker takes its rules out as it
+    // stops. `docker rm` then removes the stopped container.
+    engine.say("docker ps names the container; killing it takes its rules out again");
+    engine.show_ps().await?;
+    engine.kill(&red).await?;
+    let filter_after = engine.show_filter_rules()?;
+    ensure!(
+        filter_after == filter_before,
+        "the filter table is as before"
+    );
     let after = engine.show_nat_rules()?;
     ensure!(after == before, "the NAT rules are as before: {after:?}");
+    engine.rm(&red).await?;
     // ANCHOR_END: rm
     Ok(())
 }

@@ -13,7 +13,9 @@ use bollard::Docker;
 use bollard::models::{
     ContainerCreateBody, EndpointSettings, HostConfig, NetworkingConfig, PortBinding,
 };
-use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
+use bollard::query_parameters::{
+    CreateContainerOptionsBuilder, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
+};
 
 use super::{IMAGE, LABEL, PREFIX};
 use crate::{Netns, narrate};
@@ -201,6 +203,74 @@ impl Engine {
             .await
             .with_context(|| format!("remove the container {}", container.docker_name))?;
         narrate::output(&container.docker_name);
+        Ok(())
+    }
+
+    /// `docker kill CONTAINER`: SIGKILL its processes. The container stops
+    /// but stays (`docker ps -a` lists it); Docker undoes its port rules.
+    pub async fn kill(&self, container: &Container) -> Result<()> {
+        narrate::command(
+            &self.host,
+            &format!("docker kill {}", container.docker_name),
+        );
+        self.api
+            .kill_container(&container.id, None)
+            .await
+            .with_context(|| format!("kill the container {}", container.docker_name))?;
+        narrate::output(&container.docker_name);
+        Ok(())
+    }
+
+    /// `docker ps --format 'table {{.Names}}\t{{.Image}}\t{{.Ports}}'`: the
+    /// running containers of this lab, their image and published ports
+    /// (the columns that do not change from run to run).
+    pub async fn show_ps(&self) -> Result<()> {
+        narrate::command(
+            &self.host,
+            "docker ps --filter label=io.netlab --format 'table {{.Names}}\t{{.Image}}\t{{.Ports}}'",
+        );
+        let filters = HashMap::from([("label".to_string(), vec![LABEL.to_string()])]);
+        let options = ListContainersOptionsBuilder::default()
+            .filters(&filters)
+            .build();
+        let containers = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .context("list the running containers")?;
+        let mut text = format!("{:<14}{:<18}{}\n", "NAMES", "IMAGE", "PORTS");
+        for container in containers {
+            let name = container
+                .names
+                .and_then(|names| names.first().cloned())
+                .unwrap_or_default();
+            // As the CLI prints a published port: 0.0.0.0:8443->80/tcp.
+            let mut ports: Vec<String> = container
+                .ports
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|port| {
+                    let public = port.public_port?;
+                    let ip = port.ip.clone().unwrap_or_default();
+                    let ip = if ip.contains(':') {
+                        format!("[{ip}]")
+                    } else {
+                        ip
+                    };
+                    let kind = port.typ.map(|t| t.to_string()).unwrap_or_default();
+                    Some(format!("{ip}:{public}->{}/{kind}", port.private_port))
+                })
+                .collect();
+            ports.sort();
+            ports.dedup();
+            text.push_str(&format!(
+                "{:<14}{:<18}{}\n",
+                name.trim_start_matches('/'),
+                container.image.unwrap_or_default(),
+                ports.join(", ")
+            ));
+        }
+        narrate::output(text.trim_end());
         Ok(())
     }
 

@@ -79,6 +79,29 @@ impl Engine {
         self.show_nat_rules_of(&["docker0", "172.17."])
     }
 
+    /// `iptables -L -n`: the filter table, as the lab lists it (`-n`: numbers,
+    /// not names; without it iptables asks DNS for every address, which
+    /// hangs where no DNS server answers). Run in the Docker host's
+    /// namespace; what it prints, as it printed it.
+    pub fn show_filter_rules(&self) -> Result<String> {
+        narrate::command(&self.host, "iptables -L -n");
+        let text = self.host.run(|| {
+            let output = Command::new("iptables")
+                .args(["-L", "-n"])
+                .output()
+                .context("run iptables -L -n (Debian: `sudo apt-get install iptables`)")?;
+            if !output.status.success() {
+                bail!(
+                    "iptables -L -n failed: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                );
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        })?;
+        narrate::output(text.trim_end());
+        Ok(text)
+    }
+
     /// `iptables-save -t nat | grep -e WORD ...`: Docker's NAT rules that
     /// name one of `words` (a bridge, a subnet).
     pub fn show_nat_rules_of(&self, words: &[&str]) -> Result<Vec<String>> {
