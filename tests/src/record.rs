@@ -130,6 +130,8 @@ fn docker_container_mac(mac: &str) -> bool {
 fn normalize_docker(example: &str, text: &str) -> String {
     static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
         [
+            // When the Engine made an object (`docker network inspect`).
+            (r#""Created": "[0-9T:.Z+-]+""#, r#""Created": "<time>""#),
             // A swarm's join token: its secret part differs every time.
             (r"\bSWMTKN-1-[0-9a-z]+-[0-9a-z]+\b", "SWMTKN-1-<token>"),
             // Container, network and swarm object ids, in full.

@@ -49,7 +49,7 @@ fn docker_bridge_runs_against_your_engine() {
         "host$ docker version --format '{{.Server.Version}}'\n",
         "    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0",
         "64 bytes from 172.17.0.1: seq=0 ttl=64",
-        "Options: com.docker.network.bridge.name=docker0",
+        "\"com.docker.network.bridge.name\": \"docker0\",",
     ] {
         assert!(
             stdout.contains(line),

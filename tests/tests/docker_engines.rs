@@ -73,16 +73,25 @@ fn docker_bridge_transcripts_match_the_book() {
         "docker_bridge",
         &[
             "    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0",
-            "Options: com.docker.network.bridge.name=docker0",
+            // `docker network inspect bridge`, whole, as the CLI prints it.
+            "host$ docker network inspect bridge\n[\n    {\n        \"Name\": \"bridge\",\n",
+            "            \"com.docker.network.bridge.name\": \"docker0\",\n",
+            "                \"IPv4Address\": \"172.17.0.2/16\",\n",
             "64 bytes from 172.17.0.1: seq=0 ttl=64",
         ],
         &[
-            ("28.5", "Subnet: 172.17.0.0/16  Gateway: 172.17.0.1\n"),
+            (
+                "28.5",
+                "                    \"Subnet\": \"172.17.0.0/16\",\n                    \"Gateway\": \"172.17.0.1\"\n",
+            ),
             // A first start of 20.10: IPAM has no gateway yet.
-            ("20.10", "Subnet: 172.17.0.0/16  Gateway: -\n"),
             (
                 "20.10",
-                "Container: netlab-red  172.17.0.2/16  02:42:ac:11:00:02",
+                "                    \"Subnet\": \"172.17.0.0/16\"\n                }\n",
+            ),
+            (
+                "20.10",
+                "                \"MacAddress\": \"02:42:ac:11:00:02\",\n",
             ),
         ],
     );

@@ -70,7 +70,7 @@ async fn bridge(engine: &Engine) -> Result<()> {
     // GET /networks and /networks/bridge: Docker's own account of docker0.
     engine.say("Docker's view of the same network");
     engine.show_networks(&["bridge", "host", "none"]).await?;
-    engine.show_network_inspect("bridge").await?;
+    engine.show_network_inspect_json("bridge").await?;
     // ANCHOR_END: inspect
 
     // ANCHOR: rm

@@ -34,6 +34,9 @@ pub struct Engine {
     /// daemon, its exec root seen through `/proc/PID/root`, since those
     /// files are mounts in its own mount namespace.
     pub netns_dir: String,
+    /// The Engine's socket (for the one request made without bollard: the
+    /// raw JSON of `docker network inspect`).
+    pub socket: std::path::PathBuf,
     /// True once this run has initialized a swarm (only then does it leave it).
     pub(crate) swarm_ours: Mutex<bool>,
     /// True once a swarm of ours has made docker_gwbridge (removed with it).
@@ -73,6 +76,7 @@ impl Engine {
             host,
             parent,
             netns_dir: "/run/docker/netns".to_string(),
+            socket: super::reach::socket_path().into(),
             swarm_ours: Mutex::new(false),
             gwbridge_ours: Mutex::new(false),
         }

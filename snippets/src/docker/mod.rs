@@ -205,6 +205,7 @@ async fn connect(
     let netns = Netns::open(&daemon.netns_path(), host).await?;
     let mut engine = Engine::new(api, netns, args.parent.clone());
     engine.netns_dir = daemon.netns_dir();
+    engine.socket = daemon.socket();
     Ok(Some((engine, Some(daemon))))
 }
 

@@ -124,4 +124,46 @@ impl Engine {
         narrate::output(out.trim_end());
         Ok(network)
     }
+
+    /// `docker network inspect NAME`, whole, as the CLI prints it: the
+    /// Engine's own JSON answer to `GET /networks/NAME`, its keys in the
+    /// Engine's order, in a list, indented by four spaces.
+    ///
+    /// bollard would parse the answer into a struct and lose the order of
+    /// its maps, so this one request is made by hand: HTTP/1.0 over the
+    /// Unix socket, the body after the first empty line.
+    pub async fn show_network_inspect_json(&self, name: &str) -> Result<()> {
+        narrate::command(&self.host, &format!("docker network inspect {name}"));
+        let socket = self.socket.clone();
+        let path = format!("/networks/{name}");
+        let body = tokio::task::spawn_blocking(move || raw_get(&socket, &path)).await??;
+        let network: serde_json::Value = serde_json::from_slice(&body)
+            .with_context(|| format!("read the Engine's JSON for the network {name}"))?;
+        let mut text = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut serializer = serde_json::Serializer::with_formatter(&mut text, formatter);
+        serde::Serialize::serialize(&vec![network], &mut serializer)
+            .context("print the network's JSON")?;
+        narrate::output(&String::from_utf8_lossy(&text));
+        Ok(())
+    }
+}
+
+/// `GET PATH` to the Engine's socket, and the body of its answer.
+fn raw_get(socket: &std::path::Path, path: &str) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let what = || format!("GET {path} from the Engine at {}", socket.display());
+    let mut stream = std::os::unix::net::UnixStream::connect(socket).with_context(what)?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").with_context(what)?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).with_context(what)?;
+    let start = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .with_context(|| format!("{}: no HTTP answer", what()))?;
+    if !answer.starts_with(b"HTTP/1.0 200") && !answer.starts_with(b"HTTP/1.1 200") {
+        let status = String::from_utf8_lossy(&answer[..start]);
+        anyhow::bail!("{}: {}", what(), status.lines().next().unwrap_or_default());
+    }
+    Ok(answer[start + 4..].to_vec())
 }
