@@ -130,6 +130,8 @@ fn docker_container_mac(mac: &str) -> bool {
 fn normalize_docker(example: &str, text: &str) -> String {
     static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
         [
+            // The temporary file `sed -i` could not rename over /etc/hosts.
+            (r"'/etc/hosts[A-Za-z0-9]{6}'", "'/etc/hosts<tmp>'"),
             // When the Engine made an object (`docker network inspect`).
             (r#""Created": "[0-9T:.Z+-]+""#, r#""Created": "<time>""#),
             // A swarm's join token: its secret part differs every time.

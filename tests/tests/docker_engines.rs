@@ -138,6 +138,11 @@ fn docker_dns_transcripts_match_the_book() {
             "red$ cat /etc/hosts\n127.0.0.1\tlocalhost\n",
             "nameserver 127.0.0.11\n",
             "Name:\tnetlab-blue\n",
+            // Lab step 9: red joins the network while it runs, and its
+            // bind-mounted /etc/hosts takes an append but not a rename.
+            "host$ docker network connect netlab-net netlab-red\n",
+            "10.9.9.9 extra\nred$ sed -i s/extra/more/ /etc/hosts\nsed: can't move '/etc/hosts",
+            "' to '/etc/hosts': Device or resource busy\n",
         ],
         &[],
     );

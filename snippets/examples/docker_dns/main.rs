@@ -8,12 +8,16 @@
 //! docker run -d --name netlab-red netlab/busybox sleep 3600
 //! cat /etc/hosts                # in red (the lab: vi /etc/hosts)
 //! cat /etc/resolv.conf          # in red
-//! docker network create -d bridge --subnet=172.18.0.0/16 netlab-net
+//! docker network create -d bridge netlab-net     # the Engine picks a free subnet
 //! docker run -d --name netlab-blue --network netlab-net netlab/busybox sleep 3600
 //! docker run -d --name netlab-green --network netlab-net netlab/busybox sleep 3600
 //! cat /etc/resolv.conf          # in green
 //! nslookup -type=a netlab-blue  # in green
 //! ping -c 1 netlab-blue         # in green
+//! docker network connect netlab-net netlab-red
+//! cat /etc/resolv.conf; cat /etc/hosts          # in red, again
+//! sh -c 'echo ... >> /etc/hosts'                # in red: edited in place, fine
+//! sed -i ... /etc/hosts                         # in red: replaced by rename, EBUSY
 //! ```
 //!
 //! Run it: `sudo -E cargo run --example docker_dns` (needs a running Docker
@@ -21,6 +25,7 @@
 
 use std::process::ExitCode;
 
+use anyhow::ensure;
 use netlab::Result;
 use netlab::docker::{self, Engine, NetworkArgs, RunArgs};
 
@@ -41,15 +46,15 @@ async fn dns(engine: &Engine) -> Result<()> {
     // ANCHOR_END: default_bridge
 
     // ANCHOR: network
-    // A user-defined bridge: a new bridge device (br-<id>) and subnet.
+    // A user-defined bridge: a new bridge device (br-<id>) and a subnet the
+    // Engine picks from its pools, the first that no network of its own
+    // holds yet: 172.18.0.0/16 on a fresh Engine, 172.19.0.0/16 where a
+    // swarm's docker_gwbridge took 172.18 first.
     engine.say("a user-defined bridge network, and two containers on it");
-    let subnet = NetworkArgs {
-        subnet: Some("172.18.0.0/16"),
-        ..NetworkArgs::default()
-    };
     engine
-        .network_create("netlab-net", "bridge", subnet)
+        .network_create("netlab-net", "bridge", NetworkArgs::default())
         .await?;
+    engine.show_network_inspect("netlab-net").await?;
     let on_net = RunArgs {
         network: Some("netlab-net"),
         ..RunArgs::default()
@@ -76,6 +81,28 @@ async fn dns(engine: &Engine) -> Result<()> {
         .exec(&green, &["ping", "-c", "1", "netlab-blue"])
         .await?;
     // ANCHOR_END: embedded_dns
+
+    // ANCHOR: connect
+    // Lab step 9's other half: red joins the user-defined network while it
+    // runs. Docker adds an interface and rewrites red's files. They are
+    // bind mounts of files Docker keeps outside the container: a change in
+    // place (append) works; `sed -i` writes a new file and renames it over
+    // /etc/hosts, and rename(2) onto a mount point fails with EBUSY.
+    engine.say("red joins netlab-net while it runs: its files change");
+    engine.network_connect("netlab-net", &red).await?;
+    engine.exec(&red, &["cat", "/etc/resolv.conf"]).await?;
+    engine.exec(&red, &["cat", "/etc/hosts"]).await?;
+    engine.say("/etc/hosts is a bind mount: appending works, replacing it (sed -i) does not");
+    let append = "echo '10.9.9.9 extra' >> /etc/hosts && tail -n 1 /etc/hosts";
+    engine.exec(&red, &["sh", "-c", append]).await?;
+    let (status, _) = engine
+        .exec_status(&red, &["sed", "-i", "s/extra/more/", "/etc/hosts"])
+        .await?;
+    ensure!(
+        status != 0,
+        "sed -i cannot replace the bind-mounted /etc/hosts"
+    );
+    // ANCHOR_END: connect
 
     // ANCHOR: rm
     engine.say("remove the containers, then the network");

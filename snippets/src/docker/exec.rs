@@ -27,7 +27,7 @@ impl Engine {
 
     /// Like [`Engine::exec`], but returns the exit status instead of failing.
     pub async fn exec_status(&self, container: &Container, argv: &[&str]) -> Result<(i64, String)> {
-        narrate::prompt(&container.name, &argv.join(" "));
+        narrate::prompt(&container.name, &shell_words(argv));
         let (status, text) = self.exec_quiet(container, argv).await?;
         narrate::output(text.trim_end());
         Ok((status, text))
@@ -88,4 +88,24 @@ impl Engine {
         let inspect = self.api.inspect_exec(&exec.id).await.with_context(what)?;
         Ok((inspect.exit_code.unwrap_or(-1), text))
     }
+}
+
+/// `argv` as you would type it: an argument with a space or a shell
+/// character in it is quoted (`sh -c "echo 'x' >> /etc/hosts"`).
+fn shell_words(argv: &[&str]) -> String {
+    let quoted: Vec<String> = argv
+        .iter()
+        .map(|arg| {
+            let plain = !arg.is_empty()
+                && arg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@+%^{}".contains(c));
+            match (plain, arg.contains('"')) {
+                (true, _) => arg.to_string(),
+                (false, false) => format!("\"{arg}\""),
+                (false, true) => format!("'{arg}'"),
+            }
+        })
+        .collect();
+    quoted.join(" ")
 }

@@ -25,24 +25,35 @@ pub const BUSYBOX: &str = "/bin/busybox";
 
 /// The commands the chapters run inside containers.
 const APPLETS: &[&str] = &[
-    "sh", "cat", "echo", "hostname", "httpd", "ifconfig", "ip", "ls", "nslookup", "ping", "sleep",
-    "wget",
+    "sh", "cat", "echo", "hostname", "httpd", "ifconfig", "ip", "ls", "nslookup", "ping", "sed",
+    "sleep", "tail", "wget",
 ];
 
-const DOCKERFILE: &str = "FROM scratch\n\
-                          COPY rootfs/ /\n\
-                          LABEL io.netlab=1\n\
-                          CMD [\"sh\"]\n";
+/// Which build of the image this is: a newer lab (more applets) rebuilds
+/// an older image it finds.
+const IMAGE_VERSION: &str = "2";
+
+/// The Dockerfile: the files, our label and the build's version.
+fn dockerfile() -> String {
+    format!(
+        "FROM scratch\nCOPY rootfs/ /\nLABEL {LABEL}=1 io.netlab.image={IMAGE_VERSION}\nCMD [\"sh\"]\n"
+    )
+}
 
 /// Builds the image unless it already exists (it is kept between runs;
 /// `cargo run --example docker_cleanup` removes it).
 pub async fn ensure(engine: &Engine) -> Result<()> {
     if let Ok(image) = engine.api.inspect_image(IMAGE).await {
         let labels = image.config.and_then(|config| config.labels);
-        if labels.is_some_and(|labels| labels.contains_key(LABEL)) {
+        let Some(labels) = labels.filter(|labels| labels.contains_key(LABEL)) else {
+            bail!(
+                "an image named {IMAGE} exists but is not this lab's (no label {LABEL}): remove it"
+            );
+        };
+        if labels.get("io.netlab.image").map(String::as_str) == Some(IMAGE_VERSION) {
             return Ok(());
         }
-        bail!("an image named {IMAGE} exists but is not this lab's (no label {LABEL}): remove it");
+        // An older build of ours: built again below, under the same name.
     }
     eprintln!("building the image {IMAGE} from {BUSYBOX} (no registry needed)");
     let context = build_context().context("make the build context of netlab/busybox")?;
@@ -70,7 +81,7 @@ fn build_context() -> Result<Vec<u8>> {
         format!("read {BUSYBOX} (Debian: `sudo apt-get install busybox-static`)")
     })?;
     let mut tar = Vec::new();
-    add_file(&mut tar, "Dockerfile", 0o644, DOCKERFILE.as_bytes());
+    add_file(&mut tar, "Dockerfile", 0o644, dockerfile().as_bytes());
     add_dir(&mut tar, "rootfs/");
     add_dir(&mut tar, "rootfs/bin/");
     add_file(&mut tar, "rootfs/bin/busybox", 0o755, &busybox);

@@ -106,4 +106,25 @@ impl Engine {
         narrate::output(name);
         Ok(())
     }
+
+    /// `docker network connect NETWORK CONTAINER`: a running container gets
+    /// one more interface (`eth1`), an address on that network, and a line
+    /// for it in /etc/hosts.
+    pub async fn network_connect(&self, network: &str, container: &super::Container) -> Result<()> {
+        narrate::command(
+            &self.host,
+            &format!("docker network connect {network} {}", container.docker_name),
+        );
+        let request = bollard::models::NetworkConnectRequest {
+            container: container.id.clone(),
+            endpoint_config: None,
+        };
+        self.api
+            .connect_network(network, request)
+            .await
+            .with_context(|| {
+                format!("connect {} to the network {network}", container.docker_name)
+            })?;
+        Ok(())
+    }
 }
