@@ -84,6 +84,62 @@ impl Lab {
     }
 }
 
+impl Lab {
+    /// `--shell NAME`: the reader's shell (`$SHELL`, else busybox `sh`)
+    /// inside the namespace NAME (and its own files and hostname, for a
+    /// container), with the prompt `NAME$ `, to try the lab's commands by
+    /// hand. Like `nsenter --net=... $SHELL`: the shell is started by a
+    /// thread that has entered the namespaces, so it is born inside them.
+    /// When it exits, the example ends and the kernel removes the lab.
+    fn shell(&self, name: &str) -> Result<()> {
+        let namespaces = self
+            .namespaces
+            .lock()
+            .expect("no panics while held")
+            .clone();
+        let Some(netns) = namespaces.iter().find(|netns| netns.name == name) else {
+            let names: Vec<&str> = namespaces.iter().map(|netns| netns.name.as_str()).collect();
+            return Err(usage(format!(
+                "--shell {name}: this lab has no namespace {name}; it has {}",
+                names.join(", ")
+            )));
+        };
+        let shell = std::env::var("SHELL")
+            .ok()
+            .filter(|shell| std::path::Path::new(shell).is_file())
+            .unwrap_or_else(|| {
+                if std::path::Path::new("/bin/busybox").is_file() {
+                    "/bin/busybox".to_string()
+                } else {
+                    "/bin/sh".to_string()
+                }
+            });
+        println!();
+        println!(
+            "# --shell {name}: {shell} inside {name}'s namespaces. Try `ip a`; `exit` ends the lab."
+        );
+        netns.run(|| {
+            let mut command = std::process::Command::new(&shell);
+            if shell.ends_with("busybox") {
+                command.arg("sh");
+            }
+            // bash would take its prompt from ~/.bashrc: not this time.
+            if shell.ends_with("bash") {
+                command.arg("--norc");
+            }
+            let status = command
+                .env("PS1", format!("{name}$ "))
+                .status()
+                .with_context(|| format!("start the shell {shell} in {name}"))?;
+            println!(
+                "# {}: the shell exited ({status}); the lab goes",
+                self.example
+            );
+            Ok(())
+        })
+    }
+}
+
 /// Every example's `main`: `fn main() -> ExitCode { netlab::run(bridge) }`.
 pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     run_with_flags(&[], example)
@@ -133,7 +189,9 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
             if !lab.drawn.load(Ordering::Relaxed) {
                 lab.picture().await?;
             }
-            if options.keep {
+            if let Some(name) = &options.shell {
+                lab.shell(name)
+            } else if options.keep {
                 lab.keep().await
             } else {
                 Ok(())
@@ -155,6 +213,8 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
 #[derive(Default)]
 struct Options {
     keep: bool,
+    /// `--shell NAME`: a shell inside that namespace, once the lab is built.
+    shell: Option<String>,
     check: bool,
     topology: Option<PathBuf>,
     flags: Vec<(&'static str, String)>,
@@ -166,6 +226,10 @@ fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--keep" => options.keep = true,
+            "--shell" => match args.next() {
+                Some(netns) => options.shell = Some(netns),
+                None => return Err(help(name, flags, "--shell needs a NAME (host, red, ...)")),
+            },
             "--check" => options.check = true,
             "--topology" => match args.next() {
                 Some(file) => options.topology = Some(PathBuf::from(file)),
@@ -197,16 +261,17 @@ fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
 fn help(name: &str, flags: &[Flag], problem: &str) -> String {
     let mut usage = format!("usage: cargo run --example {name}");
     if flags.is_empty() {
-        usage.push_str(" [-- --keep] [--check] [--topology FILE.svg]");
+        usage.push_str(" [-- --keep] [--shell NAME] [--check] [--topology FILE.svg]");
     } else {
         usage.push_str(" --");
         for flag in flags {
             usage.push_str(&format!(" {} {}", flag.name, flag.value));
         }
-        usage.push_str(" [--keep] [--check] [--topology FILE.svg]");
+        usage.push_str(" [--keep] [--shell NAME] [--check] [--topology FILE.svg]");
     }
     usage.push_str(
         "\n  --keep  leave the lab running and show how to look at it, until Enter\n  \
+         --shell NAME  a shell inside the namespace NAME (red, host, ...); the lab ends with it\n  \
          --check  print each claim of the chapter as PASS or FAIL, not the transcript\n  \
          --topology FILE.svg  draw the lab, as the kernel reports it, into FILE.svg\n",
     );
