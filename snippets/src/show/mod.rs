@@ -83,16 +83,29 @@ impl Netns {
         Ok(count)
     }
 
-    /// `brctl show BRIDGE`: the bridge and the devices plugged into it.
+    /// `brctl show BRIDGE`'s table: the bridge and the devices plugged into
+    /// it. brctl reads them from sysfs (`/sys/class/net/BRIDGE/brif/`); we
+    /// ask netlink for the links, as `bridge link` does, each port naming
+    /// its bridge. So the transcript says it as a comment, not as a
+    /// command we ran.
     pub async fn show_brctl(&self, bridge: &str) -> Result<()> {
-        narrate::command(self, &format!("brctl show {bridge}"));
+        narrate::say(&format!(
+            "{}: {bridge} and its ports, as `brctl show {bridge}` lists them (read with netlink)",
+            self.name
+        ));
         narrate::output(&brctl::brctl_show(bridge, &self.links().await?));
         Ok(())
     }
 
-    /// `brctl showmacs BRIDGE`: the MAC addresses the bridge knows, by port.
+    /// `brctl showmacs BRIDGE`'s table: the MAC addresses the bridge knows,
+    /// by port. brctl reads the bridge's forwarding table from sysfs
+    /// (`/sys/class/net/BRIDGE/brforward`); we dump it with netlink, as
+    /// `bridge fdb show` does: a comment in the transcript, again.
     pub async fn show_brctl_macs(&self, bridge: &str) -> Result<()> {
-        narrate::command(self, &format!("brctl showmacs {bridge}"));
+        narrate::say(&format!(
+            "{}: what {bridge} knows, as `brctl showmacs {bridge}` lists it (read with netlink)",
+            self.name
+        ));
         let entries = self.fdb(bridge).await?;
         narrate::output(&brctl::brctl_showmacs(&entries, &self.links().await?));
         Ok(())
