@@ -63,13 +63,15 @@ impl Engine {
         Ok(())
     }
 
-    /// `docker network inspect NAME`: its driver, subnet, gateway, options
-    /// and the containers on it, one per line instead of Docker's JSON.
+    /// What `docker network inspect NAME` reports that matters here: its
+    /// driver, subnet, gateway, options and the containers on it, one per
+    /// line. Not the command's own output (that is JSON: see
+    /// [`Engine::show_network_inspect_json`]), so the transcript says so in
+    /// a comment.
     pub async fn show_network_inspect(&self, name: &str) -> Result<NetworkInspect> {
-        narrate::command(
-            &self.host,
-            &format!("docker network inspect {name}    # the fields that matter"),
-        );
+        narrate::say(&format!(
+            "{name}, as `docker network inspect {name}` reports it (the fields that matter, one a line):"
+        ));
         let network = self
             .api
             .inspect_network(name, None)
