@@ -9,6 +9,7 @@
 //! ip a                          # from the container
 //! cat /sys/class/net/eth0/iflink   # from the container: its peer's ifindex
 //! ip -o link | grep '^N:'       # from the host: the veth with that index
+//! brctl show
 //! brctl show docker0
 //! brctl showmacs docker0
 //! docker network ls
@@ -62,6 +63,7 @@ async fn bridge(engine: &Engine) -> Result<()> {
     engine
         .exec(&red, &["ping", "-c", "1", "172.17.0.1"])
         .await?;
+    engine.host.show_brctl_all().await?;
     engine.host.show_brctl("docker0").await?;
     engine.host.show_brctl_macs("docker0").await?;
     // ANCHOR_END: brctl

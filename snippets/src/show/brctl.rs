@@ -8,11 +8,28 @@ use crate::ip::link::Link;
 use crate::mac::Mac;
 
 /// `brctl show BRIDGE`: the bridge's id, whether it runs STP, its ports.
-pub fn brctl_show(bridge: &str, links: &[Link]) -> String {
+/// `bridge` `None`: every bridge, as plain `brctl show` lists them.
+pub fn brctl_show(bridge: Option<&str>, links: &[Link]) -> String {
     let mut out = String::from("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n");
-    let Some(br) = links.iter().find(|l| l.name == bridge) else {
-        return format!("bridge {bridge} does not exist!");
+    let bridges: Vec<&Link> = match bridge {
+        Some(name) => match links.iter().find(|l| l.name == name) {
+            Some(br) => vec![br],
+            None => return format!("bridge {name} does not exist!"),
+        },
+        None => links
+            .iter()
+            .filter(|l| l.kind.as_deref() == Some("bridge"))
+            .collect(),
     };
+    for br in bridges {
+        bridge_row(&mut out, br, links);
+    }
+    out
+}
+
+/// One bridge's lines of `brctl show`.
+fn bridge_row(out: &mut String, br: &Link, links: &[Link]) {
+    let bridge = &br.name;
     let (priority, address) = br.bridge_id.unwrap_or_default();
     let id: String = address.0.iter().map(|b| format!("{b:02x}")).collect();
     let stp = if br.stp { "yes" } else { "no" };
@@ -26,7 +43,6 @@ pub fn brctl_show(bridge: &str, links: &[Link]) -> String {
     for port in ports.iter().skip(1) {
         writeln!(out, "\t\t\t\t\t\t\t{port}").unwrap();
     }
-    out
 }
 
 /// `brctl showmacs BRIDGE`: the MAC table, by port number.

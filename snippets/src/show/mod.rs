@@ -93,7 +93,18 @@ impl Netns {
             "{}: {bridge} and its ports, as `brctl show {bridge}` lists them (read with netlink)",
             self.name
         ));
-        narrate::output(&brctl::brctl_show(bridge, &self.links().await?));
+        narrate::output(&brctl::brctl_show(Some(bridge), &self.links().await?));
+        Ok(())
+    }
+
+    /// `brctl show`'s table: every bridge of this namespace and its ports
+    /// (read with netlink, as [`Netns::show_brctl`] says).
+    pub async fn show_brctl_all(&self) -> Result<()> {
+        narrate::say(&format!(
+            "{}: its bridges and their ports, as `brctl show` lists them (read with netlink)",
+            self.name
+        ));
+        narrate::output(&brctl::brctl_show(None, &self.links().await?));
         Ok(())
     }
 
