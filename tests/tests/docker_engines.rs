@@ -155,6 +155,9 @@ fn docker_macvlan_transcripts_match_the_book() {
         &[
             "Subnet: 192.168.20.0/24  Gateway: 192.168.20.1  IPRange: 192.168.20.0/25\nOptions: parent=netlab-mv0\n",
             "64 bytes from 192.168.20.3: seq=0 ttl=64",
+            // Lab step 11's trunk mode: Docker makes the VLAN sub-interface
+            // itself, or says why it cannot (this kernel: no 802.1q).
+            "host$ docker network create -d macvlan --subnet=192.168.30.0/24 -o parent=netlab-mv0.20",
         ],
         &[(
             "20.10",

@@ -11,6 +11,8 @@
 //!     -o parent=netlab-mv0 netlab-macvlan
 //! docker run -d --name netlab-red --network netlab-macvlan netlab/busybox sleep 3600
 //! ip addr show eth0             # in red (the lab: ifconfig)
+//! docker network create -d macvlan --subnet=192.168.30.0/24 \
+//!     -o parent=netlab-mv0.20 netlab-vlan20   # 802.1q: Docker adds netlab-mv0.20
 //! ```
 //!
 //! Run it: `sudo -E cargo run --example docker_macvlan`, or with
@@ -79,6 +81,27 @@ async fn macvlan(engine: &Engine) -> Result<()> {
     let blue_ip = engine.address(&blue, "netlab-macvlan").await?;
     engine.exec(&red, &["ping", "-c", "1", &blue_ip]).await?;
     // ANCHOR_END: ping
+
+    // ANCHOR: trunk
+    // Lab step 11, 802.1q mode: a parent named PARENT.20 asks Docker for a
+    // VLAN sub-interface with tag 20 (`ip link add link PARENT name
+    // PARENT.20 type vlan id 20`), which it makes when the network is
+    // created. A kernel without 802.1q support refuses: EOPNOTSUPP.
+    engine.say("802.1q trunk mode: parent PARENT.20 makes Docker add a VLAN sub-interface");
+    let tagged = format!("{parent}.20");
+    let options = [("parent", tagged.as_str())];
+    let args = NetworkArgs {
+        subnet: Some("192.168.30.0/24"),
+        options: &options,
+        ..NetworkArgs::default()
+    };
+    if engine
+        .try_network_create("netlab-vlan20", "macvlan", args)
+        .await?
+    {
+        engine.network_rm("netlab-vlan20").await?;
+    }
+    // ANCHOR_END: trunk
 
     // ANCHOR: rm
     engine.say("remove the containers, the network, and the lab's parent");

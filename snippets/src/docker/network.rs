@@ -96,6 +96,27 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::network_create`] for a network the Engine may refuse: its
+    /// answer is printed as the CLI prints it (`Error response from
+    /// daemon: ...`) instead of ending the run. True if it was made.
+    pub async fn try_network_create(
+        &self,
+        name: &str,
+        driver: &str,
+        args: NetworkArgs<'_>,
+    ) -> Result<bool> {
+        match self.network_create(name, driver, args).await {
+            Ok(()) => Ok(true),
+            Err(error) => match error.downcast_ref::<bollard::errors::Error>() {
+                Some(bollard::errors::Error::DockerResponseServerError { message, .. }) => {
+                    narrate::output(&format!("Error response from daemon: {message}"));
+                    Ok(false)
+                }
+                _ => Err(error),
+            },
+        }
+    }
+
     /// `docker network rm NAME`.
     pub async fn network_rm(&self, name: &str) -> Result<()> {
         narrate::command(&self.host, &format!("docker network rm {name}"));
