@@ -6,15 +6,23 @@
 //! (`Lab::picture`); the tests record it as `snippets/examples/NAME/topology.svg`
 //! and the book shows it with `{{#topology NAME}}`.
 //!
-//! The layout is simple and deterministic, so the same lab always gives the
-//! same bytes: a namespace plugged into another one (a container whose veth
-//! peer is a port of the host's bridge, or whose MACVLAN sits on the host's
-//! device) goes below it; the others sit side by side, in the order the lab
-//! made them. In a box, the bridge ports form a lower row, above the
-//! containers they lead to. Text is monospace, so its width is known without
-//! a font. The picture is a white card with dark lines: legible on mdBook's
-//! light and dark themes and on paper, and it uses no `id` and no `<style>`,
-//! so several pictures can share one page (the print page).
+//! Three steps, each deterministic, so the same lab always gives the same
+//! bytes:
+//!
+//! - `layout`: where each namespace's box goes. A namespace plugged into
+//!   another one (a container whose veth peer is a port of the host's
+//!   bridge, or whose MACVLAN sits on the host's device) goes below it; the
+//!   others sit side by side, in the order the lab made them. `namespace`:
+//!   the devices inside a box, bridge ports in a lower row above the
+//!   containers they lead to.
+//! - `lines` and `route`: which lines to draw, and the way each one takes on
+//!   a fine `grid`: at right angles, round the boxes it does not join, and
+//!   never along another line.
+//! - the drawing, here and in `draw`. Text is monospace, so its width is
+//!   known without a font. The picture is a white card with dark lines:
+//!   legible on mdBook's light and dark themes and on paper, and it uses no
+//!   `id` and no `<style>`, so several pictures can share one page (the
+//!   print page).
 
 use std::fmt::Write;
 
@@ -26,9 +34,11 @@ use style::{DETAIL_INK, INK, LEGEND, Line, NS_FILL, NS_STROKE, PAD, escape};
 use text::route_text;
 
 mod draw;
+mod grid;
 mod layout;
 mod lines;
 mod namespace;
+mod route;
 mod style;
 mod text;
 
@@ -36,7 +46,7 @@ mod text;
 pub fn render(example: &str, topology: &Topology) -> String {
     let mut layout = Layout::new(topology);
     let (mut width, mut height) = layout.place();
-    let lines = connections(&layout);
+    let lines = connections(&layout, (width, height));
     let mut kinds: Vec<Line> = lines.iter().map(|l| l.0).collect();
     kinds.sort();
     kinds.dedup();

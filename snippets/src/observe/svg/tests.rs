@@ -1,4 +1,5 @@
-//! The picture's own tests: the shape of a small lab's picture.
+//! The picture's own tests: the shape of a small lab's picture, and its
+//! lines.
 
 use super::*;
 use crate::observe::topology::{Device, End, Kind, Namespace};
@@ -78,6 +79,81 @@ fn a_port_hangs_below_its_bridge_and_its_container_below_the_host() {
         "red is below the host"
     );
     assert_eq!(svg, render("bridge", &bridge_lab()), "same lab, same bytes");
+}
+
+/// docker0 with red's and blue's veths plugged in, as same_bridge builds it.
+fn same_bridge_lab() -> Topology {
+    let veth = |ns: &str, dev: &str| Kind::Veth {
+        peer: Some(End::new(ns, dev)),
+    };
+    let mut host = vec![device("docker0", Kind::Bridge, None, &["172.17.0.1/16"])];
+    let mut namespaces = Vec::new();
+    for (name, address) in [("red", "172.17.0.2/16"), ("blue", "172.17.0.3/16")] {
+        let port = format!("veth-{name}");
+        host.push(device(&port, veth(name, "eth0"), Some("docker0"), &[]));
+        namespaces.push(Namespace {
+            name: name.into(),
+            devices: vec![device("eth0", veth("host", &port), None, &[address])],
+            default_route: None,
+        });
+    }
+    let host = Namespace {
+        name: "host".into(),
+        devices: host,
+        default_route: None,
+    };
+    namespaces.insert(0, host);
+    Topology { namespaces }
+}
+
+/// A straight stretch of a line: horizontal or not, the coordinate it runs
+/// along, and from where to where.
+type Stretch = (bool, i32, i32, i32);
+
+/// The straight stretches of a path the router drew (`M x y`, then `H x`
+/// and `V y`), and the point where it ends.
+fn stretches(d: &str) -> (Vec<Stretch>, (i32, i32)) {
+    let words: Vec<&str> = d.split(' ').collect();
+    let number = |k: usize| words[k].parse::<i32>().expect("a number");
+    let (mut x, mut y) = (number(1), number(2));
+    let mut found = Vec::new();
+    for k in (3..words.len()).step_by(2) {
+        let to = number(k + 1);
+        match words[k] {
+            "H" => (found.push((true, y, x.min(to), x.max(to))), x = to),
+            "V" => (found.push((false, x, y.min(to), y.max(to))), y = to),
+            other => panic!("{other} in {d}"),
+        };
+    }
+    (found, (x, y))
+}
+
+#[test]
+fn two_lines_never_share_a_stretch_not_even_two_ports_of_one_bridge() {
+    let topology = same_bridge_lab();
+    let mut layout = Layout::new(&topology);
+    let size = layout.place();
+    let lines = connections(&layout, size);
+    assert_eq!(lines.len(), 4, "two ports, two veth pairs");
+    for (i, a) in lines.iter().enumerate() {
+        for b in &lines[i + 1..] {
+            for s in stretches(&a.1).0 {
+                for t in stretches(&b.1).0 {
+                    let shared = s.0 == t.0 && s.1 == t.1 && s.2.max(t.2) < s.3.min(t.3);
+                    assert!(!shared, "{:?} and {:?} share {s:?} / {t:?}", a.2, b.2);
+                }
+            }
+        }
+    }
+    // A port's line runs from the port to the bridge.
+    let on_docker0: Vec<(i32, i32)> = (lines.iter())
+        .filter(|line| line.2.contains("is a port of docker0"))
+        .map(|line| stretches(&line.1).1)
+        .collect();
+    assert_ne!(
+        on_docker0[0], on_docker0[1],
+        "each port's line leaves docker0 at its own point"
+    );
 }
 
 #[test]
