@@ -10,11 +10,11 @@
 //! bytes:
 //!
 //! - `layout`: where each namespace's box goes. A namespace plugged into
-//!   another one (a container whose veth peer is a port of the host's
-//!   bridge, or whose MACVLAN sits on the host's device) goes below it; the
-//!   others sit side by side, in the order the lab made them. `namespace`:
-//!   the devices inside a box, bridge ports in a lower row above the
-//!   containers they lead to.
+//!   another one (a container whose veth is a port of the host's bridge, or
+//!   whose MACVLAN sits on the host's device) goes below it; rows wrap at the
+//!   book's column, 750 px, so that a browser never shrinks the picture and
+//!   its 11 px text stays 11 px. `namespace`: the devices inside a box,
+//!   bridge ports in a lower row above the containers they lead to.
 //! - `lines` and `route`: which lines to draw, and the way each one takes on
 //!   a fine `grid`: at right angles, round the boxes it does not join, and
 //!   never along another line.

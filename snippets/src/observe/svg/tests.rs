@@ -1,5 +1,5 @@
-//! The picture's own tests: the shape of a small lab's picture, and its
-//! lines.
+//! The picture's own tests: the shape of a small lab's picture, its lines,
+//! and a wide lab wrapped at the book's column.
 
 use super::*;
 use crate::observe::topology::{Device, End, Kind, Namespace};
@@ -153,6 +153,35 @@ fn two_lines_never_share_a_stretch_not_even_two_ports_of_one_bridge() {
     assert_ne!(
         on_docker0[0], on_docker0[1],
         "each port's line leaves docker0 at its own point"
+    );
+}
+
+#[test]
+fn a_lab_wider_than_the_book_wraps_into_rows() {
+    let machine = |n: u8| Namespace {
+        name: format!("host{n}"),
+        devices: vec![
+            device("lo", Kind::Loopback, None, &["127.0.0.1/8"]),
+            device("docker0", Kind::Bridge, None, &["172.17.0.1/16"]),
+            device(
+                "eth0",
+                Kind::Veth { peer: None },
+                None,
+                &[&format!("10.0.0.{n}/24")],
+            ),
+        ],
+        default_route: None,
+    };
+    let topology = Topology {
+        namespaces: (1..=4).map(machine).collect(),
+    };
+    let mut layout = Layout::new(&topology);
+    let (width, _) = layout.place();
+    assert!(width <= style::COLUMN, "{width} px fits the column");
+    let (first, last) = (layout.boxes[0], layout.boxes[3]);
+    assert!(
+        last.y > first.y + first.h,
+        "host4 wraps to a row below host1"
     );
 }
 
