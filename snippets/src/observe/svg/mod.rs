@@ -27,10 +27,10 @@
 use std::fmt::Write;
 
 use crate::observe::topology::Topology;
-use draw::{draw_device, draw_legend, legend_width};
+use draw::{draw_device, draw_legend, legend_size};
 use layout::Layout;
 use lines::connections;
-use style::{DETAIL_INK, INK, LEGEND, Line, NS_FILL, NS_STROKE, PAD, escape};
+use style::{DETAIL_INK, INK, LEGEND, LEGEND_LINE, Line, NS_FILL, NS_STROKE, PAD, escape};
 use text::route_text;
 
 mod draw;
@@ -55,9 +55,13 @@ pub fn render(example: &str, topology: &Topology) -> String {
         .iter()
         .flat_map(|ns| &ns.devices)
         .any(|d| !d.up);
+    // The legend, below the lab, in as many lines as the column needs.
+    let mut legend_top = None;
     if !kinds.is_empty() || any_down {
-        height += LEGEND;
-        width = width.max(legend_width(&kinds, any_down) + PAD * 2);
+        let (legend_width, lines) = legend_size(&kinds, any_down);
+        legend_top = Some(height + 4);
+        height += LEGEND + LEGEND_LINE * (lines - 1);
+        width = width.max(legend_width);
     }
     let mut out = String::new();
     let font = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
@@ -127,8 +131,8 @@ pub fn render(example: &str, topology: &Topology) -> String {
             draw_device(&mut out, device, layout.devices[n][i], &ns.name);
         }
     }
-    if !kinds.is_empty() || any_down {
-        draw_legend(&mut out, &kinds, any_down, height - LEGEND + 4);
+    if let Some(top) = legend_top {
+        draw_legend(&mut out, &kinds, any_down, top);
     }
     out.push_str("</svg>\n");
     out

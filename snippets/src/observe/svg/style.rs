@@ -15,6 +15,7 @@ pub(super) const FOOTER: i32 = 18;
 pub(super) const NAME_LINE: i32 = 16;
 pub(super) const DETAIL_LINE: i32 = 14;
 pub(super) const LEGEND: i32 = 28;
+pub(super) const LEGEND_LINE: i32 = 20;
 
 pub(super) const INK: &str = "#1b1f24";
 pub(super) const DETAIL_INK: &str = "#3d4650";

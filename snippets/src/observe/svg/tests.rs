@@ -186,6 +186,88 @@ fn a_lab_wider_than_the_book_wraps_into_rows() {
 }
 
 #[test]
+fn a_legend_too_wide_for_the_book_takes_two_lines() {
+    // Every kind of line, and a device down: the legend alone is wider
+    // than the column in one line.
+    let end = |ns: &str, dev: &str| Some(End::new(ns, dev));
+    let mut vxlan0 = device(
+        "vxlan0",
+        Kind::Vxlan {
+            vni: 4097,
+            port: Some(4789),
+            remote: None,
+            local: None,
+            dev: end("host", "eth1"),
+        },
+        Some("br0"),
+        &[],
+    );
+    vxlan0.up = false;
+    let namespace = |name: &str, devices| Namespace {
+        name: name.into(),
+        devices,
+        default_route: None,
+    };
+    let host = vec![
+        device("br0", Kind::Bridge, None, &[]),
+        device(
+            "eth1",
+            Kind::Veth {
+                peer: end("lan", "eth0"),
+            },
+            None,
+            &[],
+        ),
+        vxlan0,
+    ];
+    let lan = vec![device(
+        "eth0",
+        Kind::Veth {
+            peer: end("host", "eth1"),
+        },
+        None,
+        &[],
+    )];
+    let macvlan = Kind::Macvlan {
+        mode: "bridge".into(),
+        parent: end("host", "eth1"),
+    };
+    let red = vec![device("mv0", macvlan, None, &["192.168.20.2/24"])];
+    let topology = Topology {
+        namespaces: vec![
+            namespace("host", host),
+            namespace("lan", lan),
+            namespace("red", red),
+        ],
+    };
+    let svg = render("legend", &topology);
+    let width: i32 = svg
+        .split("width=\"")
+        .nth(1)
+        .and_then(|w| w.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(width <= style::COLUMN, "{width} px fits the column:\n{svg}");
+    let line_of = |label: &str| {
+        let before = svg.split(&format!(">{label}</text>")).next().unwrap();
+        before
+            .rsplit("y=\"")
+            .next()
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(
+        line_of("veth pair"),
+        line_of("device down"),
+        "two lines:\n{svg}"
+    );
+}
+
+#[test]
 fn text_is_escaped() {
     assert_eq!(escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
 }
