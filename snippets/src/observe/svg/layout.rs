@@ -8,7 +8,9 @@
 //! hang below none sit in rows too. Every row wraps before it grows wider
 //! than the book's column ([`COLUMN`]): a browser would shrink a wider
 //! picture to fit, and its 11 px text with it. So a wide lab is drawn taller,
-//! never smaller: the overlay lab's two machines one above the other.
+//! never smaller: the overlay lab's two machines one above the other. (A
+//! single namespace with more devices than one row of the column holds is
+//! still drawn wider; no lab of the book has one.)
 
 use super::namespace::{device_size, split_rows};
 use super::style::{COLUMN, MARGIN, NS_GAP, Rect, TIER_GAP};
