@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::style::{
-    BRIDGE_FILL, DETAIL_INK, DETAIL_LINE, INK, Line, NAME_LINE, PAD, Rect, escape, text_width,
+    BRIDGE_FILL, COLUMN, DETAIL_INK, DETAIL_LINE, INK, LEGEND_LINE, Line, NAME_LINE, PAD, Rect,
+    escape, text_width,
 };
 use super::text::details;
 use crate::observe::topology::{Device, Kind};
@@ -54,20 +55,58 @@ pub(super) fn draw_device(out: &mut String, device: &Device, r: Rect, here: &str
     out.push_str("</g>\n");
 }
 
-/// Each legend entry: a 28-pixel sample, its label, and room after it.
-pub(super) fn legend_width(kinds: &[Line], any_down: bool) -> i32 {
-    let labels = kinds.iter().map(|kind| kind.style().3);
-    let labels = labels.chain(any_down.then_some("device down"));
-    PAD * 2
-        + labels
-            .map(|label| 34 + text_width(label, 11) + 20)
-            .sum::<i32>()
-        - 20
+/// The legend's entries: each kind of line drawn, then `None` for "device
+/// down" if a device is; each at (x, line), left to right from `PAD * 2`,
+/// on a new line rather than past the book's column.
+fn legend_places(kinds: &[Line], any_down: bool) -> Vec<(Option<Line>, i32, i32)> {
+    let entries = kinds.iter().map(|&kind| Some(kind));
+    let mut places = Vec::new();
+    let (mut x, mut line) = (PAD * 2, 0);
+    for entry in entries.chain(any_down.then_some(None)) {
+        let width = entry_width(entry);
+        if x > PAD * 2 && x + width + PAD * 2 > COLUMN {
+            (x, line) = (PAD * 2, line + 1);
+        }
+        places.push((entry, x, line));
+        x += width + 20;
+    }
+    places
 }
 
-pub(super) fn draw_legend(out: &mut String, kinds: &[Line], any_down: bool, y: i32) {
-    let mut x = PAD * 2;
-    for kind in kinds {
+/// Each legend entry: a 28-pixel sample, then its label.
+fn entry_width(entry: Option<Line>) -> i32 {
+    let label = entry.map_or("device down", |kind| kind.style().3);
+    34 + text_width(label, 11)
+}
+
+/// How wide the legend is, with its margins, and how many lines it takes.
+pub(super) fn legend_size(kinds: &[Line], any_down: bool) -> (i32, i32) {
+    let places = legend_places(kinds, any_down);
+    let ends = places.iter().map(|&(entry, x, _)| x + entry_width(entry));
+    let lines = places.last().map_or(0, |&(_, _, line)| line + 1);
+    (ends.max().unwrap_or(0) + PAD * 2, lines)
+}
+
+/// Draws the legend, its first line at `top`.
+pub(super) fn draw_legend(out: &mut String, kinds: &[Line], any_down: bool, top: i32) {
+    for (entry, x, line) in legend_places(kinds, any_down) {
+        let y = top + LEGEND_LINE * line;
+        let Some(kind) = entry else {
+            writeln!(
+                out,
+                "<rect x=\"{x}\" y=\"{}\" width=\"28\" height=\"14\" rx=\"3\" fill=\"#ffffff\" stroke=\"{INK}\" stroke-dasharray=\"4 3\"/>",
+                y + 1
+            )
+            .unwrap();
+            writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{DETAIL_INK}\">device down</text>",
+                x + 34,
+                y + 12
+            )
+            .unwrap();
+            continue;
+        };
         let (colour, stroke, dashes, label) = kind.style();
         let dash = match dashes {
             "" => String::new(),
@@ -83,22 +122,6 @@ pub(super) fn draw_legend(out: &mut String, kinds: &[Line], any_down: bool, y: i
         writeln!(
             out,
             "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{DETAIL_INK}\">{label}</text>",
-            x + 34,
-            y + 12
-        )
-        .unwrap();
-        x += 34 + text_width(label, 11) + 20;
-    }
-    if any_down {
-        writeln!(
-            out,
-            "<rect x=\"{x}\" y=\"{}\" width=\"28\" height=\"14\" rx=\"3\" fill=\"#ffffff\" stroke=\"{INK}\" stroke-dasharray=\"4 3\"/>",
-            y + 1
-        )
-        .unwrap();
-        writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{DETAIL_INK}\">device down</text>",
             x + 34,
             y + 12
         )

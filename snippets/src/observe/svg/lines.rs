@@ -1,14 +1,49 @@
 //! The lines between devices: what each means, and the way it takes.
 
+use super::grid::Grid;
 use super::layout::Layout;
-use super::style::{Line, PAD};
+use super::route::{End as Device, route_all};
+use super::style::{Line, PAD, Rect, text_width};
+use super::text::route_text;
 use crate::observe::topology::{End, Kind};
 
 /// A device, as (namespace, device) positions in the topology.
 type At = (usize, usize);
 
 /// Every line to draw: its kind, its path, and what it means.
-pub(super) fn connections(layout: &Layout) -> Vec<(Line, String, String)> {
+pub(super) fn connections(layout: &Layout, size: (i32, i32)) -> Vec<(Line, String, String)> {
+    let wanted = wanted(layout);
+    let end = |(n, i): At| (layout.devices[n][i], n);
+    let ends: Vec<(Device, Device)> = wanted.iter().map(|w| (end(w.1), end(w.2))).collect();
+    let paths = route_all(grid(layout, size), &ends);
+    let lines = wanted.into_iter().zip(paths);
+    lines
+        .map(|((kind, _, _, title), path)| (kind, path, title))
+        .collect()
+}
+
+/// The grid the lines run on, with every box and text they keep out of.
+fn grid(layout: &Layout, size: (i32, i32)) -> Grid {
+    let mut texts = Vec::new();
+    for (ns, r) in layout.topology.namespaces.iter().zip(&layout.boxes) {
+        let (x, w) = (r.x + PAD, text_width(&ns.name, 14));
+        texts.push(Rect {
+            x,
+            y: r.y + PAD,
+            w,
+            h: 14,
+        });
+        if let Some(route) = route_text(ns) {
+            let (y, w) = (r.y + r.h - PAD - 12, text_width(&route, 11));
+            texts.push(Rect { x, y, w, h: 13 });
+        }
+    }
+    let devices: Vec<Rect> = layout.devices.iter().flatten().copied().collect();
+    Grid::new(size, &layout.boxes, &devices, &texts)
+}
+
+/// Every line the lab calls for: its kind, its two ends, and what it means.
+fn wanted(layout: &Layout) -> Vec<(Line, At, At, String)> {
     let topology = layout.topology;
     let mut lines = Vec::new();
     let mut pairs_seen: Vec<(End, End)> = Vec::new();
@@ -17,7 +52,7 @@ pub(super) fn connections(layout: &Layout) -> Vec<(Line, String, String)> {
             let here = End::new(&ns.name, &device.name);
             let mut add = |kind: Line, other: Option<At>, title: String| {
                 if let Some(other) = other {
-                    lines.push((kind, route(layout, (n, i), other), title));
+                    lines.push((kind, (n, i), other, title));
                 }
             };
             if let Some(master) = &device.master {
@@ -62,38 +97,4 @@ pub(super) fn connections(layout: &Layout) -> Vec<(Line, String, String)> {
         }
     }
     lines
-}
-
-/// An orthogonal path between two devices. When one is above the other:
-/// down from the upper one. When they sit side by side in one row of one
-/// namespace (a veth pair, made adjacent): straight across. Otherwise they
-/// are in two namespaces side by side: over the top of both boxes (under
-/// them, from a ports row), so the line crosses no other device.
-fn route(layout: &Layout, a: At, b: At) -> String {
-    let (ra, rb) = (layout.devices[a.0][a.1], layout.devices[b.0][b.1]);
-    let (upper, lower) = if ra.y <= rb.y { (ra, rb) } else { (rb, ra) };
-    if upper.y + upper.h <= lower.y {
-        let (x1, y1) = (upper.x + upper.w / 2, upper.y + upper.h);
-        let (x2, y2) = (lower.x + lower.w / 2, lower.y);
-        let middle = (y1 + y2) / 2;
-        return match x1 == x2 {
-            true => format!("M {x1} {y1} V {y2}"),
-            false => format!("M {x1} {y1} V {middle} H {x2} V {y2}"),
-        };
-    }
-    if a.0 == b.0 && ra.y == rb.y {
-        let (left, right) = if ra.x <= rb.x { (ra, rb) } else { (rb, ra) };
-        let y = left.y + left.h / 2;
-        return format!("M {} {y} H {}", left.x + left.w, right.x);
-    }
-    let (xa, xb) = (ra.x + ra.w / 2, rb.x + rb.w / 2);
-    let (box_a, box_b) = (layout.boxes[a.0], layout.boxes[b.0]);
-    let in_upper_row = |(n, i): At| layout.rows[n][0].contains(&i);
-    if in_upper_row(a) && in_upper_row(b) {
-        let lane = box_a.y.min(box_b.y) - PAD;
-        format!("M {xa} {} V {lane} H {xb} V {}", ra.y, rb.y)
-    } else {
-        let lane = (box_a.y + box_a.h).max(box_b.y + box_b.h) + PAD;
-        format!("M {xa} {} V {lane} H {xb} V {}", ra.y + ra.h, rb.y + rb.h)
-    }
 }

@@ -6,28 +6,39 @@
 //! (`Lab::picture`); the tests record it as `snippets/examples/NAME/topology.svg`
 //! and the book shows it with `{{#topology NAME}}`.
 //!
-//! The layout is simple and deterministic, so the same lab always gives the
-//! same bytes: a namespace plugged into another one (a container whose veth
-//! peer is a port of the host's bridge, or whose MACVLAN sits on the host's
-//! device) goes below it; the others sit side by side, in the order the lab
-//! made them. In a box, the bridge ports form a lower row, above the
-//! containers they lead to. Text is monospace, so its width is known without
-//! a font. The picture is a white card with dark lines: legible on mdBook's
-//! light and dark themes and on paper, and it uses no `id` and no `<style>`,
-//! so several pictures can share one page (the print page).
+//! Three steps, each deterministic, so the same lab always gives the same
+//! bytes:
+//!
+//! - `layout`: where each namespace's box goes. A namespace plugged into
+//!   another one (a container whose veth is a port of the host's bridge, or
+//!   whose MACVLAN sits on the host's device) goes below it; rows wrap at the
+//!   book's column, 750 px, so that a browser never shrinks the picture and
+//!   its 11 px text stays 11 px. `namespace`: the devices inside a box,
+//!   bridge ports in a lower row above the containers they lead to.
+//! - `lines` and `route`: which lines to draw, and the way each one takes on
+//!   a fine `grid`: at right angles, round the boxes it does not join, and
+//!   never along another line.
+//! - the drawing, here and in `draw`. Text is monospace, so its width is
+//!   known without a font. The picture is a white card with dark lines:
+//!   legible on mdBook's light and dark themes and on paper, and it uses no
+//!   `id` and no `<style>`, so several pictures can share one page (the
+//!   print page).
 
 use std::fmt::Write;
 
 use crate::observe::topology::Topology;
-use draw::{draw_device, draw_legend, legend_width};
+use draw::{draw_device, draw_legend, legend_size};
 use layout::Layout;
 use lines::connections;
-use style::{DETAIL_INK, INK, LEGEND, Line, NS_FILL, NS_STROKE, PAD, escape};
+use style::{DETAIL_INK, INK, LEGEND, LEGEND_LINE, Line, NS_FILL, NS_STROKE, PAD, escape};
 use text::route_text;
 
 mod draw;
+mod grid;
 mod layout;
 mod lines;
+mod namespace;
+mod route;
 mod style;
 mod text;
 
@@ -35,7 +46,7 @@ mod text;
 pub fn render(example: &str, topology: &Topology) -> String {
     let mut layout = Layout::new(topology);
     let (mut width, mut height) = layout.place();
-    let lines = connections(&layout);
+    let lines = connections(&layout, (width, height));
     let mut kinds: Vec<Line> = lines.iter().map(|l| l.0).collect();
     kinds.sort();
     kinds.dedup();
@@ -44,9 +55,13 @@ pub fn render(example: &str, topology: &Topology) -> String {
         .iter()
         .flat_map(|ns| &ns.devices)
         .any(|d| !d.up);
+    // The legend, below the lab, in as many lines as the column needs.
+    let mut legend_top = None;
     if !kinds.is_empty() || any_down {
-        height += LEGEND;
-        width = width.max(legend_width(&kinds, any_down) + PAD * 2);
+        let (legend_width, lines) = legend_size(&kinds, any_down);
+        legend_top = Some(height + 4);
+        height += LEGEND + LEGEND_LINE * (lines - 1);
+        width = width.max(legend_width);
     }
     let mut out = String::new();
     let font = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace";
@@ -116,97 +131,12 @@ pub fn render(example: &str, topology: &Topology) -> String {
             draw_device(&mut out, device, layout.devices[n][i], &ns.name);
         }
     }
-    if !kinds.is_empty() || any_down {
-        draw_legend(&mut out, &kinds, any_down, height - LEGEND + 4);
+    if let Some(top) = legend_top {
+        draw_legend(&mut out, &kinds, any_down, top);
     }
     out.push_str("</svg>\n");
     out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::observe::topology::{Device, End, Kind, Namespace};
-
-    fn device(name: &str, kind: Kind, master: Option<&str>, addrs: &[&str]) -> Device {
-        Device {
-            name: name.into(),
-            kind,
-            up: true,
-            master: master.map(Into::into),
-            addrs: addrs.iter().map(|a| a.to_string()).collect(),
-        }
-    }
-
-    /// docker0 with red's veth plugged in; red below the host.
-    fn bridge_lab() -> Topology {
-        let veth = |ns: &str, dev: &str| Kind::Veth {
-            peer: Some(End::new(ns, dev)),
-        };
-        Topology {
-            namespaces: vec![
-                Namespace {
-                    name: "host".into(),
-                    devices: vec![
-                        device("docker0", Kind::Bridge, None, &["172.17.0.1/16"]),
-                        device("veth-red", veth("red", "eth0"), Some("docker0"), &[]),
-                    ],
-                    default_route: None,
-                },
-                Namespace {
-                    name: "red".into(),
-                    devices: vec![device(
-                        "eth0",
-                        veth("host", "veth-red"),
-                        None,
-                        &["172.17.0.2/16"],
-                    )],
-                    default_route: Some(("172.17.0.1".parse().unwrap(), "eth0".into())),
-                },
-            ],
-        }
-    }
-
-    #[test]
-    fn a_port_hangs_below_its_bridge_and_its_container_below_the_host() {
-        let svg = render("bridge", &bridge_lab());
-        assert!(
-            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
-            "{svg}"
-        );
-        assert!(svg.ends_with("</svg>\n"), "{svg}");
-        assert!(
-            !svg.contains("\n\n"),
-            "no blank line, which would end Markdown's HTML block"
-        );
-        assert!(
-            !svg.contains(" id=") && !svg.contains("<style"),
-            "nothing that leaks into a page"
-        );
-        for expected in [
-            "<title>veth-red is a port of docker0 (host)</title>",
-            "<title>veth pair: veth-red (host) &lt;-&gt; eth0 (red)</title>",
-            ">172.17.0.2/16</text>",
-            ">default via 172.17.0.1 dev eth0</text>",
-        ] {
-            assert!(svg.contains(expected), "{expected:?} in:\n{svg}");
-        }
-        // The container hangs below the host: its box starts lower.
-        let layout = {
-            let topology = bridge_lab();
-            let mut layout = Layout::new(&topology);
-            layout.place();
-            (layout.boxes[0], layout.boxes[1])
-        };
-        assert!(
-            layout.1.y > layout.0.y + layout.0.h,
-            "red is below the host"
-        );
-        assert_eq!(svg, render("bridge", &bridge_lab()), "same lab, same bytes");
-    }
-
-    #[test]
-    fn text_is_escaped() {
-        assert_eq!(escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
-    }
-}
+mod tests;

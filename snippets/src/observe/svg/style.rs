@@ -1,14 +1,21 @@
 //! How the picture looks: sizes, colours, the kinds of line, and text.
 
+/// The book's content column, in CSS px: a picture no wider is shown at
+/// its own size, so its smallest text (11 px) stays 11 px.
+pub(super) const COLUMN: i32 = 750;
+/// Around the picture's content, between namespaces, between devices.
+pub(super) const MARGIN: i32 = 16;
+pub(super) const NS_GAP: i32 = 28;
+pub(super) const GAP: i32 = 16;
 pub(super) const PAD: i32 = 10;
-pub(super) const GAP: i32 = 20;
 pub(super) const HEADER: i32 = 24;
 pub(super) const PORT_GAP: i32 = 30;
-pub(super) const TIER_GAP: i32 = 44;
+pub(super) const TIER_GAP: i32 = 40;
 pub(super) const FOOTER: i32 = 18;
 pub(super) const NAME_LINE: i32 = 16;
 pub(super) const DETAIL_LINE: i32 = 14;
 pub(super) const LEGEND: i32 = 28;
+pub(super) const LEGEND_LINE: i32 = 20;
 
 pub(super) const INK: &str = "#1b1f24";
 pub(super) const DETAIL_INK: &str = "#3d4650";
