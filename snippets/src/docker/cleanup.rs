@@ -8,8 +8,6 @@
 //! We find ours by the label `io.netlab=1`, and the lab's MACVLAN parent by
 //! its name `netlab-mv0`.
 
-use std::collections::HashMap;
-
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -18,7 +16,7 @@ use bollard::query_parameters::{
     RemoveImageOptionsBuilder,
 };
 
-use super::engine::{remove_container, remove_network};
+use super::engine::{our_label, remove_container, remove_network};
 use super::{Engine, IMAGE, LABEL};
 
 /// The veth pair the MACVLAN example makes as its parent interface.
@@ -34,7 +32,7 @@ pub const MACVLAN_PARENT: &str = "netlab-mv0";
 pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     let mut failed: Vec<String> = Vec::new();
-    let filters = HashMap::from([("label".to_string(), vec![LABEL.to_string()])]);
+    let filters = our_label();
     let options = ListContainersOptionsBuilder::default()
         .all(true)
         .filters(&filters)

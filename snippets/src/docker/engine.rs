@@ -64,6 +64,11 @@ pub struct RunArgs<'a> {
     pub cmd: &'a [&'a str],
 }
 
+/// `--filter label=io.netlab`: this lab's objects, for a list request.
+pub(crate) fn our_label() -> HashMap<String, Vec<String>> {
+    HashMap::from([("label".to_string(), vec![LABEL.to_string()])])
+}
+
 /// `{"io.netlab": "1"}`.
 pub fn labels() -> HashMap<String, String> {
     HashMap::from([(LABEL.to_string(), "1".to_string())])
@@ -233,7 +238,7 @@ impl Engine {
             &self.host,
             "docker ps --filter label=io.netlab --format 'table {{.Names}}\t{{.Image}}\t{{.Ports}}'",
         );
-        let filters = HashMap::from([("label".to_string(), vec![LABEL.to_string()])]);
+        let filters = our_label();
         let options = ListContainersOptionsBuilder::default()
             .filters(&filters)
             .build();

@@ -85,19 +85,7 @@ impl Engine {
     /// namespace; what it prints, as it printed it.
     pub fn show_filter_rules(&self) -> Result<String> {
         narrate::command(&self.host, "iptables -L -n");
-        let text = self.host.run(|| {
-            let output = Command::new("iptables")
-                .args(["-L", "-n"])
-                .output()
-                .context("run iptables -L -n (Debian: `sudo apt-get install iptables`)")?;
-            if !output.status.success() {
-                bail!(
-                    "iptables -L -n failed: {}",
-                    String::from_utf8_lossy(&output.stderr).trim()
-                );
-            }
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-        })?;
+        let text = self.host.run(|| iptables("iptables", &["-L", "-n"]))?;
         narrate::output(text.trim_end());
         Ok(text)
     }
@@ -168,20 +156,27 @@ fn fetch_body(address: &str, port: u16) -> Result<String> {
 /// namespace of the calling thread: its DOCKER chain
 /// and the masquerade rules for its subnets.
 pub fn docker_nat_rules() -> Result<Vec<String>> {
-    let output = Command::new("iptables-save")
-        .args(["-t", "nat"])
-        .output()
-        .context("run iptables-save -t nat (Debian: `sudo apt-get install iptables`)")?;
-    if !output.status.success() {
-        bail!(
-            "iptables-save -t nat failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = iptables("iptables-save", &["-t", "nat"])?;
     Ok(text
         .lines()
         .filter(|line| line.starts_with("-A DOCKER") || line.contains("MASQUERADE"))
         .map(str::to_string)
         .collect())
+}
+
+/// Runs `program ARGS` (iptables or iptables-save) in the calling thread's
+/// network namespace; what it printed, or why it failed.
+fn iptables(program: &str, args: &[&str]) -> Result<String> {
+    let line = format!("{program} {}", args.join(" "));
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .with_context(|| format!("run {line} (Debian: `sudo apt-get install iptables`)"))?;
+    if !output.status.success() {
+        bail!(
+            "{line} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -117,7 +117,7 @@ impl Engine {
     pub async fn show_nodes(&self, count: usize) -> Result<()> {
         narrate::command(&self.host, "docker node ls");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        let nodes = loop {
+        let (nodes, ready) = loop {
             let nodes = self
                 .api
                 .list_nodes(None)
@@ -134,7 +134,7 @@ impl Engine {
                 })
                 .count();
             if ready >= count || std::time::Instant::now() > deadline {
-                break nodes;
+                break (nodes, ready);
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         };
@@ -176,7 +176,6 @@ impl Engine {
             text.push('\n');
         }
         narrate::output(text.trim_end());
-        let ready = text.matches(" Ready ").count();
         if ready < count {
             bail!("the swarm has {ready} nodes Ready, not {count}, after 30 s");
         }
