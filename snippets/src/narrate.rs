@@ -15,6 +15,22 @@ pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
+/// Turns the transcript off until the returned guard is dropped, then back
+/// to what it was: for steps the transcript sums up in a line of its own
+/// (a lab of a thousand containers, each built with six commands).
+pub fn hush() -> Hush {
+    Hush(QUIET.swap(true, Ordering::Relaxed))
+}
+
+/// See [`hush`]: the transcript's state before it.
+pub struct Hush(bool);
+
+impl Drop for Hush {
+    fn drop(&mut self) {
+        QUIET.store(self.0, Ordering::Relaxed);
+    }
+}
+
 fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }

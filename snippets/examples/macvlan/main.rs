@@ -109,6 +109,7 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     trunk(lab, &host, &router).await
 }
 
+// `pub`: drivers_measured builds its MACVLAN path with this very step.
 // ANCHOR: docker_run
 /// What `docker run --network=macvlan-net` does for a container's network:
 /// a namespace, and a MACVLAN device on the parent with Engine 20.10's MAC for
@@ -116,7 +117,7 @@ async fn macvlan(lab: &Lab) -> Result<()> {
 /// default route. Docker makes the device in the host under a temporary
 /// name, moves it and renames it; we make it inside the container at once
 /// (IFLA_NET_NS_FD), still under a temporary name: the host has an eth0.
-async fn docker_run(
+pub async fn docker_run(
     lab: &Lab,
     host: &Netns,
     name: &str,

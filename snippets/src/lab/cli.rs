@@ -20,19 +20,45 @@ use super::userns::{enter_user_namespace, no_userns_message};
 use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, usage};
 use crate::narrate;
 
-/// A flag an example declares for itself, with a value it cannot run
-/// without: `--underlay-local ADDRESS`. [`run_with_flags`] lists it in the
-/// usage, and stops with it (exit 64) when it is missing.
+/// A flag an example declares for itself: one with a value it cannot run
+/// without (`--underlay-local ADDRESS`), one with a value it may do without
+/// (`--chart FILE.svg`), or a switch with no value (`--scale`).
+/// [`run_with_flags`] lists it in the usage, and stops (exit 64) when a
+/// needed one is missing.
 pub struct Flag {
     pub name: &'static str,
-    /// The value's placeholder in the usage message: `ADDRESS`.
+    /// The value's placeholder in the usage message: `ADDRESS`; empty for
+    /// a switch.
     pub value: &'static str,
     pub help: &'static str,
+    pub needed: bool,
 }
 
 impl Flag {
+    /// A flag the example cannot run without.
     pub const fn new(name: &'static str, value: &'static str, help: &'static str) -> Flag {
-        Flag { name, value, help }
+        Flag {
+            name,
+            value,
+            help,
+            needed: true,
+        }
+    }
+
+    /// A flag with a value, which may be left out: read it with
+    /// [`Lab::flag_or`].
+    pub const fn optional(name: &'static str, value: &'static str, help: &'static str) -> Flag {
+        Flag {
+            name,
+            value,
+            help,
+            needed: false,
+        }
+    }
+
+    /// A switch, on when given: read it with [`Lab::switch`].
+    pub const fn switch(name: &'static str, help: &'static str) -> Flag {
+        Flag::optional(name, "", help)
     }
 }
 
@@ -47,6 +73,19 @@ impl Lab {
         value
             .parse()
             .map_err(|error| usage(format!("{name} {value}: {error}")))
+    }
+
+    /// The value of an optional flag, or `default` when it was left out.
+    pub fn flag_or<T: FromStr<Err: Display>>(&self, name: &str, default: T) -> Result<T> {
+        match self.flags.iter().any(|(flag, _)| *flag == name) {
+            true => self.flag(name),
+            false => Ok(default),
+        }
+    }
+
+    /// Whether a switch (`--scale`) was given.
+    pub fn switch(&self, name: &str) -> bool {
+        self.flags.iter().any(|(flag, _)| *flag == name)
     }
 
     /// `--keep`: print how to look at each namespace, then wait for Enter.
@@ -237,6 +276,10 @@ fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
             },
             _ => {
                 let flag = flags.iter().find(|flag| flag.name == arg);
+                if let Some(switch) = flag.filter(|flag| flag.value.is_empty()) {
+                    options.flags.push((switch.name, String::new()));
+                    continue;
+                }
                 match (flag, flag.and_then(|_| args.next())) {
                     (Some(flag), Some(value)) => options.flags.push((flag.name, value)),
                     (Some(flag), None) => {
@@ -250,7 +293,7 @@ fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
         }
     }
     let given = |flag: &&Flag| options.flags.iter().any(|(name, _)| *name == flag.name);
-    if let Some(missing) = flags.iter().find(|flag| !given(flag)) {
+    if let Some(missing) = flags.iter().find(|flag| flag.needed && !given(flag)) {
         let problem = format!("{} {} is needed", missing.name, missing.value);
         return Err(help(name, flags, &problem));
     }
@@ -265,7 +308,11 @@ fn help(name: &str, flags: &[Flag], problem: &str) -> String {
     } else {
         usage.push_str(" --");
         for flag in flags {
-            usage.push_str(&format!(" {} {}", flag.name, flag.value));
+            let shown = format!("{} {}", flag.name, flag.value);
+            match flag.needed {
+                true => usage.push_str(&format!(" {shown}")),
+                false => usage.push_str(&format!(" [{}]", shown.trim_end())),
+            }
         }
         usage.push_str(" [--keep] [--shell NAME] [--check] [--topology FILE.svg]");
     }
@@ -276,7 +323,8 @@ fn help(name: &str, flags: &[Flag], problem: &str) -> String {
          --topology FILE.svg  draw the lab, as the kernel reports it, into FILE.svg\n",
     );
     for flag in flags {
-        usage.push_str(&format!("  {} {}  {}\n", flag.name, flag.value, flag.help));
+        let shown = format!("{} {}", flag.name, flag.value);
+        usage.push_str(&format!("  {}  {}\n", shown.trim_end(), flag.help));
     }
     usage + problem
 }

@@ -9,13 +9,17 @@
 //! - [`http`]: `curl`, and a tiny web server (the lab's nginx).
 //! - [`dns`]: Docker's embedded DNS server on 127.0.0.11, `nslookup`, and
 //!   `ping NAME`, which looks the name up as the C library would.
-//! - [`tcpdump`]: `tcpdump` on one device, with a packet socket.
+//! - [`tcpdump`]: `tcpdump` on one device, with a packet socket; `-e`,
+//!   whole frames, to count the bytes of headers on the wire.
+//! - [`netperf`]: `netperf`'s TCP_RR (latency) and TCP_STREAM
+//!   (throughput) between two namespaces.
 //! - [`sysctl`]: `sysctl -w`, per namespace.
 
 pub mod arping;
 pub mod dns;
 pub mod http;
 pub mod nc;
+pub mod netperf;
 pub mod ping;
 pub mod sysctl;
 pub mod tcpdump;

@@ -31,30 +31,35 @@ impl Netns {
         // SOCK_DGRAM: the kernel strips the Ethernet header, we get the IP
         // packet. ETH_P_IP, in network byte order: IPv4 packets only.
         let ipv4 = (libc::ETH_P_IP as u16).to_be();
-        let socket = self.run(|| {
-            let socket = Socket::new(
-                Domain::PACKET,
-                Type::DGRAM,
-                Some(Protocol::from(i32::from(ipv4))),
-            )
-            .map_err(|e| anyhow::anyhow!("{e} (a packet socket needs CAP_NET_RAW)"))
-            .context("open a packet socket")?;
-            let mut storage = SockAddrStorage::zeroed();
-            // SAFETY: sockaddr_ll is an AF_PACKET socket address, and fits.
-            let link = unsafe { storage.view_as::<libc::sockaddr_ll>() };
-            link.sll_family = libc::AF_PACKET as u16;
-            link.sll_protocol = ipv4;
-            link.sll_ifindex = index as i32;
-            let length = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
-            // SAFETY: `storage` holds a sockaddr_ll of `length` bytes.
-            let address = unsafe { SockAddr::new(storage, length) };
-            socket
-                .bind(&address)
-                .with_context(|| format!("bind the packet socket to {dev}"))?;
-            Ok(socket)
-        })?;
+        let socket = self.run(|| packet_socket(Type::DGRAM, ipv4, index, dev))?;
         Ok(Capture { socket, port })
     }
+}
+
+/// A packet socket of `kind` for the frames of `protocol` (in network byte
+/// order), bound to the device `index`; made in the calling thread's
+/// namespace.
+fn packet_socket(kind: Type, protocol: u16, index: u32, dev: &str) -> Result<Socket> {
+    let socket = Socket::new(
+        Domain::PACKET,
+        kind,
+        Some(Protocol::from(i32::from(protocol))),
+    )
+    .map_err(|e| anyhow::anyhow!("{e} (a packet socket needs CAP_NET_RAW)"))
+    .context("open a packet socket")?;
+    let mut storage = SockAddrStorage::zeroed();
+    // SAFETY: sockaddr_ll is an AF_PACKET socket address, and fits.
+    let link = unsafe { storage.view_as::<libc::sockaddr_ll>() };
+    link.sll_family = libc::AF_PACKET as u16;
+    link.sll_protocol = protocol;
+    link.sll_ifindex = index as i32;
+    let length = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+    // SAFETY: `storage` holds a sockaddr_ll of `length` bytes.
+    let address = unsafe { SockAddr::new(storage, length) };
+    socket
+        .bind(&address)
+        .with_context(|| format!("bind the packet socket to {dev}"))?;
+    Ok(socket)
 }
 
 impl Capture {
@@ -80,6 +85,89 @@ impl Capture {
                 return Ok(true);
             }
         }
+    }
+}
+
+/// A packet socket that sees whole frames, link header included:
+/// `tcpdump -e`, which prints each frame's length on the wire.
+pub struct Frames {
+    socket: Socket,
+}
+
+/// One TCP segment as it crossed a device: the whole frame's length, and
+/// the TCP payload inside it (a VXLAN frame's inner one included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub length: usize,
+    pub payload: usize,
+    /// Whether it was carried inside a VXLAN packet.
+    pub vxlan: bool,
+}
+
+impl Netns {
+    /// `tcpdump -e -n -i DEV tcp &`: start capturing every frame DEV sends
+    /// or receives (ETH_P_ALL), Ethernet header included (SOCK_RAW).
+    pub async fn capture_frames(&self, dev: &str) -> Result<Frames> {
+        let index = self.index_of(dev).await?;
+        let all = (libc::ETH_P_ALL as u16).to_be();
+        let socket = self.run(|| packet_socket(Type::RAW, all, index, dev))?;
+        Ok(Frames { socket })
+    }
+}
+
+impl Frames {
+    /// The first TCP segment captured that carries exactly `payload` bytes
+    /// (a request of `netperf -t TCP_RR`), within a second.
+    pub fn first_tcp(&self, payload: usize) -> Result<Option<Frame>> {
+        self.socket
+            .set_read_timeout(Some(Duration::from_secs(1)))
+            .context("set the capture's timeout")?;
+        let mut buffer = [MaybeUninit::<u8>::uninit(); 256];
+        // MSG_TRUNC: recv returns the frame's real length, even when only
+        // its first 256 bytes (the headers) fit in the buffer.
+        while let Ok(length) = self.socket.recv_with_flags(&mut buffer, libc::MSG_TRUNC) {
+            let kept = length.min(buffer.len());
+            // SAFETY: recv initialised the first `kept` bytes.
+            let frame: Vec<u8> = buffer[..kept]
+                .iter()
+                .map(|b| unsafe { b.assume_init() })
+                .collect();
+            if let Some((found, vxlan)) = tcp_payload(&frame, false)
+                && found == payload
+            {
+                return Ok(Some(Frame {
+                    length,
+                    payload,
+                    vxlan,
+                }));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The TCP payload length of an Ethernet frame, looking inside VXLAN
+/// (UDP port 4789), and whether it did.
+fn tcp_payload(frame: &[u8], vxlan: bool) -> Option<(usize, bool)> {
+    let ethertype = u16::from_be_bytes([*frame.get(12)?, *frame.get(13)?]);
+    if ethertype != 0x0800 {
+        return None;
+    }
+    let ip = &frame[14..];
+    let total = usize::from(u16::from_be_bytes([*ip.get(2)?, *ip.get(3)?]));
+    let (_, _, protocol, payload) = ipv4(ip)?;
+    let header = usize::from(ip[0] & 0x0f) * 4;
+    match protocol {
+        6 => {
+            let tcp_header = usize::from(payload.get(12)? >> 4) * 4;
+            Some((total.checked_sub(header + tcp_header)?, vxlan))
+        }
+        17 if u16::from_be_bytes([*payload.get(2)?, *payload.get(3)?])
+            == crate::ip::link::vxlan::VXLAN_PORT =>
+        {
+            tcp_payload(payload.get(16..)?, true)
+        }
+        _ => None,
     }
 }
 

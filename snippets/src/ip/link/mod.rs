@@ -7,7 +7,7 @@
 //!
 //! - `set.rs`: `ip link set NAME up | master | address | mtu | netns | name`,
 //!   and `ip link delete`;
-//! - `veth.rs`, `bridge.rs`, `vxlan.rs`, `macvlan.rs`, `vlan.rs`:
+//! - `veth.rs`, `bridge.rs`, `vxlan.rs`, `macvlan.rs`, `ipvlan.rs`, `vlan.rs`:
 //!   `ip link add NAME ... type KIND`.
 
 use std::net::Ipv4Addr;
@@ -26,6 +26,7 @@ use crate::ip::{DUMP, GET};
 use crate::mac::Mac;
 
 pub mod bridge;
+pub mod ipvlan;
 pub mod macvlan;
 pub mod set;
 pub mod veth;

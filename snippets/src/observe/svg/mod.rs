@@ -6,6 +6,8 @@
 //! (`Lab::picture`); the tests record it as `snippets/examples/NAME/topology.svg`
 //! and the book shows it with `{{#topology NAME}}`.
 //!
+//! [`chart`] draws measured values as bars, in the same style.
+//!
 //! Three steps, each deterministic, so the same lab always gives the same
 //! bytes:
 //!
@@ -33,6 +35,7 @@ use lines::connections;
 use style::{DETAIL_INK, INK, LEGEND, LEGEND_LINE, Line, NS_FILL, NS_STROKE, PAD, escape};
 use text::route_text;
 
+pub mod chart;
 mod draw;
 mod grid;
 mod layout;
