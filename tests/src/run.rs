@@ -34,6 +34,11 @@ pub const EXAMPLES: [&str; 8] = [
 /// machines and is told which side it is.
 pub const WITH_ARGUMENTS: [&str; 1] = ["overlay_two_machines"];
 
+/// Examples that measure rather than show, for seconds, best in a release
+/// build: `tests/tests/drivers_measured.rs` runs them short (`--seconds
+/// 0.1`), not the shared tests, which run every example bare and in debug.
+pub const MEASURING: [&str; 1] = ["drivers_measured"];
+
 /// The Docker examples (root only, one at a time, against the machine's
 /// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
 pub const DOCKER_EXAMPLES: [&str; 8] = [
@@ -124,6 +129,7 @@ fn world_readable_copy(examples: &Path) -> PathBuf {
     for name in EXAMPLES
         .iter()
         .chain(&WITH_ARGUMENTS)
+        .chain(&MEASURING)
         .chain(&DOCKER_EXAMPLES)
     {
         let (original, copy) = (examples.join(name), dir.join(name));

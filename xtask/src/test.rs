@@ -41,6 +41,9 @@ const NEEDED: &[(&str, &str)] = &[
     ("qemu-system-x86_64", "qemu-system-x86"),
     ("xz", "xz-utils"),
     ("dpkg-deb", "dpkg"),
+    // The benchmark that checks drivers_measured's throughput against
+    // iperf3's on the same paths (`cargo bench --bench drivers_iperf3`).
+    ("iperf3", "iperf3"),
     // The handouts test.
     ("chromium", "chromium"),
     ("pdftotext", "poppler-utils"),

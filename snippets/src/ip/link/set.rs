@@ -8,6 +8,7 @@
 //! IFLA_IFNAME is the new name, so the device goes by its ifindex.
 
 use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use netlink_packet_route::RouteNetlinkMessage;
@@ -44,7 +45,18 @@ impl Netns {
                 && link.flags.contains(LinkFlags::LowerUp)
                 && link.peer_index != Some(link.index)
         };
-        self.settled_links(veth_got_carrier).await.map(drop)
+        // Only this device is read again (a GET, not a dump of them all):
+        // on a host with a thousand containers' veths, a dump per `set up`
+        // would make each new container slower to start than the last.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let link = self.link(name).await?;
+            let settled = link.operstate == super::expected_operstate(&link);
+            if !veth_got_carrier(&link) || settled || Instant::now() > deadline {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// `ip link set NAME master BRIDGE`: plug a device into a bridge.

@@ -1,0 +1,163 @@
+//! The drivers, measured: `cargo run --release --example drivers_measured`,
+//! the comparison chapter's figures.
+//!
+//! No timing is checked: rates and latencies differ from machine to machine
+//! and run to run (the transcript's comparison masks them, see `record.rs`).
+//! What is checked is the same everywhere: every path passes traffic (the
+//! example's claims stop it otherwise), each path's MTU and bytes of
+//! headers, the port limit of a bridge and the kernel's errno past it, and
+//! that nothing is left behind. The tests run it short (`--seconds 0.1`,
+//! `--containers 10`); `NETLAB_RECORD=1` records the documented command,
+//! full length and in release, as the book shows it.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use assert_cmd::assert::OutputAssertExt;
+use netlab_tests::record::{check_raw, output_path, recording, variant_path};
+use netlab_tests::root;
+use netlab_tests::run::{As, workspace_root};
+use netlab_tests::snapshot::Snapshot;
+
+const EXAMPLE: &str = "drivers_measured";
+const COMMAND: &str = "cargo run --release --example drivers_measured";
+
+/// Each path's row, up to the bar: MTU, frame length and header bytes of a
+/// 1-byte request. The overlay's frame has 50 bytes more (VXLAN, UDP, IPv4
+/// and Ethernet outside), and lo's MTU is IP's largest packet.
+const ROWS: [&str; 7] = [
+    "loopback         65535   67 B     66 B |",
+    "veth pair         1500   67 B     66 B |",
+    "bridge            1500   67 B     66 B |",
+    "published port    1500   67 B     66 B |",
+    "overlay           1450  117 B    116 B |",
+    "macvlan           1500   67 B     66 B |",
+    "host network     65535   67 B     66 B |",
+];
+
+#[test]
+fn drivers_measured_root() {
+    if root() {
+        measure_and_check(As::Root);
+    }
+}
+
+#[test]
+fn drivers_measured_rootless() {
+    if root() {
+        measure_and_check(As::Rootless);
+    }
+}
+
+fn measure_and_check(who: As) {
+    let before = Snapshot::take();
+    let dir = writable_dir();
+    let chart = dir.join("chart.svg");
+    let chart_arg = chart.to_str().expect("a UTF-8 temp path");
+    let full = recording() && who == As::Root;
+    let stdout = match full {
+        true => release_run(&["--chart", chart_arg]),
+        false => short_run(who, &["--seconds", "0.1", "--chart", chart_arg]),
+    };
+    for row in ROWS {
+        assert!(
+            stdout.contains(row),
+            "{who:?}: a row starting {row:?}:\n{stdout}"
+        );
+    }
+    if full || !recording() {
+        check_raw(EXAMPLE, COMMAND, &stdout, &output_path(EXAMPLE));
+    }
+    let svg = std::fs::read_to_string(&chart).expect("--chart wrote the chart");
+    for row in ROWS {
+        let name = row.split("  ").next().expect("a name");
+        assert!(
+            svg.contains(&format!("<title>{name}: ")),
+            "{who:?}: the chart has a bar for {name}:\n{svg}"
+        );
+    }
+    if full {
+        let recorded = output_path(EXAMPLE).with_file_name("chart.svg");
+        std::fs::write(&recorded, &svg).expect("record the chart");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    before.assert_unchanged(&Snapshot::take(), &format!("{EXAMPLE} ({who:?})"));
+}
+
+/// The scale part, short: 1 and 10 containers, then plain ports up to the
+/// limit. Root and rootless; the kernel's answer at the limit is the same.
+#[test]
+fn a_bridge_refuses_its_1024th_port_with_exfull() {
+    if !root() {
+        return;
+    }
+    let before = Snapshot::take();
+    for who in [As::Root, As::Rootless] {
+        let stdout = short_run(who, &["--scale", "--containers", "10"]);
+        for line in [
+            "         1  ",
+            "        10  ",
+            "host$ ip link set p1024 master docker0\n\
+             RTNETLINK answers: Exchange full (EXFULL): docker0 has 1023 ports, port 1024 is refused",
+        ] {
+            assert!(stdout.contains(line), "{who:?}: {line:?} in:\n{stdout}");
+        }
+        before.assert_unchanged(&Snapshot::take(), &format!("{EXAMPLE} --scale ({who:?})"));
+    }
+    if recording() {
+        let stdout = release_run(&["--scale"]);
+        let command = format!("{COMMAND} -- --scale");
+        check_raw(EXAMPLE, &command, &stdout, &variant_path(EXAMPLE, "scale"));
+    }
+}
+
+/// A run of the (debug) example as `who`, which must succeed.
+fn short_run(who: As, args: &[&str]) -> String {
+    let output = netlab_tests::run::output(EXAMPLE, who, args);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{EXAMPLE} {args:?} ({who:?}) succeeds: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The documented command, as root: a release build, full length.
+fn release_run(args: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--release", "-p", "netlab"])
+        .args(["--example", EXAMPLE])
+        .current_dir(workspace_root())
+        .status()
+        .expect("run cargo build --release");
+    assert!(
+        status.success(),
+        "cargo build --release --example {EXAMPLE}"
+    );
+    let binary = workspace_root()
+        .join("target/release/examples")
+        .join(EXAMPLE);
+    let output = assert_cmd::Command::new(binary)
+        .args(args)
+        .timeout(Duration::from_secs(180))
+        .output()
+        .expect("run the release build");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    output.assert().success();
+    stdout
+}
+
+/// A folder the rootless run (`nobody`) may write its chart in.
+fn writable_dir() -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("netlab-measured-{}-{run}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("make a folder for the chart");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod 777");
+    dir
+}
