@@ -18,6 +18,7 @@
 
 use std::process::ExitCode;
 
+use netlab::error::usage;
 use netlab::narrate::{hush, output};
 use netlab::{Flag, Lab, Result};
 
@@ -39,11 +40,22 @@ fn main() -> ExitCode {
 
 async fn drivers_measured(lab: &Lab) -> Result<()> {
     if lab.switch("--scale") {
-        return scale::scale(lab, lab.flag_or("--containers", 1000)?).await;
+        let containers: usize = lab.flag_or("--containers", 1000)?;
+        if containers == 0 {
+            return Err(usage("--containers 0: one container at least"));
+        }
+        return scale::scale(lab, containers).await;
     }
     let seconds: f64 = lab.flag_or("--seconds", 2.0)?;
+    if seconds <= 0.0 {
+        return Err(usage(format!(
+            "--seconds {seconds}: a test needs some time"
+        )));
+    }
     // ANCHOR: build
     lab.say("each driver's data path, between two endpoints, in namespaces of this run");
+    // Each path is built with its chapter's own steps (see paths.rs), whose
+    // commands that chapter shows: here, one line per path sums it up.
     let quiet = hush();
     let mut paths = vec![
         paths::loopback(lab).await?,
