@@ -54,7 +54,7 @@ fn main() -> Result<()> {
         Some(path) => paths.push(path),
         None => println!("ipvlan: skipped, this kernel has no ipvlan driver"),
     }
-    println!("TCP bulk throughput, {SECONDS} s per run, mean of {ROUNDS} runs each, alternating");
+    println!("TCP bulk throughput, {SECONDS} s per run, best of {ROUNDS} runs each, alternating");
     println!(
         "{:<15} {:>12} {:>12} {:>8}",
         "path", "ours Gbit/s", "iperf3", "ratio"
