@@ -3,7 +3,8 @@
 //! iperf3's, per path, which should stay within ±10 %. Each side runs
 //! three times, alternating, and the best run of each is compared: on a
 //! machine busy with other work, the best run is the one it disturbed
-//! least. Needs root and Debian's `iperf3`.
+//! least. Both pin their ends alike: the client to the first CPU, the
+//! server to the second (`iperf3 -A`). Needs root and Debian's `iperf3`.
 //!
 //! Run it: `sudo -E cargo bench -p netlab-tests --bench drivers_iperf3`
 
@@ -82,6 +83,20 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// The `nth` CPU this process may use, as the lab library pins its own
+/// ends (`netperf::pin`): the client on the first, the server on the second.
+fn cpu(nth: usize) -> String {
+    let allowed = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0));
+    let cpus: Vec<usize> = (0..nix::sched::CpuSet::count())
+        .filter(|cpu| {
+            allowed
+                .as_ref()
+                .is_ok_and(|set| set.is_set(*cpu).unwrap_or(false))
+        })
+        .collect();
+    cpus.get(nth).or(cpus.first()).unwrap_or(&0).to_string()
+}
+
 /// `iperf3 -s -1` in the server's namespace and `iperf3 -c TARGET -t
 /// SECONDS -J` in the client's: what the receiver counted, in Gbit/s.
 /// Each is started by a thread inside the namespace, so it is born there.
@@ -89,7 +104,7 @@ fn iperf3(path: &Path) -> Result<f64> {
     let port = path.port.to_string();
     let mut server = path.server.run(|| {
         Command::new("iperf3")
-            .args(["-s", "-1", "-p", &port])
+            .args(["-s", "-1", "-p", &port, "-A", &cpu(1)])
             .stdout(Stdio::null())
             .spawn()
             .context("start iperf3 -s")
@@ -101,6 +116,7 @@ fn iperf3(path: &Path) -> Result<f64> {
         let client = path.client.run(|| {
             Command::new("iperf3")
                 .args(["-c", &target, "-p", &target_port, "-t", &seconds, "-J"])
+                .args(["-A", &cpu(0)])
                 .output()
                 .context("run iperf3 -c")
         })?;

@@ -8,14 +8,25 @@
 //! client a thread that entered the client's ([`Netns::run`]). The listening
 //! socket is made first, inside the server's namespace, so the client never
 //! races it.
+//!
+//! For TCP_STREAM each end is pinned to a CPU of its own, the client to
+//! the first CPU this process may use and the server to the second
+//! (`netperf -T 0,1`, `iperf3 -A`): left to the scheduler, the two ends
+//! share a CPU in some runs and not in others, and the throughput of one
+//! path differs twofold from run to run. TCP_RR is left to the scheduler,
+//! as netperf leaves it: pinned apart, every round trip would also wait for
+//! the other CPU to wake up (an interprocessor interrupt), and that would
+//! hide the few microseconds a driver adds.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
+use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
 use nix::sys::resource::{UsageWho, getrusage};
 use nix::sys::socket::{getsockopt, sockopt::IpMtu};
+use nix::unistd::Pid;
 use socket2::{Domain, Socket, Type};
 
 use crate::Netns;
@@ -124,9 +135,10 @@ impl Netns {
         let listener = listen(server, port)?;
         let cpu_before = cpu_time()?;
         std::thread::scope(|s| {
-            let served = s.spawn(|| server.run(|| count_bytes(&listener)));
+            let served = s.spawn(|| server.run(|| pin(1).and_then(|()| count_bytes(&listener))));
             let start = Instant::now();
             let sent = self.run(|| {
+                pin(0)?;
                 let mut stream = connect(target)?;
                 let chunk = vec![0x5a; CHUNK];
                 while start.elapsed().as_secs_f64() < seconds {
@@ -196,6 +208,22 @@ fn count_bytes(listener: &TcpListener) -> Result<(u64, Instant)> {
             read => bytes += read as u64,
         }
     }
+}
+
+/// Pins the calling thread to the `nth` CPU this process may use (the
+/// first, 0, or the second, 1), where it may use that many; else leaves it.
+pub fn pin(nth: usize) -> Result<()> {
+    let me = Pid::from_raw(0);
+    let allowed = sched_getaffinity(me).context("read the CPU affinity")?;
+    let cpus: Vec<usize> = (0..CpuSet::count())
+        .filter(|cpu| allowed.is_set(*cpu).unwrap_or(false))
+        .collect();
+    if cpus.len() < 2 {
+        return Ok(());
+    }
+    let mut one = CpuSet::new();
+    one.set(cpus[nth]).context("choose a CPU")?;
+    sched_setaffinity(me, &one).context("pin the thread to a CPU")
 }
 
 /// User plus system time of this process so far, every thread included.
