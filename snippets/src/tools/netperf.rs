@@ -13,10 +13,12 @@
 //! the first CPU this process may use and the server to the second
 //! (`netperf -T 0,1`, `iperf3 -A`): left to the scheduler, the two ends
 //! share a CPU in some runs and not in others, and the throughput of one
-//! path differs twofold from run to run. TCP_RR is left to the scheduler,
-//! as netperf leaves it: pinned apart, every round trip would also wait for
-//! the other CPU to wake up (an interprocessor interrupt), and that would
-//! hide the few microseconds a driver adds.
+//! path differs twofold from run to run. For TCP_RR both ends are pinned
+//! to the first CPU: on two CPUs, every round trip also waits twice for the
+//! other CPU to be woken (an interprocessor interrupt, tens of microseconds
+//! in a virtual machine), which would hide the few microseconds a driver
+//! adds; and the scheduler puts the ends together on a busy machine, apart
+//! on an idle one, so the figures would depend on what else runs.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
@@ -92,8 +94,9 @@ impl Netns {
     ) -> Result<RequestResponse> {
         let listener = listen(server, port)?;
         std::thread::scope(|s| {
-            let served = s.spawn(|| server.run(|| echo_bytes(&listener)));
+            let served = s.spawn(|| server.run(|| pin(0).and_then(|()| echo_bytes(&listener))));
             let measured = self.run(|| {
+                pin(0)?;
                 let mut stream = connect(target)?;
                 let mtu = getsockopt(&stream, IpMtu).context("read the path MTU (IP_MTU)")?;
                 let (mut samples, mut byte) = (Vec::new(), [1u8]);
