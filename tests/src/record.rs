@@ -42,8 +42,20 @@ pub fn mask(example: &str, stdout: &str) -> String {
         [
             // Bridge ids: priority, then the bridge's MAC without colons.
             (r"\b([0-9a-f]{4})\.[0-9a-f]{12}\b", "$1.<mac>"),
-            // Round-trip times of ping.
+            // Round-trip times of ping, arping and curl.
             (r"time=\d+(\.\d+)? ms", "time=<rtt> ms"),
+            (
+                r"^rtt min/avg/max/mdev = [0-9./]+ ms$",
+                "rtt min/avg/max/mdev = <rtt> ms",
+            ),
+            (r"\]  \d+\.\d{3}ms$", "]  <rtt>ms"),
+            (r" after \d+ ms: ", " after <ms> ms: "),
+            // ifconfig's packet and byte counters: a neighbour's ARP or
+            // a retransmission changes them.
+            (
+                r"^(\s+[RT]X packets) \d+  bytes \d+ \([0-9.]+ [KMG]?i?B\)$",
+                "$1 <n>  bytes <n> (<size>)",
+            ),
             // The ageing timer of learned MACs in `brctl showmacs`.
             (r"(\tno\t\t) *\d+\.\d\d$", "$1  <age>"),
             // tcpdump: a VXLAN packet's source port (a hash of the inner

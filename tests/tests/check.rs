@@ -106,7 +106,7 @@ fn a_failing_claim_prints_fail_and_the_run_exits_non_zero() {
     );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
-        stdout.contains("ping: sendto: Operation not permitted"),
+        stdout.contains("ping: sendmsg: Operation not permitted"),
         "the transcript shows why: {stdout}"
     );
     assert!(

@@ -54,38 +54,44 @@ fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
         return;
     }
     let before = Snapshot::take();
-    // setns(2) is denied: the example builds what it can without entering a
-    // namespace, then fails at its first setns. (veth never calls setns.)
-    // Each example's first narrated step, made without setns, and the step
-    // its first setns belongs to.
+    // setns(2) is denied: the example makes what it can without entering a
+    // namespace, then fails at its first setns. Each example's first
+    // narrated step, made without setns, and the step its first setns
+    // belongs to.
     for (example, got_going, failed_step) in [
+        // Their first setns: the lab host's `sysctl` turning IPv6 off
+        // (Lab::host), right after the namespace is made.
         (
             "unshare",
-            "host$ ip link set lo up",
+            "# host: a new network namespace",
+            "enter the network namespace host",
+        ),
+        (
+            "port_publish",
+            "# host: a new network namespace",
             "enter the network namespace host",
         ),
         (
             "bridge",
-            "host$ ip link set lo up",
-            "enter the network namespace red",
+            "# host: a new network namespace",
+            "enter the network namespace host",
+        ),
+        (
+            "veth",
+            "# host: a new network namespace",
+            "enter the network namespace host",
         ),
         (
             "same_bridge",
-            "host$ ip link set lo up",
-            "enter the network namespace red",
-        ),
-        // Its first setns: outside's `sysctl` turning IPv6 off (Lab::machine).
-        (
-            "port_publish",
-            "host$ ip link set lo up",
-            "enter the network namespace outside",
-        ),
-        // Its first setns: bind-mounting the lab host's own resolv.conf.
-        (
-            "dns",
-            "host$ ip link set lo up",
+            "# host: a new network namespace",
             "enter the network namespace host",
         ),
+        (
+            "dns",
+            "# host: a new network namespace",
+            "enter the network namespace host",
+        ),
+        // Theirs: the first machine's, the same way (Lab::machine).
         (
             "overlay",
             "# host1: a new network namespace",

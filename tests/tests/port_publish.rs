@@ -11,10 +11,10 @@ const KEY_LINES: &[&str] = &[
     "host$ nft add rule ip nat docker 'iifname != \"docker0\" tcp dport 8443 counter dnat to 172.17.0.2:80'",
     "outside$ curl -sS http://192.168.20.200:8443/\nhello from red, port 80\nyou came from 192.168.20.150\n",
     "outside$ curl -sS http://192.168.20.200:8080/\n\
-     curl: (7) Failed to connect to 192.168.20.200 port 8080: Connection refused (ECONNREFUSED)\n",
+     curl: (7) Failed to connect to 192.168.20.200 port 8080 after ",
     "host$ curl -sS http://192.168.20.200:8443/\nhello from red, port 80\nyou came from 192.168.20.200\n",
     "host$ curl -sS http://127.0.0.1:8443/\n\
-     curl: (7) Failed to connect to 127.0.0.1 port 8443: Connection refused (ECONNREFUSED)\n",
+     curl: (7) Failed to connect to 127.0.0.1 port 8443 after ",
     "red$ curl -sS http://192.168.20.150/\nhello from outside, port 80\nyou came from 192.168.20.200\n",
     "tcp dport 8443 counter packets 2 bytes 120 dnat to 172.17.0.2:80\n",
     "oifname != \"docker0\" counter packets 1 bytes 60 masquerade\n",

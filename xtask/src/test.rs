@@ -22,9 +22,11 @@ use crate::engine;
 
 /// What the tests run, and the Debian package of each.
 const NEEDED: &[(&str, &str)] = &[
-    // The independent observer: iproute2, iputils ping, nsenter.
+    // The independent observer: iproute2, iputils ping, nsenter. The
+    // examples run ip, bridge and ifconfig themselves to show a namespace.
     ("ip", "iproute2"),
     ("bridge", "iproute2"),
+    ("ifconfig", "net-tools"),
     ("ping", "iputils-ping"),
     ("nsenter", "util-linux"),
     ("unshare", "util-linux"),

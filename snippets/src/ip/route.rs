@@ -73,8 +73,12 @@ impl Netns {
             .collect())
     }
 
-    /// One RTM_NEWROUTE request.
-    async fn add_route(&self, route: RouteMessage) -> Result<()> {
+    /// One RTM_NEWROUTE request, marked as `ip route add` marks it: the
+    /// protocol field says who added a route (`RTPROT_BOOT` for a person
+    /// at a shell, which `ip route` does not print; rtnetlink's builder
+    /// would say `proto static`, a routing daemon's mark).
+    async fn add_route(&self, mut route: RouteMessage) -> Result<()> {
+        route.header.protocol = RouteProtocol::Boot;
         self.request(RouteNetlinkMessage::NewRoute(route), ADD)
             .await
             .map(drop)

@@ -68,14 +68,17 @@ impl Lab {
     }
 
     /// A namespace playing the Docker host. It stands in for your machine,
-    /// which this lab never changes. Its loopback device is up, as on any host.
+    /// which this lab never changes. Its loopback device is up, as on any
+    /// host. Like the containers, it is IPv4 only, as the book's networks
+    /// are: with IPv6 on, the kernel gives every device that comes up a
+    /// link-local `fe80::` address, probes it for a second (`tentative` in
+    /// `ip a`) and sends neighbour discovery of its own, none of which the
+    /// lab asked for.
     pub async fn host(&self) -> Result<Netns> {
         narrate::say(
             "host: a new network namespace that plays the Docker host (yours is untouched)",
         );
-        let host = self.add("host").await?;
-        host.set_up("lo").await?;
-        Ok(host)
+        self.add_ipv4_only("host").await
     }
 
     /// A namespace for a container, as `docker run` makes one: empty but

@@ -48,16 +48,19 @@ impl Netns {
         };
         narrate::command(self, &format!("curl -sS {url}"));
         let address = SocketAddr::from((target, port));
+        let start = std::time::Instant::now();
         let connected = self.run(|| Ok(TcpStream::connect_timeout(&address, TIMEOUT)))?;
         let mut stream = match connected {
             Ok(stream) => stream,
             Err(error) => {
-                let errno = errno_of(&error);
+                // curl's line names no errno; the chapters say which one
+                // (ECONNREFUSED: a reset came back, nothing listens there).
+                let millis = start.elapsed().as_millis();
                 narrate::output(&format!(
-                    "curl: (7) Failed to connect to {target} port {port}: {} ({errno:?})",
-                    errno.desc()
+                    "curl: (7) Failed to connect to {target} port {port} after {millis} ms: \
+                     Couldn't connect to server"
                 ));
-                return Ok(Err(errno));
+                return Ok(Err(errno_of(&error)));
             }
         };
         stream

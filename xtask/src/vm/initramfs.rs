@@ -19,9 +19,15 @@ use std::process::Command;
 
 const INIT: &str = include_str!("init.sh");
 
-/// Host programs to copy: (name, required). `ip` and `bridge` are for a
-/// student poking around; `nft` is what the nftables crate runs.
-const PROGRAMS: &[(&str, bool)] = &[("ip", false), ("bridge", false), ("nft", false)];
+/// Host programs to copy: (name, required). The examples run `ip`, `bridge`
+/// and `ifconfig` to show a namespace; `nft` is what the nftables crate
+/// runs.
+const PROGRAMS: &[(&str, bool)] = &[
+    ("ip", false),
+    ("bridge", false),
+    ("ifconfig", false),
+    ("nft", false),
+];
 
 /// What goes in the archive, by path without the leading `/`.
 enum Entry {
