@@ -56,6 +56,13 @@ pub fn mask(example: &str, stdout: &str) -> String {
                 r"ICMP echo (request|reply), id \d+,",
                 "ICMP echo $1, id <id>,",
             ),
+            // `nft monitor trace`: the id of a trace (the kernel's hash of
+            // the packet's buffer), a packet's IP identification, and a
+            // client's port, or a VXLAN packet's (5 digits: from the
+            // ephemeral range, 32768-60999).
+            (r"^trace id [0-9a-f]{8} ", "trace id <id> "),
+            (r"^(trace id .* ip id )\d+ ", "${1}<n> "),
+            (r"\b(tcp|udp) (sport|dport) \d{5}\b", "$1 $2 <port>"),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
@@ -387,6 +394,24 @@ mod tests {
                         02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
                         192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n";
         assert_eq!(normalize("bridge", raw), expected);
+    }
+
+    #[test]
+    fn masks_what_changes_in_a_trace() {
+        let raw = "trace id 9fb80372 ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
+                   ip id 29507 ip length 60 tcp sport 59372 tcp dport 8443 tcp flags == syn\n\
+                   trace id 1f4c6e05 ip trace postrouting packet: ip id 0 ip length 60 \
+                   tcp sport 8443 tcp dport 59372\n\
+                   trace id 1f4c6e05 ip trace forward policy accept\n\
+                   trace id 0a1b2c3d ip trace output packet: udp sport 47123 udp dport 4789\n";
+        let expected = "$ cargo run --example port_publish\n\
+                        trace id <id> ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
+                        ip id <n> ip length 60 tcp sport <port> tcp dport 8443 tcp flags == syn\n\
+                        trace id <id> ip trace postrouting packet: ip id <n> ip length 60 \
+                        tcp sport 8443 tcp dport <port>\n\
+                        trace id <id> ip trace forward policy accept\n\
+                        trace id <id> ip trace output packet: udp sport <port> udp dport 4789\n";
+        assert_eq!(normalize("port_publish", raw), expected);
     }
 
     #[test]
