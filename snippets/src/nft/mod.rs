@@ -37,7 +37,7 @@ mod trace;
 pub use rule::{
     Stmt, counter, ct_original_proto_dst, ct_original_saddr, dnat_to, fib_daddr_type_local,
     iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace, oifname_not, ret,
-    tcp_dport, tcp_flags_syn,
+    tcp_dport, tcp_flags_syn, udp_dport,
 };
 pub use trace::Trace;
 

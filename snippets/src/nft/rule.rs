@@ -79,6 +79,12 @@ pub fn tcp_dport(port: u16) -> Stmt {
     is(field, (port.to_string(), Expression::Number(port.into())))
 }
 
+/// `udp dport 4789`: a UDP datagram for that port.
+pub fn udp_dport(port: u16) -> Stmt {
+    let field = payload("udp", "dport");
+    is(field, (port.to_string(), Expression::Number(port.into())))
+}
+
 /// `tcp flags syn`: the SYN bit is set, whatever the others are (nft's
 /// `in` for flags: `tcp flags & syn != 0`). The first packet of a TCP
 /// connection has it, and so has the answer, SYN-ACK; no other packet does.
