@@ -63,9 +63,11 @@ pub fn mask(example: &str, stdout: &str) -> String {
             (r"^trace id [0-9a-f]{8} ", "trace id <id> "),
             (r"^(trace id .* ip id )\d+ ", "${1}<n> "),
             (r"\b(tcp|udp) (sport|dport) \d{5}\b", "$1 $2 <port>"),
-            // Raw bytes nft could not decode: in a VXLAN packet's trace, the
-            // inner frame's headers, with its own IP identification.
-            (r"^(trace id .*@ll,\d+,\d+) 0x[0-9a-f]+", "$1 0x<bytes>"),
+            // Raw bytes nft could not decode (`@ll`: link layer, `@nh`:
+            // network header, `@th`: transport header), which hold IP
+            // identifications and checksums: a VXLAN packet's inner frame,
+            // a packet at a device's egress hook.
+            (r"(@(?:ll|nh|th),\d+,\d+) 0x[0-9a-f]+", "$1 0x<bytes>"),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
@@ -407,7 +409,9 @@ mod tests {
                    tcp sport 8443 tcp dport 59372\n\
                    trace id 1f4c6e05 ip trace forward policy accept\n\
                    trace id 0a1b2c3d ip trace output packet: oif \"eth0\" @ll,0,160 0x2420a0001 \
-                   ip id 3864 udp sport 47123 udp dport 4789\n";
+                   ip id 3864 udp sport 47123 udp dport 4789 @th,64,96 0x80000000010010002420a00\n\
+                   trace id 90d4d681 netdev trace egress packet: oif \"eth0\" \
+                   @nh,0,160 0x45000054359c400040015bb9c0a81402c0a81401 @th,0,160 0x800a42b35b5\n";
         let expected = "$ cargo run --example port_publish\n\
                         trace id <id> ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
                         ip id <n> ip length 60 tcp sport <port> tcp dport 8443 tcp flags == syn\n\
@@ -415,7 +419,9 @@ mod tests {
                         tcp sport 8443 tcp dport <port>\n\
                         trace id <id> ip trace forward policy accept\n\
                         trace id <id> ip trace output packet: oif \"eth0\" @ll,0,160 0x<bytes> \
-                        ip id <n> udp sport <port> udp dport 4789\n";
+                        ip id <n> udp sport <port> udp dport 4789 @th,64,96 0x<bytes>\n\
+                        trace id <id> netdev trace egress packet: oif \"eth0\" \
+                        @nh,0,160 0x<bytes> @th,0,160 0x<bytes>\n";
         assert_eq!(normalize("port_publish", raw), expected);
     }
 

@@ -14,9 +14,11 @@
 //! is in our user namespace too, root over the lab's namespaces only.
 //!
 //! Only the IPv4 family (`ip`), as Docker's default bridge, and only what
-//! the chapters use: NAT chains (here), and rules (`rule.rs`) of matches
-//! on addresses, interfaces and TCP ports, `dnat`, `masquerade`, `jump`,
-//! `return` and `counter`.
+//! the chapters use: NAT and filter chains (here), and rules (`rule.rs`)
+//! of matches on addresses, interfaces, ports, TCP flags and conntrack's
+//! tuples, `dnat`, `masquerade`, `jump`, `return`, `counter`, and `meta
+//! nftrace set 1`, which `nft monitor trace` (`trace.rs`) follows; and
+//! the `netdev` family's chains on one device (`netdev.rs`).
 
 use std::io::Write;
 use std::path::Path;
@@ -31,13 +33,15 @@ use nix::errno::Errno;
 use crate::error::errno_error;
 use crate::{Netns, narrate};
 
+mod netdev;
 mod rule;
 mod trace;
 
+pub use netdev::NetdevHook;
 pub use rule::{
     Stmt, counter, ct_original_proto_dst, ct_original_saddr, dnat_to, fib_daddr_type_local,
-    iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace, oifname_not, ret,
-    tcp_dport, tcp_flags_syn, udp_dport,
+    icmp_echo_request, iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace,
+    oifname_not, ret, tcp_dport, tcp_flags_syn, udp_dport,
 };
 pub use trace::Trace;
 

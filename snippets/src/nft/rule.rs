@@ -31,20 +31,36 @@ pub struct Stmt {
 impl Netns {
     /// `nft add rule ip TABLE CHAIN ...`: append a rule to a chain.
     pub fn add_rule(&self, table: &str, chain: &str, rule: &[Stmt]) -> Result<()> {
+        self.add_rule_in(NfFamily::IP, table, chain, rule)
+    }
+
+    /// `nft add rule FAMILY TABLE CHAIN ...`: a table's name is its own
+    /// only within its family (`ip`, or `netdev`: netdev.rs).
+    pub(super) fn add_rule_in(
+        &self,
+        family: NfFamily,
+        table: &str,
+        chain: &str,
+        rule: &[Stmt],
+    ) -> Result<()> {
         let text = rule
             .iter()
             .map(|part| part.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
         let json = NfListObject::Rule(Rule {
-            family: NfFamily::IP,
+            family,
             table: table.to_string().into(),
             chain: chain.to_string().into(),
             expr: rule.iter().map(|part| part.json.clone()).collect(),
             ..Rule::default()
         });
+        let family = match family {
+            NfFamily::NetDev => "netdev",
+            _ => "ip",
+        };
         // Quoted for the shell, which would take `"` and `!` for itself.
-        self.nft(&format!("add rule ip {table} {chain} '{text}'"), json)
+        self.nft(&format!("add rule {family} {table} {chain} '{text}'"), json)
     }
 }
 
@@ -83,6 +99,15 @@ pub fn tcp_dport(port: u16) -> Stmt {
 pub fn udp_dport(port: u16) -> Stmt {
     let field = payload("udp", "dport");
     is(field, (port.to_string(), Expression::Number(port.into())))
+}
+
+/// `icmp type echo-request`: a ping's request.
+pub fn icmp_echo_request() -> Stmt {
+    let value = (
+        "echo-request".to_string(),
+        Expression::String("echo-request".into()),
+    );
+    is(payload("icmp", "type"), value)
 }
 
 /// `tcp flags syn`: the SYN bit is set, whatever the others are (nft's
