@@ -24,7 +24,8 @@
 //! - [`etc`]: a container's own `/etc/hosts`, `/etc/hostname` and
 //!   `/etc/resolv.conf`, bind-mounted in a mount namespace of its own.
 //! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
-//!   program: the NAT of port publishing.
+//!   program: the NAT of port publishing; `nft monitor trace`, the path of
+//!   marked packets through the hooks.
 //! - [`bridge`]: `bridge fdb`, the MAC table of a bridge or VXLAN device.
 //! - [`ip`]: `ip`'s verbs over rtnetlink, and the one helper that sends
 //!   every request: [`ip::link`] (one file per `ip link add ... type`, and

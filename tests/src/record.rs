@@ -68,6 +68,18 @@ pub fn mask(example: &str, stdout: &str) -> String {
                 r"ICMP echo (request|reply), id \d+,",
                 "ICMP echo $1, id <id>,",
             ),
+            // `nft monitor trace`: the id of a trace (the kernel's hash of
+            // the packet's buffer), a packet's IP identification, and a
+            // client's port, or a VXLAN packet's (5 digits: from the
+            // ephemeral range, 32768-60999).
+            (r"^trace id [0-9a-f]{8} ", "trace id <id> "),
+            (r"^(trace id .* ip id )\d+ ", "${1}<n> "),
+            (r"\b(tcp|udp) (sport|dport) \d{5}\b", "$1 $2 <port>"),
+            // Raw bytes nft could not decode (`@ll`: link layer, `@nh`:
+            // network header, `@th`: transport header), which hold IP
+            // identifications and checksums: a VXLAN packet's inner frame,
+            // a packet at a device's egress hook.
+            (r"(@(?:ll|nh|th),\d+,\d+) 0x[0-9a-f]+", "$1 0x<bytes>"),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
@@ -399,6 +411,30 @@ mod tests {
                         02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
                         192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n";
         assert_eq!(normalize("bridge", raw), expected);
+    }
+
+    #[test]
+    fn masks_what_changes_in_a_trace() {
+        let raw = "trace id 9fb80372 ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
+                   ip id 29507 ip length 60 tcp sport 59372 tcp dport 8443 tcp flags == syn\n\
+                   trace id 1f4c6e05 ip trace postrouting packet: ip id 0 ip length 60 \
+                   tcp sport 8443 tcp dport 59372\n\
+                   trace id 1f4c6e05 ip trace forward policy accept\n\
+                   trace id 0a1b2c3d ip trace output packet: oif \"eth0\" @ll,0,160 0x2420a0001 \
+                   ip id 3864 udp sport 47123 udp dport 4789 @th,64,96 0x80000000010010002420a00\n\
+                   trace id 90d4d681 netdev trace egress packet: oif \"eth0\" \
+                   @nh,0,160 0x45000054359c400040015bb9c0a81402c0a81401 @th,0,160 0x800a42b35b5\n";
+        let expected = "$ cargo run --example port_publish\n\
+                        trace id <id> ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
+                        ip id <n> ip length 60 tcp sport <port> tcp dport 8443 tcp flags == syn\n\
+                        trace id <id> ip trace postrouting packet: ip id <n> ip length 60 \
+                        tcp sport 8443 tcp dport <port>\n\
+                        trace id <id> ip trace forward policy accept\n\
+                        trace id <id> ip trace output packet: oif \"eth0\" @ll,0,160 0x<bytes> \
+                        ip id <n> udp sport <port> udp dport 4789 @th,64,96 0x<bytes>\n\
+                        trace id <id> netdev trace egress packet: oif \"eth0\" \
+                        @nh,0,160 0x<bytes> @th,0,160 0x<bytes>\n";
+        assert_eq!(normalize("port_publish", raw), expected);
     }
 
     #[test]

@@ -16,6 +16,15 @@ const KEY_LINES: &[&str] = &[
      192.168.20.3 dev eth0 lladdr 02:42:c0:a8:14:03 REACHABLE\n",
     "red$ ping -c 1 192.168.20.3\nPING 192.168.20.3 (192.168.20.3) 56(84) bytes of data.\n64 bytes from 192.168.20.3: icmp_seq=1 ttl=64 time=",
     "blue$ ping -c 1 192.168.20.1\nPING 192.168.20.1 (192.168.20.1) 56(84) bytes of data.\n64 bytes from 192.168.20.1: icmp_seq=1 ttl=64 time=",
+    "host$ nft add chain netdev trace egress \
+     '{ type filter hook egress device \"eth0\" priority filter; policy accept; }'\n",
+    // The parent's egress hook: the two pings to the router (red's, then
+    // blue's, their addresses in hex at the end of the IPv4 header), and
+    // no third line for red's to blue.
+    "host$ nft monitor trace\ntrace id ",
+    "c0a81402c0a81401 @th,0,160 ",
+    "c0a81403c0a81401 @th,0,160 ",
+    " netdev trace egress policy accept\n\n# the limit",
     "host$ ping -c 1 192.168.20.2\nPING 192.168.20.2 (192.168.20.2) 56(84) bytes of data.\n\n\
      --- 192.168.20.2 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss",
     "host$ ip route add 192.168.20.0/25 dev mv-host\n\
@@ -114,6 +123,13 @@ fn check_macvlan_transcript(who: As) {
         );
         stdout
     };
+    // Two frames passed the parent's egress hook, the pings to the router;
+    // red's ping to blue (192.168.20.2 to .3) did not.
+    let packets = stdout.matches(" netdev trace egress packet: ").count();
+    assert!(
+        packets == 2 && !stdout.contains("c0a81402c0a81403"),
+        "macvlan ({who:?}): eth0's egress hook saw two pings, none between the children:\n{stdout}"
+    );
     check_trunk(&stdout);
 }
 
