@@ -50,7 +50,6 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     let router = lab.machine("router", "the LAN's router").await?;
     plug_into_lan(&lan, &router, "192.168.20.1/24").await?;
     let host = lab.host().await?;
-    host.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
     plug_into_lan(&lan, &host, "192.168.20.200/24").await?;
     host.show_link_details("eth0").await?;
     // ANCHOR_END: lan
