@@ -11,11 +11,13 @@
 //!   `ping NAME`, which looks the name up as the C library would.
 //! - [`tcpdump`]: `tcpdump` on one device, with a packet socket.
 //! - [`sysctl`]: `sysctl -w`, per namespace.
+//! - [`sh`]: `sh -c LINE`, a container's own shell and programs.
 
 pub mod arping;
 pub mod dns;
 pub mod http;
 pub mod nc;
 pub mod ping;
+pub mod sh;
 pub mod sysctl;
 pub mod tcpdump;
