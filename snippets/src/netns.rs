@@ -38,8 +38,8 @@ pub struct Netns {
     /// The container's own files and hostname, once it has them (see
     /// `etc`): its mount and UTS namespaces. Work run inside enters them too.
     pub(crate) fs: Arc<OnceLock<FsNamespaces>>,
-    /// Capabilities a container runs without (see [`Netns::cap_drop`]):
-    /// work run inside drops them first.
+    /// Capabilities a container runs without (see `Netns::cap_drop`, in
+    /// `tools/capsh.rs`): work run inside drops them first.
     pub(crate) dropped: Arc<OnceLock<Vec<Capability>>>,
 }
 
@@ -185,23 +185,6 @@ impl Netns {
         })?;
         if self.fs.set(namespaces).is_err() {
             anyhow::bail!("{name} already has its own mount namespace");
-        }
-        Ok(())
-    }
-
-    /// `capsh --drop=...`: everything that runs inside this container from
-    /// now on runs without these capabilities, as Docker runs a container
-    /// without those its default set leaves out. Each is taken out of the
-    /// bounding set too, so a program the container starts, even as root,
-    /// cannot get it back.
-    pub fn cap_drop(&self, capabilities: &[Capability]) -> Result<()> {
-        let names: Vec<String> = capabilities
-            .iter()
-            .map(|cap| cap.to_string().to_lowercase())
-            .collect();
-        crate::narrate::command(self, &format!("capsh --drop={} --", names.join(",")));
-        if self.dropped.set(capabilities.to_vec()).is_err() {
-            anyhow::bail!("{} already dropped its capabilities", self.name);
         }
         Ok(())
     }

@@ -66,9 +66,9 @@ fn from_outside_each_container_has_its_own_root_and_yours_is_untouched() {
         return;
     }
     let our_os_release = std::fs::read("/etc/os-release").ok();
+    let hint = Regex::new(r"(?m)^#   (red|blue): .*--mount=(\S+) --uts=(\S+) --net=").unwrap();
     for who in [As::Root, As::Rootless] {
         let lab = Kept::start("recap", who);
-        let hint = Regex::new(r"(?m)^#   (red|blue): .*--mount=(\S+) --uts=(\S+) --net=").unwrap();
         let mut seen = Vec::new();
         for found in hint.captures_iter(&lab.transcript) {
             let (name, mnt, uts) = (&found[1], &found[2], &found[3]);

@@ -12,8 +12,10 @@
 //! - [`tcpdump`]: `tcpdump` on one device, with a packet socket.
 //! - [`sysctl`]: `sysctl -w`, per namespace.
 //! - [`sh`]: `sh -c LINE`, a container's own shell and programs.
+//! - [`capsh`]: `capsh --drop`, a container without some capabilities.
 
 pub mod arping;
+pub mod capsh;
 pub mod dns;
 pub mod http;
 pub mod nc;
