@@ -172,6 +172,7 @@ pub fn run_drawing(example: &str, who: run::As) -> (String, Option<String>) {
 macro_rules! for_each_example {
     ($callback:ident) => {
         $callback! {
+            recap,
             unshare,
             port_publish,
             bridge,

@@ -80,6 +80,22 @@ pub fn mask(example: &str, stdout: &str) -> String {
             // identifications and checksums: a VXLAN packet's inner frame,
             // a packet at a device's egress hook.
             (r"(@(?:ll|nh|th),\d+,\d+) 0x[0-9a-f]+", "$1 0x<bytes>"),
+            // recap: the running kernel's release (this machine's, or the
+            // VM's), what busybox's `date` prints, and what a point release
+            // or a rebuild of the two distributions changes.
+            (r"^(\S*\$ uname -r\n).+$", "$1<kernel release>"),
+            (
+                r"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ \d{4}$",
+                "<date>",
+            ),
+            (
+                r"^DEBIAN_VERSION_FULL=\S+$",
+                "DEBIAN_VERSION_FULL=<point release>",
+            ),
+            (
+                r"^BusyBox v(\S+) \(Debian [^)]+\)",
+                "BusyBox v$1 (Debian <revision>)",
+            ),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&format!("(?m){pattern}")).unwrap(), replacement))
@@ -435,6 +451,23 @@ mod tests {
                         trace id <id> netdev trace egress packet: oif \"eth0\" \
                         @nh,0,160 0x<bytes> @th,0,160 0x<bytes>\n";
         assert_eq!(normalize("port_publish", raw), expected);
+    }
+
+    #[test]
+    fn masks_the_kernel_release_the_date_and_the_distributions_updates() {
+        let raw = "$ uname -r\n6.18.44-fc-v1045\nred$ uname -r\n6.1.0-41-amd64\n\
+                   red$ date -s @$(date +%s)\n\
+                   date: can't set date: Operation not permitted\n\
+                   Tue Dec  1 16:52:42 UTC 2026\n\
+                   VERSION_CODENAME=trixie\nDEBIAN_VERSION_FULL=13.8\n\
+                   BusyBox v1.37.0 (Debian 1:1.37.0-6+b9) multi-call binary.\n";
+        let expected = "$ cargo run --example recap\n\
+                        $ uname -r\n<kernel release>\nred$ uname -r\n<kernel release>\n\
+                        red$ date -s @$(date +%s)\n\
+                        date: can't set date: Operation not permitted\n<date>\n\
+                        VERSION_CODENAME=trixie\nDEBIAN_VERSION_FULL=<point release>\n\
+                        BusyBox v1.37.0 (Debian <revision>) multi-call binary.\n";
+        assert_eq!(normalize("recap", raw), expected);
     }
 
     #[test]

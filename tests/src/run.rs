@@ -18,7 +18,8 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every from-syscalls example, one per chapter, in the book's order.
-pub const EXAMPLES: [&str; 8] = [
+pub const EXAMPLES: [&str; 9] = [
+    "recap",
     "unshare",
     "port_publish",
     "bridge",
@@ -89,6 +90,7 @@ pub fn example_path(name: &str) -> PathBuf {
             status.success(),
             "cargo build --examples --package netlab failed"
         );
+        fetch_rootfs();
         // Test binaries live in target/debug/deps; examples in target/debug/examples.
         let exe = std::env::current_exe().expect("the test binary's path");
         let profile_dir = exe.parent().and_then(Path::parent).expect("target/debug");
@@ -97,6 +99,28 @@ pub fn example_path(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(path.exists(), "no example binary at {}", path.display());
     path
+}
+
+/// The recap example's two distributions, fetched once into
+/// `target/rootfs/` by `cargo xtask rootfs` (as `cargo xtask test` does),
+/// when they are not there yet. If that fails (no apt, no mirror), the
+/// recap runs say why, and how to fetch them (exit code 69).
+fn fetch_rootfs() {
+    let cache = workspace_root().join("target/rootfs");
+    if cache.join("trixie/bin/busybox").exists() && cache.join("bookworm/bin/busybox").exists() {
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let fetched = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xtask", "--", "rootfs"])
+        .current_dir(workspace_root())
+        .stdout(std::process::Stdio::null())
+        .status();
+    if !fetched.is_ok_and(|status| status.success()) {
+        eprintln!(
+            "could not fetch the recap example's root filesystems: cargo xtask rootfs failed"
+        );
+    }
 }
 
 /// The repository's root (the tests crate sits in `tests/`).

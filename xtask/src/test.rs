@@ -5,7 +5,8 @@
 //!    of those missing with apt, printing the one `apt-get install` line it
 //!    runs (without root, or without apt, it prints the line and stops);
 //! 2. fetches what the tests fetch: Debian's kernel for the VM test, and the
-//!    two Docker Engines (`cargo xtask engine 28.5` and `20.10`) into
+//!    two Docker Engines (`cargo xtask engine 28.5` and `20.10`), and the
+//!    recap chapter's two root filesystems (`cargo xtask rootfs`) into
 //!    `target/`. Each Docker test starts a private daemon of its own from
 //!    them, so no `dockerd` needs to run on the machine;
 //! 3. builds the examples once, runs the suite (with cargo-nextest when it
@@ -67,6 +68,12 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
         eprintln!(
             "test: Docker Engine {} is in {}",
             release.version,
+            dir.display()
+        );
+    }
+    for dir in crate::rootfs::obtain(&root.join(crate::rootfs::CACHE))? {
+        eprintln!(
+            "test: a root filesystem for the recap example is in {}",
             dir.display()
         );
     }

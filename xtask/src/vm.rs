@@ -93,7 +93,20 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     remove_old_outcomes(&out)?;
     let started = Instant::now();
     let initrd = out.join("initramfs.cpio");
-    let built = initramfs::build(&kernel, &binaries, &out.join("bin"), &initrd)?;
+    // The recap example's two distributions: fetched once, like the kernel.
+    let rootfs = if names.iter().any(|name| name == "recap") {
+        crate::rootfs::obtain(&root.join(crate::rootfs::CACHE))?;
+        Some(root.join(crate::rootfs::CACHE))
+    } else {
+        None
+    };
+    let built = initramfs::build(
+        &kernel,
+        &binaries,
+        rootfs.as_deref(),
+        &out.join("bin"),
+        &initrd,
+    )?;
     println!(
         "vm: initramfs {} ({:.0} MB, {} modules, {} examples) built in {:.1} s",
         built.path.display(),

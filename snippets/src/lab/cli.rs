@@ -71,8 +71,15 @@ impl Lab {
                 Some((mnt, None)) => format!("--mount=/proc/{pid}/fd/{mnt} "),
                 None => String::new(),
             };
+            // A container with a root of its own has its own programs:
+            // no `ip` there, but its /etc/os-release.
+            let command = if netns.has_own_root() {
+                "cat /etc/os-release"
+            } else {
+                "ip a"
+            };
             println!(
-                "#   {}: {nsenter} {fs}--net=/proc/{pid}/fd/{fd} ip a",
+                "#   {}: {nsenter} {fs}--net=/proc/{pid}/fd/{fd} {command}",
                 netns.name
             );
         }
@@ -104,21 +111,28 @@ impl Lab {
                 names.join(", ")
             )));
         };
-        let shell = std::env::var("SHELL")
-            .ok()
-            .filter(|shell| std::path::Path::new(shell).is_file())
-            .unwrap_or_else(|| {
-                if std::path::Path::new("/bin/busybox").is_file() {
-                    "/bin/busybox".to_string()
-                } else {
-                    "/bin/sh".to_string()
-                }
-            });
-        println!();
-        println!(
-            "# --shell {name}: {shell} inside {name}'s namespaces. Try `ip a`; `exit` ends the lab."
-        );
+        let try_this = if netns.has_own_root() {
+            "cat /etc/os-release"
+        } else {
+            "ip a"
+        };
         netns.run(|| {
+            // Chosen inside: a container with a root of its own (recap)
+            // has its own programs, and perhaps not your shell.
+            let shell = std::env::var("SHELL")
+                .ok()
+                .filter(|shell| std::path::Path::new(shell).is_file())
+                .unwrap_or_else(|| {
+                    if std::path::Path::new("/bin/busybox").is_file() {
+                        "/bin/busybox".to_string()
+                    } else {
+                        "/bin/sh".to_string()
+                    }
+                });
+            println!();
+            println!(
+                "# --shell {name}: {shell} inside {name}'s namespaces. Try `{try_this}`; `exit` ends the lab."
+            );
             let mut command = std::process::Command::new(&shell);
             if shell.ends_with("busybox") {
                 command.arg("sh");

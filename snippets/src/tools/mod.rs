@@ -11,11 +11,15 @@
 //!   `ping NAME`, which looks the name up as the C library would.
 //! - [`tcpdump`]: `tcpdump` on one device, with a packet socket.
 //! - [`sysctl`]: `sysctl -w`, per namespace.
+//! - [`sh`]: `sh -c LINE`, a container's own shell and programs.
+//! - [`capsh`]: `capsh --drop`, a container without some capabilities.
 
 pub mod arping;
+pub mod capsh;
 pub mod dns;
 pub mod http;
 pub mod nc;
 pub mod ping;
+pub mod sh;
 pub mod sysctl;
 pub mod tcpdump;

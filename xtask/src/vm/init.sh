@@ -2,6 +2,19 @@
 # /init of the netlab VM: the first and only program the guest runs.
 # It runs every example in /etc/netlab/examples as root, each between
 # markers on the console, then powers the machine off.
+
+# The kernel unpacked us into rootfs, the first mount, which has nothing
+# under it: pivot_root(2) refuses to move it (EINVAL), and the recap
+# example pivots. As a distribution's initramfs switches to the real root,
+# we switch to a bind mount of this same rootfs: moved onto /, it is a
+# mount like any other (nothing is copied). Then /init starts again there.
+if [ -z "$NETLAB_ROOT_MOVED" ]; then
+  /bin/busybox mkdir -p /newroot
+  /bin/busybox mount --bind / /newroot
+  cd /newroot
+  /bin/busybox mount --move . /
+  NETLAB_ROOT_MOVED=1 exec /bin/busybox chroot . /init
+fi
 /bin/busybox mkdir -p /proc /sys /dev /run /tmp
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -15,6 +28,8 @@
 /bin/busybox mount -t tmpfs tmpfs /tmp
 /bin/busybox --install -s
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+# Where the recap example finds its two distributions.
+export NETLAB_ROOTFS=/target/rootfs
 exec </dev/null >/dev/console 2>&1
 echo "netlab-vm: init running, kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
 
