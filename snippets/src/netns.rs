@@ -106,6 +106,25 @@ impl Netns {
         Ok(Netns::held(name, fd, handle))
     }
 
+    /// This same network namespace under another name, for a container
+    /// that has no network namespace of its own (`docker run --network
+    /// host`): one fd, one netlink socket, but files and a hostname of its
+    /// own once it is given them ([`Netns::mount_etc`]).
+    pub(crate) fn same_namespace(&self, name: &str) -> Netns {
+        Netns {
+            name: name.to_string(),
+            fd: Arc::clone(&self.fd),
+            handle: self.handle.clone(),
+            fs: Arc::default(),
+        }
+    }
+
+    /// Whether two of the lab's names stand for one network namespace (a
+    /// container on the host network and the host).
+    pub fn is_same_namespace(&self, other: &Netns) -> bool {
+        Arc::ptr_eq(&self.fd, &other.fd)
+    }
+
     fn held(name: &str, fd: OwnedFd, handle: Handle) -> Netns {
         Netns {
             name: name.to_string(),
@@ -197,11 +216,24 @@ impl Netns {
     /// `readlink /proc/self/ns/net`: the namespace's identity, the inode
     /// number of its file in the kernel's nsfs. Two processes are in the same
     /// network namespace exactly when these are equal.
+    ///
+    /// Read as the command reads it, from a thread inside the namespace:
+    /// for a container on the host network (one more name for the host's
+    /// namespace) it is the host's number.
     pub fn show_identity(&self) -> Result<u64> {
         crate::narrate::command(self, "readlink /proc/self/ns/net");
-        let stat = nix::sys::stat::fstat(self.fd.as_fd()).context("stat the namespace fd")?;
-        crate::narrate::output(&format!("net:[{}]", stat.st_ino));
-        Ok(stat.st_ino)
+        let link = self.run(|| {
+            std::fs::read_link("/proc/thread-self/ns/net")
+                .with_context(|| format!("readlink /proc/thread-self/ns/net in {}", self.name))
+        })?;
+        let link = link.to_string_lossy().into_owned();
+        let inode = link
+            .strip_prefix("net:[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|number| number.parse().ok());
+        let inode = inode.with_context(|| format!("{link:?} is not net:[INODE]"))?;
+        crate::narrate::output(&link);
+        Ok(inode)
     }
 }
 

@@ -93,6 +93,25 @@ impl Lab {
         self.add_ipv4_only(name).await
     }
 
+    /// `docker run --network host --hostname NAME`: a container that gets
+    /// no network namespace at all. It keeps the host's, with every device,
+    /// address, route and port there; what it gets of its own is a mount
+    /// namespace (its own `/etc/hostname`) and a UTS namespace (its own
+    /// hostname), as Docker gives it. In the lab it is one more name for the
+    /// host's namespace: `--shell NAME` enters that, with its own files.
+    pub async fn host_network(&self, host: &Netns, name: &str) -> Result<Netns> {
+        narrate::say(&format!(
+            "{name}: no network namespace of its own, the host's; a mount and a UTS namespace of its own"
+        ));
+        let container = host.same_namespace(name);
+        container.mount_etc(Some(name), &[("hostname", &format!("{name}\n"))])?;
+        self.namespaces
+            .lock()
+            .expect("no panics while held")
+            .push(container.clone());
+        Ok(container)
+    }
+
     /// A namespace playing another machine of the lab (`host1`, `outside`,
     /// the LAN's router; `role` says which, in the transcript): loopback up
     /// and, as in a container, IPv4 only, so it sends nothing the lab did

@@ -21,11 +21,22 @@ impl Netns {
     /// until the program ends; the socket belongs to this namespace because
     /// it was made on a thread inside it.
     pub fn serve_http(&self, port: u16, page: &str) -> Result<()> {
+        self.serve_http_on(Ipv4Addr::UNSPECIFIED, port, page)
+    }
+
+    /// `httpd -f -p IP:PORT &`: the same web server, listening on one
+    /// address of this namespace only (`127.0.0.1`: reachable from this
+    /// namespace alone). With `0.0.0.0`, every address: `httpd -f -p PORT`.
+    pub fn serve_http_on(&self, ip: Ipv4Addr, port: u16, page: &str) -> Result<()> {
         let note = "# a tiny web server (http.rs)";
-        narrate::command(self, &format!("httpd -f -p {port} &    {note}"));
+        let on = match ip.is_unspecified() {
+            true => port.to_string(),
+            false => format!("{ip}:{port}"),
+        };
+        narrate::command(self, &format!("httpd -f -p {on} &    {note}"));
         let listener = self.run(|| {
-            TcpListener::bind((Ipv4Addr::UNSPECIFIED, port))
-                .with_context(|| format!("listen on TCP port {port} in {}", self.name))
+            TcpListener::bind((ip, port))
+                .with_context(|| format!("listen on {ip}:{port} (TCP) in {}", self.name))
         })?;
         let page = page.to_string();
         std::thread::spawn(move || {
