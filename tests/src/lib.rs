@@ -175,6 +175,7 @@ macro_rules! for_each_example {
             recap,
             unshare,
             port_publish,
+            drivers,
             bridge,
             veth,
             same_bridge,

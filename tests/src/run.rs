@@ -18,10 +18,11 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every from-syscalls example, one per chapter, in the book's order.
-pub const EXAMPLES: [&str; 9] = [
+pub const EXAMPLES: [&str; 10] = [
     "recap",
     "unshare",
     "port_publish",
+    "drivers",
     "bridge",
     "veth",
     "same_bridge",

@@ -203,7 +203,10 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
             if !lab.drawn.load(Ordering::Relaxed) {
                 lab.picture().await?;
             }
-            if let Some(name) = &options.shell {
+            if lab.skipped.load(Ordering::Relaxed) && (options.keep || options.shell.is_some()) {
+                println!("# {name}: no lab was built, so there is nothing to keep or enter");
+                Ok(())
+            } else if let Some(name) = &options.shell {
                 lab.shell(name)
             } else if options.keep {
                 lab.keep().await

@@ -37,6 +37,8 @@ pub struct Lab {
     /// `--topology FILE.svg`: where to draw the lab, and whether it was.
     picture: Option<PathBuf>,
     drawn: AtomicBool,
+    /// Whether the example skipped its lab ([`Lab::skip`]).
+    skipped: AtomicBool,
 }
 
 impl Lab {
@@ -51,6 +53,7 @@ impl Lab {
             claims: Claims::default(),
             picture: None,
             drawn: AtomicBool::new(false),
+            skipped: AtomicBool::new(false),
         }
     }
 
@@ -137,6 +140,20 @@ impl Lab {
         narrate::say(text);
     }
 
+    /// The example cannot run on this machine (its kernel lacks a driver):
+    /// one line that says why, as a comment in the transcript, or in a
+    /// `--check` run as `SKIP ...`, so that "0 claims" comes with its
+    /// reason. The example then returns; `--keep` and `--shell` have no
+    /// lab to show, and say so.
+    pub fn skip(&self, why: &str) {
+        self.skipped.store(true, Ordering::Relaxed);
+        if self.claims.is_checking() {
+            println!("SKIP {why}");
+        } else {
+            narrate::say(why);
+        }
+    }
+
     /// A claim the chapter makes, and whether it held on this run: a false
     /// one stops the example, or with `--check` is reported (see [`check`]).
     ///
@@ -155,11 +172,15 @@ impl Lab {
     /// Draws the lab as the kernel reports it right now, when the example
     /// was run with `--topology FILE.svg`; otherwise does nothing. Call it
     /// where the topology is complete. An example that never calls it is
-    /// drawn as it is when it ends.
+    /// drawn as it is when it ends; one that made no namespace (it skipped
+    /// its lab) is not drawn.
     pub async fn picture(&self) -> Result<()> {
         let Some(path) = &self.picture else {
             return Ok(());
         };
+        if self.namespaces().is_empty() {
+            return Ok(());
+        }
         let svg = observe::svg::render(self.name(), &self.topology().await?);
         std::fs::write(path, svg)
             .with_context(|| format!("write the topology picture to {}", path.display()))?;
