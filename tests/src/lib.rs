@@ -181,7 +181,8 @@ macro_rules! for_each_example {
             same_bridge,
             dns,
             overlay,
-            macvlan
+            macvlan,
+            ipvlan
         }
     };
 }

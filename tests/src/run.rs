@@ -18,7 +18,7 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every from-syscalls example, one per chapter, in the book's order.
-pub const EXAMPLES: [&str; 10] = [
+pub const EXAMPLES: [&str; 11] = [
     "recap",
     "unshare",
     "port_publish",
@@ -29,7 +29,32 @@ pub const EXAMPLES: [&str; 10] = [
     "dns",
     "overlay",
     "macvlan",
+    "ipvlan",
 ];
+
+/// Examples that need a kernel driver this machine's kernel may lack, and
+/// the commands (iproute2) that make such a device. Where they fail, the
+/// example prints one line saying that it skips, and why, and exits 0; the
+/// VM test runs it for real, under Debian's kernel, which has the driver.
+pub const NEEDS_DRIVER: [(&str, &str); 1] = [(
+    "ipvlan",
+    "ip link add probe0 type veth peer name probe1 && \
+     ip link add link probe0 name probe0.iv type ipvlan mode l2",
+)];
+
+/// Whether this kernel lacks the driver `example` needs ([`NEEDS_DRIVER`]),
+/// asked on its own: iproute2 in a throwaway network namespace (`unshare
+/// --net`, which needs root, as the tests that ask do).
+pub fn kernel_lacks_driver_of(example: &str) -> bool {
+    let Some((_, probe)) = NEEDS_DRIVER.iter().find(|(name, _)| *name == example) else {
+        return false;
+    };
+    let run = Command::new("unshare")
+        .args(["--net", "sh", "-c", probe])
+        .output()
+        .expect("run unshare --net sh -c 'ip link add ...'");
+    !run.status.success()
+}
 
 /// Examples that cannot run without arguments, so not in [`EXAMPLES`],
 /// which the shared tests run bare: `overlay_two_machines` needs two

@@ -24,6 +24,8 @@ use netlab_tests::{record, skip};
 /// their `output.txt` inside the VM too.
 ///
 /// - `macvlan`: the 802.1q trunk mode runs only where 8021q exists.
+/// - `ipvlan`: the whole example runs only where the ipvlan driver exists
+///   (natively it prints one line, that it skips).
 /// - `bridge`, `same_bridge`: Debian's kernel has bridge VLAN filtering
 ///   (`CONFIG_BRIDGE_VLAN_FILTERING`), so every port's own MAC sits in the
 ///   bridge's table twice, once untagged and once for the default VLAN 1
@@ -39,6 +41,7 @@ const OWN_VM_TRANSCRIPT: &[&str] = &[
     "port_publish",
     "overlay",
     "macvlan",
+    "ipvlan",
 ];
 
 #[test]

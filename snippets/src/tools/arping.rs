@@ -24,7 +24,21 @@ impl Netns {
     pub async fn arping(&self, device: &str, source: Ipv4Addr, target: Ipv4Addr) -> Result<bool> {
         let command = format!("arping -c 1 -I {device} -s {source} {target}");
         narrate::command(self, &command);
-        let reply = self.arping_quietly(device, source, target).await?;
+        let reply = match self.arping_quietly(device, source, target).await {
+            Ok(reply) => reply,
+            // The device refused to send the broadcast (an IPvlan device in
+            // L3 mode drops every one): nothing went out, nothing answered.
+            // The transcript says why, in a comment.
+            Err(error) if refused_to_send(&error) => {
+                narrate::output(&format!("ARPING {target} from {source} {device}"));
+                narrate::say(&format!(
+                    "the request never left: sendto on {device} failed with ENOBUFS \
+                     (No buffer space available), the device dropped it"
+                ));
+                return Ok(false);
+            }
+            Err(error) => return Err(error),
+        };
         narrate::output(&format!("ARPING {target} from {source} {device}"));
         if let Some((mac, rtt)) = reply {
             let mac = mac.to_string().to_uppercase();
@@ -57,6 +71,14 @@ impl Netns {
         self.run(|| arping(link.index, mac, source, target, timeout))
             .with_context(|| format!("arping {target} from {device} in {}", self.name))
     }
+}
+
+/// Whether `send_to` failed with ENOBUFS: the device dropped the frame.
+fn refused_to_send(error: &anyhow::Error) -> bool {
+    let io = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<std::io::Error>());
+    io.and_then(std::io::Error::raw_os_error) == Some(nix::libc::ENOBUFS)
 }
 
 /// The EtherType of ARP.
