@@ -75,7 +75,7 @@ async fn drivers(lab: &Lab) -> Result<()> {
     let containers = [&on_host, &none, &red];
     for container in containers {
         lab.say(&format!(
-            "what {container} sees: its devices, its routes, its namespace"
+            "what {container} sees: its devices and its routes"
         ));
         container.show_ip_a().await?;
         container.show_routes().await?;
