@@ -72,6 +72,11 @@ fn an_error_in_the_middle_is_explained_and_leaves_nothing() {
             "enter the network namespace host",
         ),
         (
+            "drivers",
+            "# host: a new network namespace",
+            "enter the network namespace host",
+        ),
+        (
             "bridge",
             "# host: a new network namespace",
             "enter the network namespace host",
