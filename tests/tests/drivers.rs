@@ -9,9 +9,8 @@ use netlab_tests::{check_transcript, root};
 use regex::Regex;
 
 const KEY_LINES: &[&str] = &[
-    "none$ ip a\n1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN\n\
-     \x20   link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n\
-     \x20   inet 127.0.0.1/8 scope host lo\nnone$ ip route\n\n",
+    "none$ ip a\n1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n",
+    "none$ ip route\n\n",
     "red$ ip route\ndefault via 172.17.0.1 dev eth0\n",
     "on-host$ ip route\n172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1\n\
      192.168.20.0/24 dev eth0 proto kernel scope link src 192.168.20.200\n",

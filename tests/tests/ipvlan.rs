@@ -19,14 +19,20 @@ const SKIPPED: &str = "\n# ipvlan: skipped, this kernel has no ipvlan driver (cr
 /// route L3 needs.
 const KEY_LINES: &[&str] = &[
     "host$ ip link add iv-red link eth0 netns red type ipvlan mode l2\n",
-    "    ipvlan mode l2\n",
+    "    ipvlan  mode l2 bridge ",
     "lan$ bridge fdb show br lan0 brport veth-host dynamic | wc -l\n1\n",
-    "host$ ping -c 1 192.168.20.2\nping: no reply from 192.168.20.2 within 2 s\n",
-    "    ipvlan mode l3\n",
-    "green$ ip route\ndefault dev eth0\n",
-    "router$ ip route add 192.168.30.0/24 via 192.168.20.200\n\
-     router$ ping -c 1 192.168.30.2\n64 bytes from 192.168.30.2: icmp_seq=1 ttl=64 time=",
-    "green$ arping -c 1 -I eth0 -s 192.168.30.2 192.168.20.1\nno reply from 192.168.20.1\n",
+    "host$ ping -c 1 192.168.20.2\nPING 192.168.20.2 (192.168.20.2) 56(84) bytes of data.\n\n\
+     --- 192.168.20.2 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss",
+    "<BROADCAST,MULTICAST,NOARP,UP,LOWER_UP>",
+    "    ipvlan  mode l3 bridge ",
+    "green$ ip route\ndefault dev eth0 scope link\n",
+    "router$ ping -c 1 192.168.30.2\nping: connect: Network is unreachable\n\
+     router$ ip route add 192.168.30.0/24 via 192.168.20.200\n\
+     router$ ping -c 1 192.168.30.2\nPING 192.168.30.2 (192.168.30.2) 56(84) bytes of data.\n\
+     64 bytes from 192.168.30.2: icmp_seq=1 ttl=64 time=",
+    "green$ arping -c 1 -I eth0 -s 192.168.30.2 192.168.20.1\n\
+     ARPING 192.168.20.1 from 192.168.30.2 eth0\n\n\
+     # the request never left: sendto on eth0 failed with ENOBUFS",
 ];
 
 fn check(who: As) {
