@@ -43,7 +43,8 @@ pub mod topology;
 pub async fn read(namespaces: &[Netns]) -> Result<Topology> {
     let mut distinct: Vec<Netns> = Vec::new();
     for netns in namespaces {
-        if !distinct.iter().any(|seen| seen.is_same_namespace(netns)) {
+        // One namespace, one descriptor: the same fd number.
+        if !distinct.iter().any(|seen| seen.raw_fd() == netns.raw_fd()) {
             distinct.push(netns.clone());
         }
     }

@@ -11,6 +11,7 @@
 //!   `ping NAME`, which looks the name up as the C library would.
 //! - [`tcpdump`]: `tcpdump` on one device, with a packet socket.
 //! - [`sysctl`]: `sysctl -w`, per namespace.
+//! - [`readlink`]: `readlink /proc/self/ns/net`, a namespace's identity.
 //! - [`sh`]: `sh -c LINE`, a container's own shell and programs.
 //! - [`capsh`]: `capsh --drop`, a container without some capabilities.
 
@@ -20,6 +21,7 @@ pub mod dns;
 pub mod http;
 pub mod nc;
 pub mod ping;
+pub mod readlink;
 pub mod sh;
 pub mod sysctl;
 pub mod tcpdump;
