@@ -55,7 +55,6 @@ async fn ipvlan(lab: &Lab) -> Result<()> {
     let router = lab.machine("router", "the LAN's router").await?;
     plug_into_lan(&lan, &router, "192.168.20.1/24").await?;
     let host = lab.host().await?;
-    host.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
     plug_into_lan(&lan, &host, "192.168.20.200/24").await?;
     // ANCHOR_END: lan
 
