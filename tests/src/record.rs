@@ -126,6 +126,7 @@ pub fn mask(example: &str, stdout: &str) -> String {
             _ => "<mac>".to_string(),
         })
         .into_owned();
+    text = resort_sorted_outputs(&text);
     let mut seen: Vec<String> = Vec::new();
     text = INODE
         .replace_all(&text, |c: &regex::Captures| {
@@ -137,6 +138,36 @@ pub fn mask(example: &str, stdout: &str) -> String {
         })
         .into_owned();
     text
+}
+
+/// The output of a command that ends in `| sort`, sorted again once masked:
+/// a random MAC sorts anywhere among the others, `<mac>` always first.
+fn resort_sorted_outputs(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    let mut sorting = false;
+    for line in text.lines() {
+        // The block ends at the next prompt, comment or blank line.
+        let ends = line.is_empty() || line.starts_with('#') || line.contains("$ ");
+        if sorting && ends {
+            block.sort_unstable();
+            out.append(&mut block);
+            sorting = false;
+        }
+        if sorting {
+            block.push(line);
+        } else {
+            out.push(line);
+            sorting = line.contains("$ ") && line.ends_with("| sort");
+        }
+    }
+    block.sort_unstable();
+    out.append(&mut block);
+    let mut resorted = out.join("\n");
+    if text.ends_with('\n') {
+        resorted.push('\n');
+    }
+    resorted
 }
 
 /// The recorded picture's path.
@@ -427,6 +458,26 @@ mod tests {
                         02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
                         192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n";
         assert_eq!(normalize("bridge", raw), expected);
+    }
+
+    #[test]
+    fn a_sorted_output_is_sorted_again_once_masked() {
+        // Two runs: the bridge's random MAC sorted first, then last.
+        let first = "overlay1$ bridge fdb show dev vxlan0 | sort\n\
+                     00:11:22:33:44:56 master br0 permanent\n\
+                     02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                     \n# next\n";
+        let last = "overlay1$ bridge fdb show dev vxlan0 | sort\n\
+                    02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                    06:aa:bb:cc:dd:ee master br0 permanent\n\
+                    \n# next\n";
+        let expected = "$ cargo run --example overlay\n\
+                        overlay1$ bridge fdb show dev vxlan0 | sort\n\
+                        02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                        <mac> master br0 permanent\n\
+                        \n# next\n";
+        assert_eq!(normalize("overlay", first), expected);
+        assert_eq!(normalize("overlay", last), expected);
     }
 
     #[test]
