@@ -37,7 +37,10 @@ impl Netns {
     /// the reply line, the statistics; or why it could not send. `shown` is
     /// the target as typed (`ping -c 1 -n blue` in the dns module).
     pub(crate) fn echo_and_print(&self, shown: &str, target: Ipv4Addr) -> Result<bool> {
-        let answer = self.run(|| echo(target, Duration::from_secs(2)))?;
+        // A reply between namespaces of one kernel comes in microseconds; a
+        // second is plenty (ping itself waits up to 10 s for its last
+        // reply, or as long as `-W` says).
+        let answer = self.run(|| echo(target, Duration::from_secs(1)))?;
         if let Err(Unsent { call, why }) = &answer {
             narrate::output(&format!("ping: {call}: {why}"));
             return Ok(false);
