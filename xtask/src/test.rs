@@ -173,6 +173,25 @@ fn tee(mut child: std::process::Child) -> Result<(std::process::ExitStatus, Stri
     Ok((child.wait().context("wait for the tests")?, copy))
 }
 
+/// `line` without its parenthesized remarks: `11 passed (2 slow), 0
+/// skipped` is `11 passed , 0 skipped`.
+fn without_remarks(line: &str) -> String {
+    let mut depth = 0usize;
+    line.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect()
+}
+
 /// The counts of libtest's `test result:` lines, and the skip lines.
 #[derive(Debug, Default, PartialEq)]
 struct Summary {
@@ -205,6 +224,8 @@ impl Summary {
             Vec::new()
         };
         for line in libtest.into_iter().chain(nextest) {
+            // nextest's `128 passed (2 slow)`: the remark is not a count.
+            let line = without_remarks(line);
             for part in line.split([';', ',']) {
                 let mut words = part.split_whitespace().rev();
                 let (Some(what), Some(n)) = (words.next(), words.next()) else {
@@ -320,6 +341,17 @@ mod tests {
             summary
                 .text()
                 .starts_with("test: 8 passed, 2 failed, 1 skipped\n  skipped: vm: NOT RUN")
+        );
+    }
+    #[test]
+    fn a_slow_remark_is_not_a_count() {
+        let output = "     Summary [  47.173s] 190 tests run: 190 passed, 0 skipped\n\
+                      \x20    Summary [  74.552s] 11 tests run: 11 passed (2 slow), 0 skipped\n";
+        let summary = Summary::of(output, "");
+        assert_eq!(
+            (summary.passed, summary.failed),
+            (201, 0),
+            "both runs' tests"
         );
     }
 }
