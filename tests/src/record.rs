@@ -368,6 +368,13 @@ pub fn check_claims(example: &str, stdout: &str) {
     compare_or_record(example, "claims", &path, Some(stdout));
 }
 
+/// [`check_claims`] for a run somewhere else (`claims-VARIANT.txt`: the
+/// VM's, `vm`, for an example this machine's kernel cannot run).
+pub fn check_claims_at(example: &str, stdout: &str, variant: &str) {
+    let path = output_path(example).with_file_name(format!("claims-{variant}.txt"));
+    compare_or_record(example, "claims", &path, Some(stdout));
+}
+
 /// The same for the picture `--topology` drew; `None` when the example drew
 /// none (its lab had no namespace), and then none may be recorded either.
 pub fn check_topology(example: &str, svg: Option<&str>) {

@@ -32,8 +32,9 @@ commands:
                       VM's kernel, the two Docker Engines and the recap chapter's
                       root filesystems, run every test, and
                       print a summary with each skipped test and why
-  vm [EXAMPLE...] [--out DIR] [--timeout SECONDS]
-                      run examples (default: all) as root in a throwaway QEMU VM
+  vm [EXAMPLE...] [--check EXAMPLE] [--out DIR] [--timeout SECONDS]
+                      run examples (default: all) as root in a throwaway QEMU VM;
+                      --check: run that one again with --check (its claims)
   handouts [--out DIR] [--edition student|instructor|both]
                       print a PDF per chapter and one for the session into
                       DIR/EDITION/ (default target/handouts, both editions);

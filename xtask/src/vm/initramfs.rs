@@ -48,11 +48,13 @@ pub struct Built {
 }
 
 /// Writes the archive to `path`: `examples` are (name, host binary);
+/// `checks`, those of them the guest also runs with `--check`;
 /// `rootfs`, the recap chapter's root filesystems (`target/rootfs`), when
 /// that example runs: they go to `/target/rootfs`.
 pub fn build(
     kernel: &Kernel,
     examples: &[(String, PathBuf)],
+    checks: &[String],
     rootfs: Option<&Path>,
     scratch: &Path,
     path: &Path,
@@ -106,6 +108,8 @@ pub fn build(
         names += &format!("{name}\n");
     }
     files.insert("etc/netlab/examples".into(), Entry::Text(names, 0o644));
+    let checks: String = checks.iter().map(|name| format!("{name}\n")).collect();
+    files.insert("etc/netlab/checks".into(), Entry::Text(checks, 0o644));
     if let Some(rootfs) = rootfs {
         add_tree(&mut files, rootfs, "target/rootfs")?;
     }
