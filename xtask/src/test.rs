@@ -94,9 +94,8 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     }
     // cargo-nextest, when installed, runs the test binaries side by side:
     // first everything but the tests of your Docker Engine, which change
-    // the machine's namespace that others check, and but the VM's and the
-    // handouts'; then those, your Engine's one at a time (see
-    // .config/nextest.toml). Plain cargo test runs the binaries one after
+    // the machine's namespace that others check, and but the handouts;
+    // then those, your Engine's one at a time (see .config/nextest.toml). Plain cargo test runs the binaries one after
     // the other.
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
@@ -104,8 +103,8 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
         .is_ok_and(|output| output.status.success());
     let runs: Vec<Vec<&str>> = if nextest {
         let run = ["nextest", "run", "--workspace", "--no-fail-fast"];
-        let beside = "binary(docker) | binary(vm) | binary(handouts)";
-        let apart = "not (binary(docker) | binary(vm) | binary(handouts))";
+        let beside = "binary(docker) | binary(handouts)";
+        let apart = "not (binary(docker) | binary(handouts))";
         vec![
             [&run[..], &["--profile", "apart", "-E", apart]].concat(),
             [&run[..], &["--profile", "beside", "-E", beside]].concat(),
