@@ -18,8 +18,13 @@ pub enum Directive {
     /// `{{#topology NAME}}`: the picture of the lab the recorded run drew.
     Topology { name: String },
     /// `{{#claims NAME}}`: the chapter's claims, as the recorded run's
-    /// `--check` found them (`claims.txt`).
-    Claims { name: String },
+    /// `--check` found them (`claims.txt`); `{{#claims NAME:vm}}`, as the
+    /// run inside the VM found them (`claims-vm.txt`), for an example this
+    /// machine's kernel cannot run.
+    Claims {
+        name: String,
+        variant: Option<String>,
+    },
 }
 
 /// What a `{{#` turned out to start.
@@ -43,7 +48,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}} or {{#claims NAME}}";
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}} or {{#claims NAME:vm}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -72,7 +77,10 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             "`{whole}`: a topology picture is the whole lab, it has no anchors; {USAGE}"
         )),
         ("topology", [name]) => check_name(name).map(|name| Directive::Topology { name }),
-        ("claims", [name]) => check_name(name).map(|name| Directive::Claims { name }),
+        ("claims", [arg]) => match parse_output(arg)? {
+            Directive::Output { name, variant } => Ok(Directive::Claims { name, variant }),
+            _ => unreachable!("parse_output makes an Output"),
+        },
         ("example" | "output" | "topology" | "claims", _) => {
             Err(format!("`{whole}` takes one argument; {USAGE}"))
         }

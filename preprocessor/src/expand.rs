@@ -2,7 +2,7 @@
 //! the block it stands for.
 
 use crate::directive::{self, Directive, Parsed};
-use crate::snippets::{Snippets, output_file};
+use crate::snippets::{Snippets, claims_file, output_file};
 use anyhow::{Result, anyhow};
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -166,9 +166,9 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
             let caption = format!("recorded output: <code>{}</code>", escape_html(&file));
             Ok(transcript(&caption, &output))
         }
-        Directive::Claims { name } => {
-            let claims = snippets.claims(name)?;
-            let file = snippets.shown_path(name, "claims.txt");
+        Directive::Claims { name, variant } => {
+            let claims = snippets.claims(name, variant.as_deref())?;
+            let file = snippets.shown_path(name, &claims_file(variant.as_deref()));
             let items: Vec<String> = claims
                 .iter()
                 .map(|claim| format!("<li>{}</li>", escape_html(claim)))

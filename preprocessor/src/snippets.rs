@@ -115,15 +115,20 @@ impl Snippets {
 
     /// The claims the recorded run checked (`claims.txt`, what `--check`
     /// printed): each `PASS ...` line's claim, in order.
-    pub fn claims(&self, name: &str) -> Result<Vec<String>, String> {
+    pub fn claims(&self, name: &str, variant: Option<&str>) -> Result<Vec<String>, String> {
         self.check_exists(name)?;
-        let shown = self.shown_path(name, "claims.txt");
-        let path = self.dir.join("examples").join(name).join("claims.txt");
+        let file = claims_file(variant);
+        let shown = self.shown_path(name, &file);
+        let path = self.dir.join("examples").join(name).join(&file);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == ErrorKind::NotFound => {
+                let record = match variant {
+                    Some(_) => record_command(variant),
+                    None => format!("{RECORD_COMMAND} --test check"),
+                };
                 return Err(format!(
-                    "{shown} does not exist yet: record it with `{RECORD_COMMAND} --test check`"
+                    "{shown} does not exist yet: record it with `{record}`"
                 ));
             }
             Err(e) => return Err(format!("cannot read {shown}: {e}")),
@@ -170,6 +175,15 @@ pub fn record_command(variant: Option<&str>) -> String {
             "cargo xtask test --setup-only && sudo -E {RECORD_COMMAND} --test docker_engines"
         ),
         _ => RECORD_COMMAND.to_string(),
+    }
+}
+
+/// The file the recorded claims are in: `claims.txt`, or for a variant
+/// (`vm`) `claims-vm.txt`.
+pub fn claims_file(variant: Option<&str>) -> String {
+    match variant {
+        None => "claims.txt".to_string(),
+        Some(variant) => format!("claims-{variant}.txt"),
     }
 }
 

@@ -16,6 +16,11 @@ pub const EXIT_NO_USERNS: u8 = 77;
 /// The exit code for a wrong command line (`EX_USAGE`).
 pub const EXIT_USAGE: u8 = 64;
 
+/// The exit code when something the example needs from outside is missing
+/// (69 is `EX_UNAVAILABLE` in sysexits.h): a Docker Engine that answers,
+/// or the recap chapter's root filesystems. Documented in the README.
+pub const EXIT_UNAVAILABLE: u8 = 69;
+
 /// An errno from a system call or netlink request.
 #[derive(Debug)]
 pub struct SysError(pub Errno);
@@ -72,6 +77,25 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(message.into()))
 }
 
+/// Something the example needs and this machine lacks, found before
+/// anything was built: the run prints this one line, which says what to
+/// do, and exits with [`EXIT_UNAVAILABLE`].
+#[derive(Debug)]
+pub struct Unavailable(pub String);
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unavailable {}
+
+/// `Err(unavailable(...))`: see [`Unavailable`].
+pub fn unavailable(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Unavailable(message.into()))
+}
+
 /// An errno as an error that keeps it, so `run` can find its hint later.
 pub fn errno_error(errno: Errno) -> anyhow::Error {
     anyhow::Error::new(SysError(errno))
@@ -97,6 +121,10 @@ pub fn report(example: &str, error: &anyhow::Error) -> std::process::ExitCode {
             "error: {wrong} (a wrong command line: exit code {EXIT_USAGE}; {example} printed nothing else)"
         );
         return std::process::ExitCode::from(EXIT_USAGE);
+    }
+    if let Some(missing) = error.downcast_ref::<Unavailable>() {
+        eprintln!("error: {missing} (exit code {EXIT_UNAVAILABLE})");
+        return std::process::ExitCode::from(EXIT_UNAVAILABLE);
     }
     eprintln!("error: {error}");
     for cause in error.chain().skip(1) {

@@ -20,11 +20,14 @@
 //!   `ifconfig`, `brctl` and `bridge fdb show` print.
 //! - [`tools`]: the other programs the lab types: `ping`, `arping`, `nc`,
 //!   `curl` and a web server, Docker's embedded DNS and `nslookup`,
-//!   `tcpdump`, `sysctl`.
+//!   `tcpdump`, `sysctl`, and `sh -c`, a container's own shell.
 //! - [`etc`]: a container's own `/etc/hosts`, `/etc/hostname` and
 //!   `/etc/resolv.conf`, bind-mounted in a mount namespace of its own.
+//! - [`rootfs`]: the recap chapter's two small distributions, root
+//!   filesystems that `cargo xtask rootfs` unpacks from Debian's packages.
 //! - [`nft`]: nftables rules (`nft add table/chain/rule`) through the `nft`
-//!   program: the NAT of port publishing.
+//!   program: the NAT of port publishing; `nft monitor trace`, the path of
+//!   marked packets through the hooks.
 //! - [`bridge`]: `bridge fdb`, the MAC table of a bridge or VXLAN device.
 //! - [`ip`]: `ip`'s verbs over rtnetlink, and the one helper that sends
 //!   every request: [`ip::link`] (one file per `ip link add ... type`, and
@@ -32,7 +35,8 @@
 //!   [`ip::neigh`].
 //! - [`netns`]: [`Netns`], one network namespace held by a file
 //!   descriptor, with a netlink connection opened inside it; running work
-//!   inside it (and inside a container's mount and UTS namespaces).
+//!   inside it (and inside a container's mount and UTS namespaces, without
+//!   the capabilities it dropped).
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`mac`]: [`Mac`], an Ethernet address, and Docker's address-made ones.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
@@ -58,6 +62,7 @@ pub mod narrate;
 pub mod netns;
 pub mod nft;
 pub mod observe;
+pub mod rootfs;
 pub mod show;
 pub mod tools;
 

@@ -18,6 +18,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result};
+use caps::{CapSet, Capability};
 use nix::fcntl::{OFlag, open};
 use nix::sched::{CloneFlags, setns, unshare};
 use nix::sys::stat::Mode;
@@ -37,6 +38,9 @@ pub struct Netns {
     /// The container's own files and hostname, once it has them (see
     /// `etc`): its mount and UTS namespaces. Work run inside enters them too.
     pub(crate) fs: Arc<OnceLock<FsNamespaces>>,
+    /// Capabilities a container runs without (see `Netns::cap_drop`, in
+    /// `tools/capsh.rs`): work run inside drops them first.
+    pub(crate) dropped: Arc<OnceLock<Vec<Capability>>>,
 }
 
 /// A mount namespace (the container's own /etc/hosts, ...) and, for a
@@ -44,6 +48,8 @@ pub struct Netns {
 pub(crate) struct FsNamespaces {
     pub(crate) mnt: OwnedFd,
     pub(crate) uts: Option<OwnedFd>,
+    /// Whether `/` inside is another folder than ours (after `pivot_root`).
+    pub(crate) own_root: bool,
 }
 
 /// A namespace shows as its name: `red`.
@@ -100,12 +106,27 @@ impl Netns {
         Ok(Netns::held(name, fd, handle))
     }
 
+    /// This same network namespace under another name, for a container
+    /// that has no network namespace of its own (`docker run --network
+    /// host`): one fd, one netlink socket, but files and a hostname of its
+    /// own once it is given them ([`Netns::mount_etc`]).
+    pub(crate) fn same_namespace(&self, name: &str) -> Netns {
+        Netns {
+            name: name.to_string(),
+            fd: Arc::clone(&self.fd),
+            handle: self.handle.clone(),
+            fs: Arc::default(),
+            dropped: Arc::default(),
+        }
+    }
+
     fn held(name: &str, fd: OwnedFd, handle: Handle) -> Netns {
         Netns {
             name: name.to_string(),
             fd: Arc::new(fd),
             handle,
             fs: Arc::default(),
+            dropped: Arc::default(),
         }
     }
 
@@ -117,6 +138,9 @@ impl Netns {
         in_netns(&self.fd, &self.name, || {
             if let Some(fs) = self.fs.get() {
                 enter_fs(fs, &self.name)?;
+            }
+            if let Some(dropped) = self.dropped.get() {
+                drop_capabilities(dropped, &self.name)?;
             }
             work()
         })
@@ -134,19 +158,54 @@ impl Netns {
         Some((fs.mnt.as_raw_fd(), fs.uts.as_ref().map(AsRawFd::as_raw_fd)))
     }
 
+    /// Whether this container has a root of its own (`pivot_root`), so
+    /// that the programs of your machine are not there.
+    pub fn has_own_root(&self) -> bool {
+        self.fs.get().is_some_and(|fs| fs.own_root)
+    }
+
+    /// `unshare --mount [--uts]`, then `build`: gives this namespace a mount
+    /// namespace (a copy of the mount table) and, with `uts`, a UTS
+    /// namespace (a hostname) of its own, and runs `build` in them to
+    /// mount what the container sees. The caller's own mounts never change.
+    ///
+    /// A thread of our own does it: unshare moves only the calling thread.
+    /// It keeps a descriptor to each new namespace, which [`Netns::run`]
+    /// enters from then on, whatever `build` mounted over `/proc`.
+    pub fn unshare_fs(&self, uts: bool, build: impl FnOnce() -> Result<()> + Send) -> Result<()> {
+        let name = &self.name;
+        let mut flags = CloneFlags::CLONE_NEWNS;
+        if uts {
+            flags |= CloneFlags::CLONE_NEWUTS;
+        }
+        let root_before = root_identity()?;
+        let namespaces = std::thread::scope(|s| {
+            s.spawn(|| {
+                unshare(flags)
+                    .map_err(errno_error)
+                    .with_context(|| format!("create {name}'s mount namespace"))?;
+                let open_ns = |kind: &str| {
+                    open_file(&format!("/proc/thread-self/ns/{kind}"), name)
+                        .with_context(|| format!("open {name}'s {kind} namespace"))
+                };
+                let mnt = open_ns("mnt")?;
+                let uts = if uts { Some(open_ns("uts")?) } else { None };
+                build()?;
+                let own_root = root_identity()? != root_before;
+                anyhow::Ok(FsNamespaces { mnt, uts, own_root })
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
+        if self.fs.set(namespaces).is_err() {
+            anyhow::bail!("{name} already has its own mount namespace");
+        }
+        Ok(())
+    }
+
     /// The file descriptor, to move links into this namespace.
     pub(crate) fn fd(&self) -> &OwnedFd {
         &self.fd
-    }
-
-    /// `readlink /proc/self/ns/net`: the namespace's identity, the inode
-    /// number of its file in the kernel's nsfs. Two processes are in the same
-    /// network namespace exactly when these are equal.
-    pub fn show_identity(&self) -> Result<u64> {
-        crate::narrate::command(self, "readlink /proc/self/ns/net");
-        let stat = nix::sys::stat::fstat(self.fd.as_fd()).context("stat the namespace fd")?;
-        crate::narrate::output(&format!("net:[{}]", stat.st_ino));
-        Ok(stat.st_ino)
     }
 }
 
@@ -186,6 +245,29 @@ fn in_netns<T: Send>(
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// The device and inode of `/` as the calling thread sees it.
+fn root_identity() -> Result<(u64, u64)> {
+    let stat = nix::sys::stat::stat("/").context("stat /")?;
+    Ok((stat.st_dev, stat.st_ino))
+}
+
+/// Takes `capabilities` out of the calling thread's bounding, effective,
+/// permitted and inheritable sets (capabilities belong to threads).
+fn drop_capabilities(capabilities: &[Capability], name: &str) -> Result<()> {
+    for &capability in capabilities {
+        for set in [
+            CapSet::Bounding,
+            CapSet::Effective,
+            CapSet::Permitted,
+            CapSet::Inheritable,
+        ] {
+            caps::drop(None, set, capability)
+                .with_context(|| format!("drop {capability} ({set:?}) in {name}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// Enters the mount (and UTS) namespace of a container, on a thread of

@@ -119,8 +119,9 @@ fn ping(from: &Netns, to: Ipv4Addr) -> Result<Duration> {
     let mut rtts = Vec::new();
     for _ in 0..6 {
         match from.run(|| echo(to, Duration::from_secs(2)))? {
-            Ok(pong) => rtts.push(pong.rtt),
-            Err(why) => bail!("ping {to}: {why}"),
+            Ok(Some(pong)) => rtts.push(pong.rtt),
+            Ok(None) => bail!("ping {to}: no reply"),
+            Err(unsent) => bail!("ping {to}: {}: {}", unsent.call, unsent.why),
         }
     }
     rtts.remove(0);

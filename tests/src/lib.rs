@@ -51,9 +51,10 @@ pub fn skip(test: &str, reason: &str) -> bool {
 
 /// The programs the root tests run or look into the labs with, and the
 /// Debian package of each (`cargo xtask test` installs what is missing).
-pub const TOOLS: [(&str, &str); 7] = [
+pub const TOOLS: [(&str, &str); 8] = [
     ("ip", "iproute2"),
     ("bridge", "iproute2"),
+    ("ifconfig", "net-tools"),
     ("nsenter", "util-linux"),
     ("unshare", "util-linux"),
     ("nft", "nftables"),
@@ -171,14 +172,17 @@ pub fn run_drawing(example: &str, who: run::As) -> (String, Option<String>) {
 macro_rules! for_each_example {
     ($callback:ident) => {
         $callback! {
+            recap,
             unshare,
             port_publish,
+            drivers,
             bridge,
             veth,
             same_bridge,
             dns,
             overlay,
-            macvlan
+            macvlan,
+            ipvlan
         }
     };
 }

@@ -32,7 +32,11 @@ impl Kept {
             .unwrap_or_else(|e| panic!("start {example} --keep: {e}"));
         let stdin = child.stdin.take();
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let hint = Regex::new(r"^#   (\S+): .*--net=(/proc/\d+/fd/\d+) ip a$").unwrap();
+        // `... --net=/proc/PID/fd/N ip a`, or `cat /etc/os-release` for a
+        // container with a root of its own (no `ip` there).
+        let hint =
+            Regex::new(r"^#   (\S+): .*--net=(/proc/\d+/fd/\d+) (ip a|cat /etc/os-release)$")
+                .unwrap();
         let mut namespaces = BTreeMap::new();
         let mut transcript = String::new();
         let mut line = String::new();

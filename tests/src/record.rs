@@ -42,8 +42,20 @@ pub fn mask(example: &str, stdout: &str) -> String {
         [
             // Bridge ids: priority, then the bridge's MAC without colons.
             (r"\b([0-9a-f]{4})\.[0-9a-f]{12}\b", "$1.<mac>"),
-            // Round-trip times of ping.
+            // Round-trip times of ping, arping and curl.
             (r"time=\d+(\.\d+)? ms", "time=<rtt> ms"),
+            (
+                r"^rtt min/avg/max/mdev = [0-9./]+ ms$",
+                "rtt min/avg/max/mdev = <rtt> ms",
+            ),
+            (r"\]  \d+\.\d{3}ms$", "]  <rtt>ms"),
+            (r" after \d+ ms: ", " after <ms> ms: "),
+            // ifconfig's packet and byte counters: a neighbour's ARP or
+            // a retransmission changes them.
+            (
+                r"^(\s+[RT]X packets) \d+  bytes \d+ \([0-9.]+ [KMG]?i?B\)$",
+                "$1 <n>  bytes <n> (<size>)",
+            ),
             // The ageing timer of learned MACs in `brctl showmacs`.
             (r"(\tno\t\t) *\d+\.\d\d$", "$1  <age>"),
             // tcpdump: a VXLAN packet's source port (a hash of the inner
@@ -55,6 +67,34 @@ pub fn mask(example: &str, stdout: &str) -> String {
             (
                 r"ICMP echo (request|reply), id \d+,",
                 "ICMP echo $1, id <id>,",
+            ),
+            // `nft monitor trace`: the id of a trace (the kernel's hash of
+            // the packet's buffer), a packet's IP identification, and a
+            // client's port, or a VXLAN packet's (5 digits: from the
+            // ephemeral range, 32768-60999).
+            (r"^trace id [0-9a-f]{8} ", "trace id <id> "),
+            (r"^(trace id .* ip id )\d+ ", "${1}<n> "),
+            (r"\b(tcp|udp) (sport|dport) \d{5}\b", "$1 $2 <port>"),
+            // Raw bytes nft could not decode (`@ll`: link layer, `@nh`:
+            // network header, `@th`: transport header), which hold IP
+            // identifications and checksums: a VXLAN packet's inner frame,
+            // a packet at a device's egress hook.
+            (r"(@(?:ll|nh|th),\d+,\d+) 0x[0-9a-f]+", "$1 0x<bytes>"),
+            // recap: the running kernel's release (this machine's, or the
+            // VM's), what busybox's `date` prints, and what a point release
+            // or a rebuild of the two distributions changes.
+            (r"^(\S*\$ uname -r\n).+$", "$1<kernel release>"),
+            (
+                r"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ \d{4}$",
+                "<date>",
+            ),
+            (
+                r"^DEBIAN_VERSION_FULL=\S+$",
+                "DEBIAN_VERSION_FULL=<point release>",
+            ),
+            (
+                r"^BusyBox v(\S+) \(Debian [^)]+\)",
+                "BusyBox v$1 (Debian <revision>)",
             ),
         ]
         .into_iter()
@@ -89,6 +129,7 @@ pub fn mask(example: &str, stdout: &str) -> String {
             _ => "<mac>".to_string(),
         })
         .into_owned();
+    text = resort_sorted_outputs(&text);
     let mut seen: Vec<String> = Vec::new();
     text = INODE
         .replace_all(&text, |c: &regex::Captures| {
@@ -121,6 +162,36 @@ fn normalize_measured(text: &str) -> String {
         text = pattern.replace_all(&text, *replacement).into_owned();
     }
     text
+}
+
+/// The output of a command that ends in `| sort`, sorted again once masked:
+/// a random MAC sorts anywhere among the others, `<mac>` always first.
+fn resort_sorted_outputs(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    let mut sorting = false;
+    for line in text.lines() {
+        // The block ends at the next prompt, comment or blank line.
+        let ends = line.is_empty() || line.starts_with('#') || line.contains("$ ");
+        if sorting && ends {
+            block.sort_unstable();
+            out.append(&mut block);
+            sorting = false;
+        }
+        if sorting {
+            block.push(line);
+        } else {
+            out.push(line);
+            sorting = line.contains("$ ") && line.ends_with("| sort");
+        }
+    }
+    block.sort_unstable();
+    out.append(&mut block);
+    let mut resorted = out.join("\n");
+    if text.ends_with('\n') {
+        resorted.push('\n');
+    }
+    resorted
 }
 
 /// The recorded picture's path.
@@ -321,6 +392,13 @@ pub fn check_claims(example: &str, stdout: &str) {
     compare_or_record(example, "claims", &path, Some(stdout));
 }
 
+/// [`check_claims`] for a run somewhere else (`claims-VARIANT.txt`: the
+/// VM's, `vm`, for an example this machine's kernel cannot run).
+pub fn check_claims_at(example: &str, stdout: &str, variant: &str) {
+    let path = output_path(example).with_file_name(format!("claims-{variant}.txt"));
+    compare_or_record(example, "claims", &path, Some(stdout));
+}
+
 /// The same for the picture `--topology` drew; `None` when the example drew
 /// none (its lab had no namespace), and then none may be recorded either.
 pub fn check_topology(example: &str, svg: Option<&str>) {
@@ -428,6 +506,67 @@ mod tests {
             normalize("veth", raw).contains("741.0"),
             "only drivers_measured's figures are masked"
         );
+    }
+
+    #[test]
+    fn a_sorted_output_is_sorted_again_once_masked() {
+        // Two runs: the bridge's random MAC sorted first, then last.
+        let first = "overlay1$ bridge fdb show dev vxlan0 | sort\n\
+                     00:11:22:33:44:56 master br0 permanent\n\
+                     02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                     \n# next\n";
+        let last = "overlay1$ bridge fdb show dev vxlan0 | sort\n\
+                    02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                    06:aa:bb:cc:dd:ee master br0 permanent\n\
+                    \n# next\n";
+        let expected = "$ cargo run --example overlay\n\
+                        overlay1$ bridge fdb show dev vxlan0 | sort\n\
+                        02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n\
+                        <mac> master br0 permanent\n\
+                        \n# next\n";
+        assert_eq!(normalize("overlay", first), expected);
+        assert_eq!(normalize("overlay", last), expected);
+    }
+
+    #[test]
+    fn masks_what_changes_in_a_trace() {
+        let raw = "trace id 9fb80372 ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
+                   ip id 29507 ip length 60 tcp sport 59372 tcp dport 8443 tcp flags == syn\n\
+                   trace id 1f4c6e05 ip trace postrouting packet: ip id 0 ip length 60 \
+                   tcp sport 8443 tcp dport 59372\n\
+                   trace id 1f4c6e05 ip trace forward policy accept\n\
+                   trace id 0a1b2c3d ip trace output packet: oif \"eth0\" @ll,0,160 0x2420a0001 \
+                   ip id 3864 udp sport 47123 udp dport 4789 @th,64,96 0x80000000010010002420a00\n\
+                   trace id 90d4d681 netdev trace egress packet: oif \"eth0\" \
+                   @nh,0,160 0x45000054359c400040015bb9c0a81402c0a81401 @th,0,160 0x800a42b35b5\n";
+        let expected = "$ cargo run --example port_publish\n\
+                        trace id <id> ip trace prerouting packet: iif \"eth0\" ip ttl 64 \
+                        ip id <n> ip length 60 tcp sport <port> tcp dport 8443 tcp flags == syn\n\
+                        trace id <id> ip trace postrouting packet: ip id <n> ip length 60 \
+                        tcp sport 8443 tcp dport <port>\n\
+                        trace id <id> ip trace forward policy accept\n\
+                        trace id <id> ip trace output packet: oif \"eth0\" @ll,0,160 0x<bytes> \
+                        ip id <n> udp sport <port> udp dport 4789 @th,64,96 0x<bytes>\n\
+                        trace id <id> netdev trace egress packet: oif \"eth0\" \
+                        @nh,0,160 0x<bytes> @th,0,160 0x<bytes>\n";
+        assert_eq!(normalize("port_publish", raw), expected);
+    }
+
+    #[test]
+    fn masks_the_kernel_release_the_date_and_the_distributions_updates() {
+        let raw = "$ uname -r\n6.18.44-fc-v1045\nred$ uname -r\n6.1.0-41-amd64\n\
+                   red$ date -s @$(date +%s)\n\
+                   date: can't set date: Operation not permitted\n\
+                   Tue Dec  1 16:52:42 UTC 2026\n\
+                   VERSION_CODENAME=trixie\nDEBIAN_VERSION_FULL=13.8\n\
+                   BusyBox v1.37.0 (Debian 1:1.37.0-6+b9) multi-call binary.\n";
+        let expected = "$ cargo run --example recap\n\
+                        $ uname -r\n<kernel release>\nred$ uname -r\n<kernel release>\n\
+                        red$ date -s @$(date +%s)\n\
+                        date: can't set date: Operation not permitted\n<date>\n\
+                        VERSION_CODENAME=trixie\nDEBIAN_VERSION_FULL=<point release>\n\
+                        BusyBox v1.37.0 (Debian <revision>) multi-call binary.\n";
+        assert_eq!(normalize("recap", raw), expected);
     }
 
     #[test]

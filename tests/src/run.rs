@@ -18,16 +18,43 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every from-syscalls example, one per chapter, in the book's order.
-pub const EXAMPLES: [&str; 8] = [
+pub const EXAMPLES: [&str; 11] = [
+    "recap",
     "unshare",
     "port_publish",
+    "drivers",
     "bridge",
     "veth",
     "same_bridge",
     "dns",
     "overlay",
     "macvlan",
+    "ipvlan",
 ];
+
+/// Examples that need a kernel driver this machine's kernel may lack, and
+/// the commands (iproute2) that make such a device. Where they fail, the
+/// example prints one line saying that it skips, and why, and exits 0; the
+/// VM test runs it for real, under Debian's kernel, which has the driver.
+pub const NEEDS_DRIVER: [(&str, &str); 1] = [(
+    "ipvlan",
+    "ip link add probe0 type veth peer name probe1 && \
+     ip link add link probe0 name probe0.iv type ipvlan mode l2",
+)];
+
+/// Whether this kernel lacks the driver `example` needs ([`NEEDS_DRIVER`]),
+/// asked on its own: iproute2 in a throwaway network namespace (`unshare
+/// --net`, which needs root, as the tests that ask do).
+pub fn kernel_lacks_driver_of(example: &str) -> bool {
+    let Some((_, probe)) = NEEDS_DRIVER.iter().find(|(name, _)| *name == example) else {
+        return false;
+    };
+    let run = Command::new("unshare")
+        .args(["--net", "sh", "-c", probe])
+        .output()
+        .expect("run unshare --net sh -c 'ip link add ...'");
+    !run.status.success()
+}
 
 /// Examples that cannot run without arguments, so not in [`EXAMPLES`],
 /// which the shared tests run bare: `overlay_two_machines` needs two
@@ -94,6 +121,7 @@ pub fn example_path(name: &str) -> PathBuf {
             status.success(),
             "cargo build --examples --package netlab failed"
         );
+        fetch_rootfs();
         // Test binaries live in target/debug/deps; examples in target/debug/examples.
         let exe = std::env::current_exe().expect("the test binary's path");
         let profile_dir = exe.parent().and_then(Path::parent).expect("target/debug");
@@ -102,6 +130,28 @@ pub fn example_path(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(path.exists(), "no example binary at {}", path.display());
     path
+}
+
+/// The recap example's two distributions, fetched once into
+/// `target/rootfs/` by `cargo xtask rootfs` (as `cargo xtask test` does),
+/// when they are not there yet. If that fails (no apt, no mirror), the
+/// recap runs say why, and how to fetch them (exit code 69).
+fn fetch_rootfs() {
+    let cache = workspace_root().join("target/rootfs");
+    if cache.join("trixie/bin/busybox").exists() && cache.join("bookworm/bin/busybox").exists() {
+        return;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let fetched = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xtask", "--", "rootfs"])
+        .current_dir(workspace_root())
+        .stdout(std::process::Stdio::null())
+        .status();
+    if !fetched.is_ok_and(|status| status.success()) {
+        eprintln!(
+            "could not fetch the recap example's root filesystems: cargo xtask rootfs failed"
+        );
+    }
 }
 
 /// The repository's root (the tests crate sits in `tests/`).

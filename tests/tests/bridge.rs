@@ -10,7 +10,7 @@ const KEY_LINES: &[&str] = &[
     "red$ ip link set red-eth0 name eth0",
     "        inet 172.17.0.2  netmask 255.255.0.0  broadcast 172.17.255.255",
     "default via 172.17.0.1 dev eth0",
-    "4: veth-red@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master docker0 state UP",
+    "4: veth-red@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 state UP group default qlen 1000",
 ];
 
 #[test]

@@ -15,7 +15,7 @@ const KEY_LINES: &[&str] = &[
     "nameserver 192.0.2.53\n\n# Based on host file: '/etc/resolv.conf' (legacy)\n",
     "red$ ping -c 1 -n blue\nping: blue: Temporary failure in name resolution\n",
     "nameserver 127.0.0.11\noptions ndots:0\n",
-    "red$ nslookup blue\nServer:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nName:\tblue\nAddress: 172.18.0.3\n",
+    "red$ nslookup -type=a blue\nServer:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nName:\tblue\nAddress: 172.18.0.3\n",
     "red$ ping -c 1 -n blue\nPING blue (172.18.0.3) 56(84) bytes of data.\n64 bytes from 172.18.0.3: icmp_seq=1 ttl=64 time=",
 ];
 

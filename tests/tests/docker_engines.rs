@@ -182,8 +182,8 @@ fn docker_overlay_transcripts_match_the_book() {
              # vxlan0: vxlan id 4097 dstport 4789\n",
             "# node2-overlay's VXLAN devices, as `ip -d link show type vxlan` lists them:\n\
              # vxlan0: vxlan id 4097 dstport 4789\n",
-            "dst 10.0.0.2 self permanent\n",
-            "dst 10.0.0.1 self permanent\n",
+            "dst 10.0.0.2 link-netnsid 0 self permanent\n",
+            "dst 10.0.0.1 link-netnsid 0 self permanent\n",
             "-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE",
             "red$ ping -c 1 203.0.113.2\nPING 203.0.113.2 (203.0.113.2): 56 data bytes\n64 bytes from 203.0.113.2",
         ],

@@ -8,17 +8,28 @@ use netlab_tests::{check_transcript, record, root};
 use serde_json::Value;
 
 const KEY_LINES: &[&str] = &[
-    "red$ ip -d link show eth0\n2: eth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n\
-     \x20   link/ether 02:42:c0:a8:14:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0 promiscuity 0\n\
-     \x20   macvlan mode bridge\n",
-    "router$ ip neigh\n192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n\
+    "red$ ip -d link show eth0\n2: eth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue \
+     state UP mode DEFAULT group default qlen 1000\n\
+     \x20   link/ether 02:42:c0:a8:14:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0 promiscuity 0 ",
+    "\n    macvlan mode bridge ",
+    "router$ ip neigh | sort\n192.168.20.2 dev eth0 lladdr 02:42:c0:a8:14:02 REACHABLE\n\
      192.168.20.3 dev eth0 lladdr 02:42:c0:a8:14:03 REACHABLE\n",
-    "red$ ping -c 1 192.168.20.3\n64 bytes from 192.168.20.3: icmp_seq=1 ttl=64 time=",
-    "blue$ ping -c 1 192.168.20.1\n64 bytes from 192.168.20.1: icmp_seq=1 ttl=64 time=",
-    "host$ ping -c 1 192.168.20.2\nping: no reply from 192.168.20.2 within 2 s\n",
+    "red$ ping -c 1 192.168.20.3\nPING 192.168.20.3 (192.168.20.3) 56(84) bytes of data.\n64 bytes from 192.168.20.3: icmp_seq=1 ttl=64 time=",
+    "blue$ ping -c 1 192.168.20.1\nPING 192.168.20.1 (192.168.20.1) 56(84) bytes of data.\n64 bytes from 192.168.20.1: icmp_seq=1 ttl=64 time=",
+    "host$ nft add chain netdev trace egress \
+     '{ type filter hook egress device \"eth0\" priority filter; policy accept; }'\n",
+    // The parent's egress hook: the two pings to the router (red's, then
+    // blue's, their addresses in hex at the end of the IPv4 header), and
+    // no third line for red's to blue.
+    "host$ nft monitor trace\ntrace id ",
+    "c0a81402c0a81401 @th,0,160 ",
+    "c0a81403c0a81401 @th,0,160 ",
+    " netdev trace egress policy accept\n\n# the limit",
+    "host$ ping -c 1 192.168.20.2\nPING 192.168.20.2 (192.168.20.2) 56(84) bytes of data.\n\n\
+     --- 192.168.20.2 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss",
     "host$ ip route add 192.168.20.0/25 dev mv-host\n\
-     host$ ping -c 1 192.168.20.2\n64 bytes from 192.168.20.2: icmp_seq=1 ttl=64 time=",
-    "16 of 16 got a reply from 192.168.20.1\nrouter$ ip neigh | wc -l\n18\n\
+     host$ ping -c 1 192.168.20.2\nPING 192.168.20.2 (192.168.20.2) 56(84) bytes of data.\n64 bytes from 192.168.20.2: icmp_seq=1 ttl=64 time=",
+    "> done | wc -l\n16\n\n# 16 of 16 got a reply from 192.168.20.1\nrouter$ ip neigh | wc -l\n18\n\
      lan$ bridge fdb show br lan0 brport veth-host dynamic | wc -l\n20\n",
 ];
 
@@ -31,12 +42,13 @@ const TRUNK_SKIPPED: &str = "# 802.1q trunk mode: skipped, this kernel has no 80
 /// does not reach VLAN 20.
 const TRUNK_LINES: &[&str] = &[
     "host$ ip link add link eth0 name eth0.30 type vlan id 30\n",
-    "router$ ping -c 1 10.20.0.2\n64 bytes from 10.20.0.2: icmp_seq=1 ttl=64 time=",
-    "green$ ping -c 1 10.20.0.1\n64 bytes from 10.20.0.1: icmp_seq=1 ttl=64 time=",
-    "router$ ping -c 1 10.30.0.2\n64 bytes from 10.30.0.2: icmp_seq=1 ttl=64 time=",
-    "yellow$ ping -c 1 10.30.0.1\n64 bytes from 10.30.0.1: icmp_seq=1 ttl=64 time=",
+    "router$ ping -c 1 10.20.0.2\nPING 10.20.0.2 (10.20.0.2) 56(84) bytes of data.\n64 bytes from 10.20.0.2: icmp_seq=1 ttl=64 time=",
+    "green$ ping -c 1 10.20.0.1\nPING 10.20.0.1 (10.20.0.1) 56(84) bytes of data.\n64 bytes from 10.20.0.1: icmp_seq=1 ttl=64 time=",
+    "router$ ping -c 1 10.30.0.2\nPING 10.30.0.2 (10.30.0.2) 56(84) bytes of data.\n64 bytes from 10.30.0.2: icmp_seq=1 ttl=64 time=",
+    "yellow$ ping -c 1 10.30.0.1\nPING 10.30.0.1 (10.30.0.1) 56(84) bytes of data.\n64 bytes from 10.30.0.1: icmp_seq=1 ttl=64 time=",
     "    vlan protocol 802.1Q id 20\n",
-    "yellow$ arping -c 1 -I eth0 -s 10.30.0.2 10.20.0.2\nno reply from 10.20.0.2\n",
+    "yellow$ arping -c 1 -I eth0 -s 10.30.0.2 10.20.0.2\nARPING 10.20.0.2 from 10.30.0.2 eth0\n\
+     Sent 1 probes (1 broadcast(s))\nReceived 0 response(s)\n",
 ];
 
 /// Whether this kernel can make an 802.1Q VLAN device, asked on its own:
@@ -111,6 +123,13 @@ fn check_macvlan_transcript(who: As) {
         );
         stdout
     };
+    // Two frames passed the parent's egress hook, the pings to the router;
+    // red's ping to blue (192.168.20.2 to .3) did not.
+    let packets = stdout.matches(" netdev trace egress packet: ").count();
+    assert!(
+        packets == 2 && !stdout.contains("c0a81402c0a81403"),
+        "macvlan ({who:?}): eth0's egress hook saw two pings, none between the children:\n{stdout}"
+    );
     check_trunk(&stdout);
 }
 

@@ -8,13 +8,18 @@ use serde_json::Value;
 const KEY_LINES: &[&str] = &[
     "host1$ ip link add vxlan0 netns overlay1 type vxlan id 4097 dstport 4789 local 10.0.0.1 dev eth0 proxy\n",
     "overlay1$ bridge fdb show dev vxlan0\n",
-    "02:42:0a:00:01:03 dst 10.0.0.2 self permanent\n",
-    "red$ ping -c 1 10.0.1.3\n64 bytes from 10.0.1.3: icmp_seq=1 ttl=64 time=",
+    "02:42:0a:00:01:03 dst 10.0.0.2 link-netnsid 0 self permanent\n",
+    "red$ ping -c 1 10.0.1.3\nPING 10.0.1.3 (10.0.1.3) 56(84) bytes of data.\n64 bytes from 10.0.1.3: icmp_seq=1 ttl=64 time=",
     ": VXLAN, flags [I] (0x08), vni 4097\nIP 10.0.1.2 > 10.0.1.3: ICMP echo request, id ",
+    // host1's own netfilter hooks saw the VXLAN packet, nothing else.
+    "host1$ nft add rule ip trace output 'udp dport 4789 meta nftrace set 1'\n",
+    "host1$ nft monitor trace\ntrace id ",
+    " ip trace output rule udp dport 4789 meta nftrace set 1 (verdict continue)\n",
+    " ip trace postrouting policy accept\nblue$ ",
     "red$ nc 10.0.1.3 80\nhello from blue, on host2\n",
     "outside$ ip route\n203.0.113.0/24 dev eth0 proto kernel scope link src 203.0.113.2\nred$ ip route\n",
     // ttl 63: one router on the way, host1, which masqueraded the request.
-    "red$ ping -c 1 203.0.113.2\n64 bytes from 203.0.113.2: icmp_seq=1 ttl=63 time=",
+    "red$ ping -c 1 203.0.113.2\nPING 203.0.113.2 (203.0.113.2) 56(84) bytes of data.\n64 bytes from 203.0.113.2: icmp_seq=1 ttl=63 time=",
 ];
 
 #[test]

@@ -101,7 +101,10 @@ fn the_overlay_runs_across_two_machines() {
             line.clear();
         }
         assert!(
-            transcript.contains(&format!("$ ping -c 1 {target}\n64 bytes from {target}:")),
+            transcript.contains(&format!(
+                "$ ping -c 1 {target}\nPING {target} ({target}) 56(84) bytes of data.\n\
+                 64 bytes from {target}:"
+            )),
             "{name} reached {target} across the two machines: {transcript}"
         );
         assert!(

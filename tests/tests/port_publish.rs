@@ -11,13 +11,18 @@ const KEY_LINES: &[&str] = &[
     "host$ nft add rule ip nat docker 'iifname != \"docker0\" tcp dport 8443 counter dnat to 172.17.0.2:80'",
     "outside$ curl -sS http://192.168.20.200:8443/\nhello from red, port 80\nyou came from 192.168.20.150\n",
     "outside$ curl -sS http://192.168.20.200:8080/\n\
-     curl: (7) Failed to connect to 192.168.20.200 port 8080: Connection refused (ECONNREFUSED)\n",
+     curl: (7) Failed to connect to 192.168.20.200 port 8080 after ",
     "host$ curl -sS http://192.168.20.200:8443/\nhello from red, port 80\nyou came from 192.168.20.200\n",
     "host$ curl -sS http://127.0.0.1:8443/\n\
-     curl: (7) Failed to connect to 127.0.0.1 port 8443: Connection refused (ECONNREFUSED)\n",
+     curl: (7) Failed to connect to 127.0.0.1 port 8443 after ",
     "red$ curl -sS http://192.168.20.150/\nhello from outside, port 80\nyou came from 192.168.20.200\n",
     "tcp dport 8443 counter packets 2 bytes 120 dnat to 172.17.0.2:80\n",
     "oifname != \"docker0\" counter packets 1 bytes 60 masquerade\n",
+    "host$ nft add rule ip trace prerouting \
+     'tcp flags syn ct original ip saddr 192.168.20.150 ct original proto-dst 8443 meta nftrace set 1'",
+    "host$ nft monitor trace\ntrace id ",
+    " ip nat docker rule iifname != \"docker0\" tcp dport 8443 counter packets 0 bytes 0 \
+     dnat to 172.17.0.2:80 (verdict accept)\n",
 ];
 
 #[test]
@@ -57,6 +62,7 @@ fn port_publish_transcript_matches_the_book() {
             &rule[1]
         );
     }
+    check_trace(&stdout);
     // `-p 8443:80` adds exactly one rule: the DNAT.
     let dnat = "dnat to 172.17.0.2:80";
     assert!(
@@ -68,8 +74,73 @@ fn port_publish_transcript_matches_the_book() {
 #[test]
 fn port_publish_rootless_prints_the_same_transcript() {
     if root() {
-        check_transcript("port_publish", As::Rootless, KEY_LINES);
+        let stdout = check_transcript("port_publish", As::Rootless, KEY_LINES);
+        check_trace(&stdout);
     }
+}
+
+/// What `nft monitor trace` printed: the chains the SYN passed, in the
+/// kernel's order, with the DNAT between prerouting and forward; then the
+/// SYN-ACK's, which no nat chain saw, with its source rewritten back to
+/// the published address by the time it leaves.
+fn check_trace(stdout: &str) {
+    let trace: Vec<&str> = stdout
+        .split("host$ nft monitor trace\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the transcript shows nft monitor trace:\n{stdout}"))
+        .lines()
+        .take_while(|l| l.starts_with("trace id "))
+        .collect();
+    let reply = trace
+        .iter()
+        .position(|l| l.contains("packet: iif \"docker0\""))
+        .unwrap_or_else(|| panic!("the trace shows a packet from docker0:\n{trace:#?}"));
+    let (syn, syn_ack) = trace.split_at(reply);
+    // `trace id 1f4c6e05 ip nat docker rule ...`: the table and the chain.
+    let chains = |lines: &[&str]| {
+        let mut chains: Vec<String> = lines
+            .iter()
+            .map(|l| l.split(' ').skip(4).take(2).collect::<Vec<_>>().join(" "))
+            .collect();
+        chains.dedup();
+        chains
+    };
+    assert_eq!(
+        chains(syn),
+        [
+            "trace prerouting",
+            "nat prerouting",
+            "nat docker",
+            "trace forward",
+            "nat postrouting",
+            "trace postrouting"
+        ],
+        "the SYN passes prerouting, the DNAT, forward and postrouting:\n{syn:#?}"
+    );
+    assert!(
+        syn.iter()
+            .any(|l| l.ends_with("dnat to 172.17.0.2:80 (verdict accept)"))
+            && syn.iter().any(|l| l
+                .contains("ip trace forward packet: iif \"eth0\" oif \"docker0\"")
+                && l.contains("ip daddr 172.17.0.2 ")
+                && l.contains("tcp dport 80 ")),
+        "the SYN is rewritten to 172.17.0.2:80 before forward:\n{syn:#?}"
+    );
+    assert_eq!(
+        chains(syn_ack),
+        ["trace prerouting", "trace forward", "trace postrouting"],
+        "the SYN-ACK passes no nat chain:\n{syn_ack:#?}"
+    );
+    let leaving = syn_ack
+        .iter()
+        .find(|l| l.contains("ip trace postrouting packet:"));
+    assert!(
+        leaving.is_some_and(
+            |l| l.contains("ip saddr 192.168.20.200 ip daddr 192.168.20.150 ")
+                && l.contains("tcp sport 8443 ")
+        ),
+        "the SYN-ACK leaves from 192.168.20.200:8443, un-NATed by conntrack:\n{syn_ack:#?}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use netlab_tests::run::As;
 use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
-    "red$ ping -c 1 172.17.0.3\n64 bytes from 172.17.0.3: icmp_seq=1 ttl=64 time=",
+    "red$ ping -c 1 172.17.0.3\nPING 172.17.0.3 (172.17.0.3) 56(84) bytes of data.\n64 bytes from 172.17.0.3: icmp_seq=1 ttl=64 time=",
     "red$ nc 172.17.0.3 80\nhello from blue, port 80\n",
 ];
 

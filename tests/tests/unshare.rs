@@ -6,8 +6,9 @@ use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "host$ unshare -n /bin/bash",
-    "shell$ ip a\n1: lo: <LOOPBACK> mtu 65536 state DOWN\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n",
-    "shell$ ping -c 1 127.0.0.1\nping: sendto: Network is unreachable\n",
+    "shell$ ip a\n1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN group default qlen 1000\n\
+     \x20   link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n",
+    "shell$ ping -c 1 127.0.0.1\nping: connect: Network is unreachable\n",
 ];
 
 #[test]

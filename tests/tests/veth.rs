@@ -6,8 +6,8 @@ use netlab_tests::{check_transcript, root};
 
 const KEY_LINES: &[&str] = &[
     "host$ ip link add vethA type veth peer name vpeerA",
-    "2: vpeerA@vethA: <BROADCAST,MULTICAST> mtu 1500 state DOWN",
-    "3: vethA@vpeerA: <BROADCAST,MULTICAST> mtu 1500 state DOWN",
+    "2: vpeerA@vethA: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN group default qlen 1000",
+    "3: vethA@vpeerA: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 qdisc noop state DOWN group default qlen 1000",
     "host$ ip link delete vethA",
 ];
 

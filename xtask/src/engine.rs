@@ -10,17 +10,15 @@
 //! | 28.5 (today's) | unstable (sid) | 28.5.2 | 2.1.9 |
 //! | 20.10 | bookworm (Debian 12) | 20.10.24 | 1.6.20 |
 //!
-//! Another suite's packages come through a private apt configuration (its
-//! own sources list, package lists and cache under the cache folder), so
-//! the machine's apt set-up is untouched. `runc` is not fetched: unstable's
+//! Another suite's packages come through a private apt configuration
+//! ([`crate::apt`]), so the machine's apt set-up is untouched. `runc` is not fetched: unstable's
 //! needs glibc 2.38, and dockerd uses the machine's (Debian's `runc`).
 
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::vm::kernel::run;
+use crate::apt::{PrivateApt, unpack_all};
 
 /// One Engine the book is recorded against.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,12 +98,7 @@ pub fn obtain(cache: &Path, release: Release) -> Result<PathBuf> {
     // Unpack into a temporary folder, then rename: an interrupted unpack
     // must not look like a fetched Engine.
     let partial = dir.join(format!("root.partial-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&partial);
-    for deb in fs::read_dir(&debs)? {
-        let deb = deb?.path();
-        run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&partial))
-            .with_context(|| format!("unpack {}", deb.display()))?;
-    }
+    unpack_all(&debs, &partial)?;
     let _ = fs::remove_dir_all(&root);
     fs::rename(&partial, &root).with_context(|| format!("rename to {}", root.display()))?;
     fs::remove_dir_all(&debs)?;
@@ -116,74 +109,4 @@ pub fn obtain(cache: &Path, release: Release) -> Result<PathBuf> {
         );
     }
     Ok(root)
-}
-
-/// apt with a sources list, package lists and cache of its own.
-struct PrivateApt {
-    options: Vec<String>,
-}
-
-impl PrivateApt {
-    fn new(dir: &Path, suite: &str) -> Result<PrivateApt> {
-        let apt = dir.join("apt");
-        for sub in ["lists/partial", "cache/archives/partial"] {
-            fs::create_dir_all(apt.join(sub))?;
-        }
-        let sources = apt.join("sources.list");
-        fs::write(&sources, format!("deb {} {suite} main\n", mirror()))
-            .with_context(|| format!("write {}", sources.display()))?;
-        let options = [
-            format!("Dir::Etc::sourcelist={}", sources.display()),
-            "Dir::Etc::sourceparts=/dev/null".to_string(),
-            format!("Dir::State::Lists={}", apt.join("lists").display()),
-            format!("Dir::Cache={}", apt.join("cache").display()),
-        ];
-        Ok(PrivateApt {
-            options: options
-                .into_iter()
-                .flat_map(|option| ["-o".to_string(), option])
-                .collect(),
-        })
-    }
-
-    fn update(&self) -> Result<()> {
-        run(Command::new("apt-get")
-            .args(&self.options)
-            .args(["-q", "update"]))
-        .map(drop)
-        .context("apt-get update of the private package lists (needs Debian's apt and a mirror)")
-    }
-
-    fn download(&self, dir: &Path, package: &str) -> Result<()> {
-        run(Command::new("apt-get")
-            .args(&self.options)
-            .args(["-q", "download", package])
-            .current_dir(dir))
-        .map(drop)
-        .with_context(|| format!("apt-get download {package}"))
-    }
-}
-
-/// The Debian mirror the machine's own sources use (deb822 `URIs:` or a
-/// one-line `deb URL suite`), else Debian's own.
-fn mirror() -> String {
-    let mut texts = vec![fs::read_to_string("/etc/apt/sources.list").unwrap_or_default()];
-    if let Ok(entries) = fs::read_dir("/etc/apt/sources.list.d") {
-        for entry in entries.flatten() {
-            texts.push(fs::read_to_string(entry.path()).unwrap_or_default());
-        }
-    }
-    let is_debian = |url: &str| url.ends_with("/debian") || url.ends_with("/debian/");
-    for text in &texts {
-        for line in text.lines().map(str::trim) {
-            let url = line.strip_prefix("URIs:").map(str::trim).or_else(|| {
-                line.strip_prefix("deb ")
-                    .and_then(|rest| rest.split_whitespace().find(|word| word.contains("://")))
-            });
-            if let Some(url) = url.and_then(|u| u.split_whitespace().find(|u| is_debian(u))) {
-                return url.trim_end_matches('/').to_string();
-            }
-        }
-    }
-    "http://deb.debian.org/debian".to_string()
 }

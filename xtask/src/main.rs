@@ -2,8 +2,10 @@
 //! `.cargo/config.toml`). A fresh clone needs only Rust and cargo: the book is
 //! built by mdBook's library, not by an installed `mdbook`.
 
+mod apt;
 mod engine;
 mod handouts;
+mod rootfs;
 mod serve;
 mod test;
 mod vm;
@@ -23,12 +25,16 @@ commands:
   serve [--port N]    build the book, then serve it on http://127.0.0.1:N/ (default 3000)
   engine [28.5|20.10] fetch Debian's Docker Engine (default 28.5) into target/engines/,
                       unpacked, never installed; prints the folder for --engine private=DIR
+  rootfs              fetch the recap chapter's two small distributions (Debian 12
+                      and 13's base-files and busybox-static) into target/rootfs/
   test [--setup-only] [-- CARGO-TEST-ARGS]
                       install the packages the tests need (apt, as root), fetch the
-                      VM's kernel and the two Docker Engines, run every test, and
+                      VM's kernel, the two Docker Engines and the recap chapter's
+                      root filesystems, run every test, and
                       print a summary with each skipped test and why
-  vm [EXAMPLE...] [--out DIR] [--timeout SECONDS]
-                      run examples (default: all) as root in a throwaway QEMU VM
+  vm [EXAMPLE...] [--check EXAMPLE] [--out DIR] [--timeout SECONDS]
+                      run examples (default: all) as root in a throwaway QEMU VM;
+                      --check: run that one again with --check (its claims)
   handouts [--out DIR] [--edition student|instructor|both]
                       print a PDF per chapter and one for the session into
                       DIR/EDITION/ (default target/handouts, both editions);
@@ -47,6 +53,8 @@ enum Task {
     Engine(engine::Release),
     /// Run examples as root inside a throwaway QEMU virtual machine.
     Vm(vm::Options),
+    /// Fetch the recap chapter's root filesystems; print their folders.
+    Rootfs,
     /// Print the handouts: a PDF per chapter and one for the session.
     Handouts {
         out: PathBuf,
@@ -66,6 +74,12 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Task::Vm(options) => workspace_root().and_then(|root| vm::run(options, &root)),
+        Task::Rootfs => workspace_root().and_then(|root| {
+            for dir in rootfs::obtain(&root.join(rootfs::CACHE))? {
+                println!("{}", dir.display());
+            }
+            Ok(())
+        }),
         Task::Handouts { out, editions } => print_handouts(&out, &editions),
     });
     match result {
@@ -85,6 +99,7 @@ fn parse(args: &[String]) -> Result<Task> {
     };
     match args.as_slice() {
         ["build"] => Ok(Task::Build),
+        ["rootfs"] => Ok(Task::Rootfs),
         ["handouts", options @ ..] => parse_handouts(options),
         ["serve"] => Ok(Task::Serve { port: 3000 }),
         ["serve", "--port", number] => Ok(Task::Serve {

@@ -5,7 +5,8 @@
 //!    of those missing with apt, printing the one `apt-get install` line it
 //!    runs (without root, or without apt, it prints the line and stops);
 //! 2. fetches what the tests fetch: Debian's kernel for the VM test, and the
-//!    two Docker Engines (`cargo xtask engine 28.5` and `20.10`) into
+//!    two Docker Engines (`cargo xtask engine 28.5` and `20.10`), and the
+//!    recap chapter's two root filesystems (`cargo xtask rootfs`) into
 //!    `target/`. Each Docker test starts a private daemon of its own from
 //!    them, so no `dockerd` needs to run on the machine;
 //! 3. builds the examples once, runs the suite (with cargo-nextest when it
@@ -22,9 +23,11 @@ use crate::engine;
 
 /// What the tests run, and the Debian package of each.
 const NEEDED: &[(&str, &str)] = &[
-    // The independent observer: iproute2, iputils ping, nsenter.
+    // The independent observer: iproute2, iputils ping, nsenter. The
+    // examples run ip, bridge and ifconfig themselves to show a namespace.
     ("ip", "iproute2"),
     ("bridge", "iproute2"),
+    ("ifconfig", "net-tools"),
     ("ping", "iputils-ping"),
     ("nsenter", "util-linux"),
     ("unshare", "util-linux"),
@@ -71,6 +74,12 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
             dir.display()
         );
     }
+    for dir in crate::rootfs::obtain(&root.join(crate::rootfs::CACHE))? {
+        eprintln!(
+            "test: a root filesystem for the recap example is in {}",
+            dir.display()
+        );
+    }
     if mode == Mode::SetupOnly {
         return Ok(());
     }
@@ -88,22 +97,20 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     }
     // cargo-nextest, when installed, runs the test binaries side by side:
     // first everything but the tests of your Docker Engine, which change
-    // the machine's namespace that others check; then those, one at a time
-    // (see .config/nextest.toml). Plain cargo test runs the binaries one
-    // after the other.
+    // the machine's namespace that others check, and but the handouts;
+    // then those, your Engine's one at a time (see .config/nextest.toml). Plain cargo test runs the binaries one after
+    // the other.
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
         .output()
         .is_ok_and(|output| output.status.success());
     let runs: Vec<Vec<&str>> = if nextest {
         let run = ["nextest", "run", "--workspace", "--no-fail-fast"];
+        let beside = "binary(docker) | binary(handouts)";
+        let apart = "not (binary(docker) | binary(handouts))";
         vec![
-            [
-                &run[..],
-                &["--profile", "apart", "-E", "not binary(docker)"],
-            ]
-            .concat(),
-            [&run[..], &["-E", "binary(docker)", "--test-threads", "1"]].concat(),
+            [&run[..], &["--profile", "apart", "-E", apart]].concat(),
+            [&run[..], &["--profile", "beside", "-E", beside]].concat(),
         ]
     } else {
         vec![vec!["test", "--workspace", "--no-fail-fast"]]
@@ -168,6 +175,25 @@ fn tee(mut child: std::process::Child) -> Result<(std::process::ExitStatus, Stri
     Ok((child.wait().context("wait for the tests")?, copy))
 }
 
+/// `line` without its parenthesized remarks: `11 passed (2 slow), 0
+/// skipped` is `11 passed , 0 skipped`.
+fn without_remarks(line: &str) -> String {
+    let mut depth = 0usize;
+    line.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect()
+}
+
 /// The counts of libtest's `test result:` lines, and the skip lines.
 #[derive(Debug, Default, PartialEq)]
 struct Summary {
@@ -200,6 +226,8 @@ impl Summary {
             Vec::new()
         };
         for line in libtest.into_iter().chain(nextest) {
+            // nextest's `128 passed (2 slow)`: the remark is not a count.
+            let line = without_remarks(line);
             for part in line.split([';', ',']) {
                 let mut words = part.split_whitespace().rev();
                 let (Some(what), Some(n)) = (words.next(), words.next()) else {
@@ -315,6 +343,17 @@ mod tests {
             summary
                 .text()
                 .starts_with("test: 8 passed, 2 failed, 1 skipped\n  skipped: vm: NOT RUN")
+        );
+    }
+    #[test]
+    fn a_slow_remark_is_not_a_count() {
+        let output = "     Summary [  47.173s] 190 tests run: 190 passed, 0 skipped\n\
+                      \x20    Summary [  74.552s] 11 tests run: 11 passed (2 slow), 0 skipped\n";
+        let summary = Summary::of(output, "");
+        assert_eq!(
+            (summary.passed, summary.failed),
+            (201, 0),
+            "both runs' tests"
         );
     }
 }

@@ -36,6 +36,10 @@ pub struct Options {
     /// Empty: every example in `snippets/examples/` with a recorded
     /// transcript, but the `docker_*` ones.
     pub examples: Vec<String>,
+    /// Examples to run a second time with `--check` (`--check NAME`):
+    /// their claims, for an example that `--check` cannot check on a
+    /// kernel without its driver. Their outcomes are `NAME.check`.
+    pub checks: Vec<String>,
     /// Default `target/vm/`.
     pub out: Option<PathBuf>,
     /// The whole boot's limit; by default 2 minutes plus 1 per example.
@@ -47,6 +51,7 @@ impl Options {
     pub fn parse(args: &[&str]) -> Result<Options> {
         let mut options = Options {
             examples: Vec::new(),
+            checks: Vec::new(),
             out: None,
             timeout: None,
         };
@@ -55,6 +60,7 @@ impl Options {
             let mut value = |flag: &str| args.next().ok_or_else(|| anyhow!("{flag} needs a value"));
             match *arg {
                 "--out" => options.out = Some(PathBuf::from(value("--out")?)),
+                "--check" => options.checks.push(value("--check")?.to_string()),
                 "--timeout" => {
                     let text = value("--timeout")?;
                     let seconds: u64 = text
@@ -78,6 +84,15 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     let cache = target.join("vm-cache");
     let out = options.out.clone().unwrap_or_else(|| target.join("vm"));
     let names = chosen_examples(&options, root)?;
+    if let Some(name) = options.checks.iter().find(|name| !names.contains(name)) {
+        bail!("--check {name}: `{name}` is not among the examples this run boots with");
+    }
+    // The console's markers: each example, then each `--check` run of one.
+    let markers: Vec<String> = names
+        .iter()
+        .cloned()
+        .chain(options.checks.iter().map(|name| format!("{name}.check")))
+        .collect();
     qemu::check_installed()?;
 
     let binaries = build_examples(root, &target, &names)?;
@@ -93,7 +108,21 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     remove_old_outcomes(&out)?;
     let started = Instant::now();
     let initrd = out.join("initramfs.cpio");
-    let built = initramfs::build(&kernel, &binaries, &out.join("bin"), &initrd)?;
+    // The recap example's two distributions: fetched once, like the kernel.
+    let rootfs = if names.iter().any(|name| name == "recap") {
+        crate::rootfs::obtain(&root.join(crate::rootfs::CACHE))?;
+        Some(root.join(crate::rootfs::CACHE))
+    } else {
+        None
+    };
+    let built = initramfs::build(
+        &kernel,
+        &binaries,
+        &options.checks,
+        rootfs.as_deref(),
+        &out.join("bin"),
+        &initrd,
+    )?;
     println!(
         "vm: initramfs {} ({:.0} MB, {} modules, {} examples) built in {:.1} s",
         built.path.display(),
@@ -144,7 +173,7 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
             total,
         } => (console, first_line, init, total),
         Ended::TimedOut { console } => {
-            let outcomes = console::parse(&console, &names);
+            let outcomes = console::parse(&console, &markers);
             let running = outcomes
                 .iter()
                 .find(|o| o.rc.is_none() && !o.stdout.is_empty());
@@ -169,7 +198,7 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
         seconds(Some(total))
     );
 
-    let outcomes = console::parse(&console, &names);
+    let outcomes = console::parse(&console, &markers);
     write_outcomes(&out, &outcomes)?;
     report(&outcomes, &out, &log)
 }
@@ -283,9 +312,19 @@ mod tests {
 
     #[test]
     fn parses_examples_and_options() {
-        let options =
-            Options::parse(&["bridge", "--out", "/tmp/x", "veth", "--timeout", "90"]).unwrap();
+        let options = Options::parse(&[
+            "bridge",
+            "--out",
+            "/tmp/x",
+            "veth",
+            "--timeout",
+            "90",
+            "--check",
+            "veth",
+        ])
+        .unwrap();
         assert_eq!(options.examples, ["bridge", "veth"]);
+        assert_eq!(options.checks, ["veth"]);
         assert_eq!(options.out, Some(PathBuf::from("/tmp/x")));
         assert_eq!(options.timeout, Some(Duration::from_secs(90)));
         assert!(Options::parse(&["--out"]).is_err(), "--out needs a value");

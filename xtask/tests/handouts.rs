@@ -142,7 +142,9 @@ fn must_show(markdown_without_blocks: &str, source: &str) -> Vec<String> {
             Directive::Output { name, variant } => snippets.output(name, variant.as_deref()),
             // The picture's words: the names and addresses it labels.
             Directive::Topology { name } => snippets.topology(name).map(|svg| svg_text(&svg)),
-            Directive::Claims { name } => snippets.claims(name).map(|claims| claims.join("\n")),
+            Directive::Claims { name, variant } => snippets
+                .claims(name, variant.as_deref())
+                .map(|claims| claims.join("\n")),
         };
         lines.extend(text.expect("read the example").lines().map(squeeze));
     }

@@ -279,7 +279,7 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}} or {{#claims NAME}}";
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}} or {{#claims NAME:vm}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
@@ -364,7 +364,7 @@ fn a_topology_that_is_not_an_svg_is_refused() {
 #[test]
 fn topology_directive_misuse() {
     assert!(
-        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}} or {{#claims NAME}}")
+        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}} or {{#claims NAME:vm}}")
     );
     assert_eq!(
         expand_err("See {{#topology bridge}} here."),
@@ -472,4 +472,30 @@ fn claims_are_the_recorded_checks_as_a_list() {
         error.ends_with("record it with `NETLAB_RECORD=1 cargo test -p netlab-tests --test check`"),
         "{error}"
     );
+}
+
+#[test]
+fn vm_claims_are_the_vm_runs_checks() {
+    let (root, snippets) = fixture();
+    let file = root.path().join("snippets/examples/bridge/claims-vm.txt");
+    let error = expand("{{#claims bridge:vm}}\n", "src/bridge.md", &snippets)
+        .expect_err("not recorded yet")
+        .to_string();
+    assert!(
+        error.contains("claims-vm.txt does not exist yet")
+            && error.ends_with("`NETLAB_RECORD=1 cargo test -p netlab-tests --test vm`"),
+        "{error}"
+    );
+    fs::write(
+        &file,
+        "PASS red has the parent's MAC\ncheck: 1 claims, 1 passed, 0 failed\n",
+    )
+    .expect("write claims-vm.txt");
+    let out = expand("{{#claims bridge:vm}}\n", "src/bridge.md", &snippets).expect("expand");
+    assert!(
+        out.contains("<li>red has the parent&#39;s MAC</li>")
+            || out.contains("<li>red has the parent's MAC</li>"),
+        "{out}"
+    );
+    assert!(out.contains("claims-vm.txt"), "{out}");
 }

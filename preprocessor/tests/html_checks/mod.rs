@@ -68,7 +68,10 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     (format!("{name}/{file}"), None)
                 }
                 Directive::Topology { name } => (format!("{name}/topology.svg"), None),
-                Directive::Claims { name } => (format!("{name}/claims.txt"), None),
+                Directive::Claims { name, variant } => {
+                    let file = mdbook_netlab::snippets::claims_file(variant.as_deref());
+                    (format!("{name}/{file}"), None)
+                }
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();

@@ -49,7 +49,7 @@ pub async fn measure(lab: &Lab, path: &Path, seconds: f64) -> Result<Figures> {
     let passes = (0..20).any(|_| {
         path.client
             .run(|| echo(to, Duration::from_millis(100)))
-            .is_ok_and(|r| r.is_ok())
+            .is_ok_and(|reply| matches!(reply, Ok(Some(_))))
     });
     lab.claim(&format!("the {} path passes traffic", path.name), passes)?;
     let capture = path.wire.0.capture_frames(path.wire.1).await?;
@@ -59,7 +59,7 @@ pub async fn measure(lab: &Lab, path: &Path, seconds: f64) -> Result<Figures> {
     let frame = capture.first_tcp(1)?;
     let mut pings = Vec::new();
     for _ in 0..20 {
-        if let Ok(pong) = path.client.run(|| echo(to, Duration::from_secs(1)))? {
+        if let Ok(Some(pong)) = path.client.run(|| echo(to, Duration::from_secs(1)))? {
             pings.push(pong.rtt);
         }
     }

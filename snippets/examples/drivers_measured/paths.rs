@@ -181,7 +181,10 @@ pub async fn ipvlan(lab: &Lab) -> Result<Option<Path>> {
     for (name, cidr) in [("red", "192.168.20.2/24"), ("blue", "192.168.20.3/24")] {
         let container = lab.container(name).await?;
         let temporary = format!("ipv-{name}");
-        if let Err(error) = host.add_ipvlan_into(&temporary, "eth0", &container).await {
+        if let Err(error) = host
+            .add_ipvlan_into(&temporary, "eth0", "l2", &container)
+            .await
+        {
             let errno = error.chain().find_map(|e| e.downcast_ref::<SysError>());
             if matches!(errno, Some(SysError(Errno::EOPNOTSUPP))) {
                 return Ok(None);

@@ -25,8 +25,9 @@ fn pings(from: &Netns, to: Ipv4Addr) -> Result<(Duration, Duration)> {
     let mut rtts = Vec::new();
     for _ in 0..6 {
         match from.run(|| echo(to, Duration::from_secs(2)))? {
-            Ok(pong) => rtts.push(pong.rtt),
-            Err(why) => bail!("ping {to} from {from}: {why}"),
+            Ok(Some(pong)) => rtts.push(pong.rtt),
+            Ok(None) => bail!("ping {to} from {from}: no reply"),
+            Err(unsent) => bail!("ping {to} from {from}: {}: {}", unsent.call, unsent.why),
         }
     }
     let first = rtts.remove(0);

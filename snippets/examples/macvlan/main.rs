@@ -26,6 +26,7 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::error::SysError;
+use netlab::nft::{NetdevHook, icmp_echo_request, nftrace};
 use netlab::{Lab, Mac, Netns, Result};
 use nix::errno::Errno;
 
@@ -49,7 +50,6 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     let router = lab.machine("router", "the LAN's router").await?;
     plug_into_lan(&lan, &router, "192.168.20.1/24").await?;
     let host = lab.host().await?;
-    host.sysctl("net.ipv6.conf.default.disable_ipv6", "1")?;
     plug_into_lan(&lan, &host, "192.168.20.200/24").await?;
     host.show_link_details("eth0").await?;
     // ANCHOR_END: lan
@@ -63,6 +63,14 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     host.show_link_details("eth0").await?;
     // ANCHOR_END: containers
 
+    // ANCHOR: trace
+    lab.say("the parent's egress hook: trace the pings the host's eth0 sends");
+    host.add_netdev_table("trace")?;
+    host.add_netdev_chain("trace", "egress", NetdevHook::Egress, "eth0")?;
+    host.add_netdev_rule("trace", "egress", &[icmp_echo_request(), nftrace()])?;
+    let trace = host.monitor_trace()?;
+    // ANCHOR_END: trace
+
     // ANCHOR: reach
     lab.say("the router reaches the containers, and knows them by their own MACs");
     lab.claim("the router reaches red", router.ping(RED)?)?;
@@ -73,6 +81,22 @@ async fn macvlan(lab: &Lab) -> Result<()> {
     lab.claim("blue reaches the router", blue.ping(GATEWAY)?)?;
     lab.claim("red reaches blue", red.ping(BLUE)?)?;
     // ANCHOR_END: reach
+
+    // ANCHOR: trace_show
+    lab.say("what passed eth0's egress hook meanwhile: the pings to the router, not red's to blue");
+    let lines = trace.show()?;
+    // nft prints the packet as raw bytes at this hook (`@nh,0,160 0x...`,
+    // the IPv4 header): its last 8 bytes are the addresses, in hex.
+    let sent = |from: Ipv4Addr, to: Ipv4Addr| {
+        let addresses = format!("{:08x}{:08x} ", u32::from(from), u32::from(to));
+        lines.iter().any(|l| l.contains(&addresses))
+    };
+    lab.claim(
+        "the pings to the router left by eth0",
+        sent(RED, GATEWAY) && sent(BLUE, GATEWAY),
+    )?;
+    lab.claim("red's ping to blue did not", !sent(RED, BLUE))?;
+    // ANCHOR_END: trace_show
 
     // ANCHOR: host_limit
     lab.say("the limit: the host cannot reach its own containers through eth0");

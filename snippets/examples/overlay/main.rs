@@ -20,7 +20,7 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use netlab::nft::{Hook, ip_saddr, masquerade, oifname_not};
+use netlab::nft::{Hook, ip_saddr, masquerade, nftrace, oifname_not, udp_dport};
 use netlab::{Lab, Mac, Netns, Result};
 
 fn main() -> ExitCode {
@@ -55,11 +55,22 @@ async fn overlay(lab: &Lab) -> Result<()> {
     overlay1.show_fdb_dev("vxlan0").await?;
     // ANCHOR_END: peers
 
+    // ANCHOR: trace
+    lab.say("netfilter on host1: trace what host1 itself sends to UDP port 4789");
+    host1.add_table("trace")?;
+    host1.add_filter_chain("trace", "output", Hook::Output, 0)?;
+    host1.add_filter_chain("trace", "postrouting", Hook::Postrouting, 0)?;
+    host1.add_rule("trace", "output", &[udp_dport(4789), nftrace()])?;
+    let trace = host1.monitor_trace()?;
+    // ANCHOR_END: trace
+
     // ANCHOR: ping
     lab.say("from red on host1, ping blue on host2; host2's eth0 carries it as UDP to port 4789");
     let capture = host2.capture_udp("eth0", 4789).await?;
     lab.claim("red reaches blue across the overlay", red.ping(blue_ip)?)?;
     lab.claim("host2's eth0 saw the VXLAN packet", capture.show_first()?)?;
+    lab.say("host1's netfilter saw the VXLAN packet leave, as host1's own (output, postrouting)");
+    let lines = trace.show()?;
     blue.serve_once(80, "hello from blue, on host2")?;
     lab.claim("red connects to blue's port 80", red.connect(blue_ip, 80)?)?;
     // ANCHOR_END: ping
@@ -83,6 +94,24 @@ async fn overlay(lab: &Lab) -> Result<()> {
         red.ping(Ipv4Addr::new(203, 0, 113, 2))?,
     )?;
     // ANCHOR_END: gwbridge
+
+    // The trace: host1's output hook saw one packet, the VXLAN one from
+    // 10.0.0.1 to 10.0.0.2, and its postrouting hook after it.
+    let output: Vec<_> = lines
+        .iter()
+        .filter(|l| l.contains("ip trace output packet: oif \"eth0\""))
+        .collect();
+    let one_vxlan = output.len() == 1
+        && output[0].contains("ip saddr 10.0.0.1 ip daddr 10.0.0.2 ")
+        && output[0].contains("udp dport 4789");
+    lab.claim(
+        "host1's output hook saw one packet: the VXLAN one",
+        one_vxlan,
+    )?;
+    let postrouting = lines
+        .iter()
+        .any(|l| l.contains("ip trace postrouting policy accept"));
+    lab.claim("it passed host1's postrouting hook", postrouting)?;
     Ok(())
 }
 

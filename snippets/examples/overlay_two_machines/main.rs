@@ -90,10 +90,8 @@ async fn two_machines(lab: &Lab) -> Result<()> {
         other.0
     ));
     for _ in 0..30 {
-        if container
-            .run(|| echo(other.1, Duration::from_secs(2)))?
-            .is_ok()
-        {
+        let answer = container.run(|| echo(other.1, Duration::from_secs(2)))?;
+        if matches!(answer, Ok(Some(_))) {
             break;
         }
     }

@@ -20,8 +20,9 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::nft::{
-    Hook, counter, dnat_to, fib_daddr_type_local, iifname, iifname_not, ip_daddr_not, ip_saddr,
-    jump, masquerade, oifname_not, ret, tcp_dport,
+    Hook, counter, ct_original_proto_dst, ct_original_saddr, dnat_to, fib_daddr_type_local,
+    iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace, oifname_not, ret,
+    tcp_dport, tcp_flags_syn,
 };
 use netlab::{Lab, Netns, Result};
 use nix::errno::Errno;
@@ -90,6 +91,26 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     host.list_ruleset()?;
     // ANCHOR_END: docker_run
 
+    // ANCHOR: trace
+    lab.say("one connection, step by step: trace the first packet each way of outside's next one");
+    host.add_table("trace")?;
+    // Chains that only look, one at each hook the packet will pass: at -150
+    // conntrack (-200) has found the connection and the DNAT (-100) has not
+    // run yet; at 300 the source NAT (100) has.
+    host.add_filter_chain("trace", "prerouting", Hook::Prerouting, -150)?;
+    host.add_filter_chain("trace", "forward", Hook::Forward, 0)?;
+    host.add_filter_chain("trace", "postrouting", Hook::Postrouting, 300)?;
+    let outside_ip = Ipv4Addr::new(192, 168, 20, 150);
+    let first_each_way = [
+        tcp_flags_syn(),
+        ct_original_saddr(outside_ip),
+        ct_original_proto_dst(8443),
+        nftrace(),
+    ];
+    host.add_rule("trace", "prerouting", &first_each_way)?;
+    let trace = host.monitor_trace()?;
+    // ANCHOR_END: trace
+
     // ANCHOR: from_lan
     lab.say("from the LAN: the published port, then one nobody published");
     let host_ip = Ipv4Addr::new(192, 168, 20, 200);
@@ -98,6 +119,11 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     let refused = outside.http_get(host_ip, 8080)?;
     lab.claim("port 8080 refuses", refused == Err(Errno::ECONNREFUSED))?;
     // ANCHOR_END: from_lan
+
+    // ANCHOR: trace_show
+    lab.say("what nft monitor trace printed meanwhile, in a second terminal on the host");
+    let lines = trace.show()?;
+    // ANCHOR_END: trace_show
 
     // ANCHOR: from_host
     lab.say("from the host itself: its LAN address passes the output chain; localhost does not");
@@ -115,7 +141,6 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     // ANCHOR: masquerade
     lab.say("from red to the LAN: masquerade gives red's connections the host's address");
     outside.serve_http(80, "hello from outside, port 80")?;
-    let outside_ip = Ipv4Addr::new(192, 168, 20, 150);
     lab.claim("red reaches outside", red.http_get(outside_ip, 80)?.is_ok())?;
     // ANCHOR_END: masquerade
 
@@ -124,6 +149,33 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     host.list_chain("nat", "docker")?;
     host.list_chain("nat", "postrouting")?;
     // ANCHOR_END: counters
+
+    // What the trace shows: the SYN's lines, then the SYN-ACK's, which
+    // enters from docker0.
+    let reply = lines
+        .iter()
+        .position(|l| l.contains(r#"packet: iif "docker0""#));
+    let (syn, syn_ack) = lines.split_at(reply.unwrap_or(lines.len()));
+    let in_syn = |text: &str| syn.iter().any(|l| l.contains(text));
+    let dnat = "ip nat docker rule iifname != \"docker0\" tcp dport 8443";
+    lab.claim("the SYN passed the DNAT rule in prerouting", in_syn(dnat))?;
+    lab.claim(
+        "the SYN was forwarded",
+        in_syn("ip trace forward policy accept"),
+    )?;
+    let nat = |l: &String| l.contains(" ip nat ");
+    lab.claim(
+        "no nat chain saw the SYN-ACK",
+        !syn_ack.is_empty() && !syn_ack.iter().any(nat),
+    )?;
+    let unnat = "ip trace postrouting packet: iif \"docker0\" oif \"eth0\"";
+    let from_8443 = syn_ack.iter().any(|l| {
+        l.contains(unnat) && l.contains("ip saddr 192.168.20.200") && l.contains("tcp sport 8443")
+    });
+    lab.claim(
+        "conntrack gave the SYN-ACK the source 192.168.20.200:8443",
+        from_8443,
+    )?;
     Ok(())
 }
 

@@ -151,20 +151,27 @@ impl Engine {
         let options = CreateContainerOptionsBuilder::default()
             .name(&docker_name)
             .build();
-        let created = match self
-            .api
-            .create_container(Some(options.clone()), body.clone())
-            .await
-        {
-            // The name is taken: by a container of an interrupted run whose
-            // `docker run` reached dockerd after this run swept (dockerd
-            // finishes a request whose client was killed). Ours: remove it
-            // and try again. Someone else's: say so.
-            Err(error) if status(&error) == Some(409) => {
-                self.remove_leftover_container(&docker_name).await?;
-                self.api.create_container(Some(options), body).await
+        // The name may be taken: by a container of an interrupted run whose
+        // `docker run` reached dockerd after this run swept (dockerd
+        // finishes a request whose client was killed). Ours: remove it and
+        // try again. Someone else's: say so. Not there when we look: dockerd
+        // holds the name while it still creates or removes that container;
+        // wait a moment and try again.
+        let mut attempts = 0;
+        let created = loop {
+            attempts += 1;
+            match self
+                .api
+                .create_container(Some(options.clone()), body.clone())
+                .await
+            {
+                Err(error) if status(&error) == Some(409) && attempts < 50 => {
+                    if !self.remove_leftover_container(&docker_name).await? {
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                }
+                created => break created,
             }
-            created => created,
         }
         .with_context(|| format!("create the container {docker_name}"))?;
         self.api
@@ -181,13 +188,14 @@ impl Engine {
     }
 
     /// Removes the container `name` if it carries our label (a leftover of
-    /// an interrupted run), and says so; fails if it is not ours.
-    pub(crate) async fn remove_leftover_container(&self, name: &str) -> Result<()> {
-        let inspect = self
-            .api
-            .inspect_container(name, None)
-            .await
-            .with_context(|| format!("inspect the container {name}, whose name is taken"))?;
+    /// an interrupted run), and says so; fails if it is not ours. False when
+    /// there is no such container (any more, or not yet).
+    pub(crate) async fn remove_leftover_container(&self, name: &str) -> Result<bool> {
+        let inspect = match self.api.inspect_container(name, None).await {
+            Err(error) if status(&error) == Some(404) => return Ok(false),
+            inspect => inspect
+                .with_context(|| format!("inspect the container {name}, whose name is taken"))?,
+        };
         let labels = inspect.config.and_then(|config| config.labels);
         if !labels.is_some_and(|labels| labels.contains_key(LABEL)) {
             bail!(
@@ -198,7 +206,7 @@ impl Engine {
             .await
             .with_context(|| format!("remove the container {name}"))?;
         eprintln!("removed what an interrupted run left behind: container {name}");
-        Ok(())
+        Ok(true)
     }
 
     /// `docker rm -f CONTAINER`: stop (SIGKILL) and remove it. Docker

@@ -25,13 +25,9 @@
 //! The files' contents are Docker's: see [`contents`].
 
 use anyhow::{Context, Result};
-use nix::fcntl::{OFlag, open};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
-use nix::sched::{CloneFlags, unshare};
-use nix::sys::stat::Mode;
 
 use crate::error::errno_error;
-use crate::netns::FsNamespaces;
 use crate::{Netns, narrate};
 
 pub mod contents;
@@ -50,10 +46,8 @@ impl Netns {
     /// its contents. The machine's own files are never written.
     pub fn mount_etc(&self, hostname: Option<&str>, files: &[(&str, &str)]) -> Result<()> {
         let name = &self.name;
-        let mut flags = CloneFlags::CLONE_NEWNS;
         let mut command = "unshare --mount".to_string();
         if hostname.is_some() {
-            flags |= CloneFlags::CLONE_NEWUTS;
             command.push_str(" --uts");
         }
         narrate::command(self, &command);
@@ -66,33 +60,7 @@ impl Netns {
         if let Some(hostname) = hostname {
             narrate::command(self, &format!("hostname {hostname}"));
         }
-        // A thread of our own: unshare moves only the calling thread.
-        let namespaces = std::thread::scope(|s| {
-            s.spawn(|| {
-                unshare(flags)
-                    .map_err(errno_error)
-                    .with_context(|| format!("create {name}'s mount namespace"))?;
-                build_etc(name, hostname, files)?;
-                let open_ns = |kind: &str| {
-                    let path = format!("/proc/thread-self/ns/{kind}");
-                    open(
-                        path.as_str(),
-                        OFlag::O_RDONLY | OFlag::O_CLOEXEC,
-                        Mode::empty(),
-                    )
-                    .map_err(errno_error)
-                    .with_context(|| format!("open {name}'s {kind} namespace"))
-                };
-                let mnt = open_ns("mnt")?;
-                let uts = hostname.map(|_| open_ns("uts")).transpose()?;
-                anyhow::Ok(FsNamespaces { mnt, uts })
-            })
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })?;
-        if self.fs.set(namespaces).is_err() {
-            anyhow::bail!("{name} already has its own /etc");
-        }
+        self.unshare_fs(hostname.is_some(), || build_etc(name, hostname, files))?;
         Ok(())
     }
 

@@ -54,6 +54,35 @@ impl Netns {
             .with_context(|| format!("add the route to {cidr} via {device} in {}", self.name))
     }
 
+    /// `ip route add CIDR via GATEWAY`: the subnet is behind GATEWAY, a
+    /// machine on a directly connected subnet (the router's route to the
+    /// containers of an IPvlan L3 network: via the Docker host).
+    pub async fn add_route_via(&self, cidr: &str, gateway: Ipv4Addr) -> Result<()> {
+        narrate::command(self, &format!("ip route add {cidr} via {gateway}"));
+        let (ip, prefix_len) = parse_cidr(cidr)?;
+        let route = RouteMessageBuilder::<Ipv4Addr>::new()
+            .destination_prefix(ip, prefix_len)
+            .gateway(gateway)
+            .build();
+        self.add_route(route)
+            .await
+            .with_context(|| format!("add the route to {cidr} via {gateway} in {}", self.name))
+    }
+
+    /// `ip route add default dev DEVICE`: everything goes out through
+    /// DEVICE, with no gateway to find by ARP (an IPvlan L3 device, which
+    /// sends no ARP: its parent's namespace routes the packets on).
+    pub async fn add_default_route_dev(&self, device: &str) -> Result<()> {
+        narrate::command(self, &format!("ip route add default dev {device}"));
+        let route = RouteMessageBuilder::<Ipv4Addr>::new()
+            .output_interface(self.index_of(device).await?)
+            .scope(RouteScope::Link)
+            .build();
+        self.add_route(route)
+            .await
+            .with_context(|| format!("add the default route through {device} in {}", self.name))
+    }
+
     /// The IPv4 routes of the main table (`ip route show`).
     pub async fn routes(&self) -> Result<Vec<Route>> {
         let request = RouteNetlinkMessage::GetRoute(RouteMessageBuilder::<Ipv4Addr>::new().build());
@@ -73,8 +102,12 @@ impl Netns {
             .collect())
     }
 
-    /// One RTM_NEWROUTE request.
-    async fn add_route(&self, route: RouteMessage) -> Result<()> {
+    /// One RTM_NEWROUTE request, marked as `ip route add` marks it: the
+    /// protocol field says who added a route (`RTPROT_BOOT` for a person
+    /// at a shell, which `ip route` does not print; rtnetlink's builder
+    /// would say `proto static`, a routing daemon's mark).
+    async fn add_route(&self, mut route: RouteMessage) -> Result<()> {
+        route.header.protocol = RouteProtocol::Boot;
         self.request(RouteNetlinkMessage::NewRoute(route), ADD)
             .await
             .map(drop)

@@ -110,8 +110,15 @@ impl Lab {
                 Some((mnt, None)) => format!("--mount=/proc/{pid}/fd/{mnt} "),
                 None => String::new(),
             };
+            // A container with a root of its own has its own programs:
+            // no `ip` there, but its /etc/os-release.
+            let command = if netns.has_own_root() {
+                "cat /etc/os-release"
+            } else {
+                "ip a"
+            };
             println!(
-                "#   {}: {nsenter} {fs}--net=/proc/{pid}/fd/{fd} ip a",
+                "#   {}: {nsenter} {fs}--net=/proc/{pid}/fd/{fd} {command}",
                 netns.name
             );
         }
@@ -143,21 +150,28 @@ impl Lab {
                 names.join(", ")
             )));
         };
-        let shell = std::env::var("SHELL")
-            .ok()
-            .filter(|shell| std::path::Path::new(shell).is_file())
-            .unwrap_or_else(|| {
-                if std::path::Path::new("/bin/busybox").is_file() {
-                    "/bin/busybox".to_string()
-                } else {
-                    "/bin/sh".to_string()
-                }
-            });
-        println!();
-        println!(
-            "# --shell {name}: {shell} inside {name}'s namespaces. Try `ip a`; `exit` ends the lab."
-        );
+        let try_this = if netns.has_own_root() {
+            "cat /etc/os-release"
+        } else {
+            "ip a"
+        };
         netns.run(|| {
+            // Chosen inside: a container with a root of its own (recap)
+            // has its own programs, and perhaps not your shell.
+            let shell = std::env::var("SHELL")
+                .ok()
+                .filter(|shell| std::path::Path::new(shell).is_file())
+                .unwrap_or_else(|| {
+                    if std::path::Path::new("/bin/busybox").is_file() {
+                        "/bin/busybox".to_string()
+                    } else {
+                        "/bin/sh".to_string()
+                    }
+                });
+            println!();
+            println!(
+                "# --shell {name}: {shell} inside {name}'s namespaces. Try `{try_this}`; `exit` ends the lab."
+            );
             let mut command = std::process::Command::new(&shell);
             if shell.ends_with("busybox") {
                 command.arg("sh");
@@ -228,7 +242,10 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
             if !lab.drawn.load(Ordering::Relaxed) {
                 lab.picture().await?;
             }
-            if let Some(name) = &options.shell {
+            if lab.skipped.load(Ordering::Relaxed) && (options.keep || options.shell.is_some()) {
+                println!("# {name}: no lab was built, so there is nothing to keep or enter");
+                Ok(())
+            } else if let Some(name) = &options.shell {
                 lab.shell(name)
             } else if options.keep {
                 lab.keep().await

@@ -37,6 +37,8 @@ pub struct Lab {
     /// `--topology FILE.svg`: where to draw the lab, and whether it was.
     picture: Option<PathBuf>,
     drawn: AtomicBool,
+    /// Whether the example skipped its lab ([`Lab::skip`]).
+    skipped: AtomicBool,
 }
 
 impl Lab {
@@ -51,6 +53,7 @@ impl Lab {
             claims: Claims::default(),
             picture: None,
             drawn: AtomicBool::new(false),
+            skipped: AtomicBool::new(false),
         }
     }
 
@@ -68,14 +71,17 @@ impl Lab {
     }
 
     /// A namespace playing the Docker host. It stands in for your machine,
-    /// which this lab never changes. Its loopback device is up, as on any host.
+    /// which this lab never changes. Its loopback device is up, as on any
+    /// host. Like the containers, it is IPv4 only, as the book's networks
+    /// are: with IPv6 on, the kernel gives every device that comes up a
+    /// link-local `fe80::` address, probes it for a second (`tentative` in
+    /// `ip a`) and sends neighbour discovery of its own, none of which the
+    /// lab asked for.
     pub async fn host(&self) -> Result<Netns> {
         narrate::say(
             "host: a new network namespace that plays the Docker host (yours is untouched)",
         );
-        let host = self.add("host").await?;
-        host.set_up("lo").await?;
-        Ok(host)
+        self.add_ipv4_only("host").await
     }
 
     /// A namespace for a container, as `docker run` makes one: empty but
@@ -88,6 +94,25 @@ impl Lab {
             "{name}: a new network namespace for a container, as `docker run` makes"
         ));
         self.add_ipv4_only(name).await
+    }
+
+    /// `docker run --network host --hostname NAME`: a container that gets
+    /// no network namespace at all. It keeps the host's, with every device,
+    /// address, route and port there; what it gets of its own is a mount
+    /// namespace (its own `/etc/hostname`) and a UTS namespace (its own
+    /// hostname), as Docker gives it. In the lab it is one more name for the
+    /// host's namespace: `--shell NAME` enters that, with its own files.
+    pub async fn host_network(&self, host: &Netns, name: &str) -> Result<Netns> {
+        narrate::say(&format!(
+            "{name}: no network namespace of its own, the host's; a mount and a UTS namespace of its own"
+        ));
+        let container = host.same_namespace(name);
+        container.mount_etc(Some(name), &[("hostname", &format!("{name}\n"))])?;
+        self.namespaces
+            .lock()
+            .expect("no panics while held")
+            .push(container.clone());
+        Ok(container)
     }
 
     /// A namespace playing another machine of the lab (`host1`, `outside`,
@@ -115,6 +140,20 @@ impl Lab {
         narrate::say(text);
     }
 
+    /// The example cannot run on this machine (its kernel lacks a driver):
+    /// one line that says why, as a comment in the transcript, or in a
+    /// `--check` run as `SKIP ...`, so that "0 claims" comes with its
+    /// reason. The example then returns; `--keep` and `--shell` have no
+    /// lab to show, and say so.
+    pub fn skip(&self, why: &str) {
+        self.skipped.store(true, Ordering::Relaxed);
+        if self.claims.is_checking() {
+            println!("SKIP {why}");
+        } else {
+            narrate::say(why);
+        }
+    }
+
     /// A claim the chapter makes, and whether it held on this run: a false
     /// one stops the example, or with `--check` is reported (see [`check`]).
     ///
@@ -133,16 +172,27 @@ impl Lab {
     /// Draws the lab as the kernel reports it right now, when the example
     /// was run with `--topology FILE.svg`; otherwise does nothing. Call it
     /// where the topology is complete. An example that never calls it is
-    /// drawn as it is when it ends.
+    /// drawn as it is when it ends; one that made no namespace (it skipped
+    /// its lab) is not drawn.
     pub async fn picture(&self) -> Result<()> {
         let Some(path) = &self.picture else {
             return Ok(());
         };
+        if self.namespaces().is_empty() {
+            return Ok(());
+        }
         let svg = observe::svg::render(self.name(), &self.topology().await?);
         std::fs::write(path, svg)
             .with_context(|| format!("write the topology picture to {}", path.display()))?;
         self.drawn.store(true, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Draws nothing for this lab, even with `--topology`: for an example
+    /// whose story is not its network (the picture would show boxes with
+    /// `lo` only).
+    pub fn without_picture(&self) {
+        self.drawn.store(true, Ordering::Relaxed);
     }
 
     async fn add(&self, name: &str) -> Result<Netns> {

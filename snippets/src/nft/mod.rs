@@ -14,9 +14,11 @@
 //! is in our user namespace too, root over the lab's namespaces only.
 //!
 //! Only the IPv4 family (`ip`), as Docker's default bridge, and only what
-//! the chapters use: NAT chains (here), and rules (`rule.rs`) of matches
-//! on addresses, interfaces and TCP ports, `dnat`, `masquerade`, `jump`,
-//! `return` and `counter`.
+//! the chapters use: NAT and filter chains (here), and rules (`rule.rs`)
+//! of matches on addresses, interfaces, ports, TCP flags and conntrack's
+//! tuples, `dnat`, `masquerade`, `jump`, `return`, `counter`, and `meta
+//! nftrace set 1`, which `nft monitor trace` (`trace.rs`) follows; and
+//! the `netdev` family's chains on one device (`netdev.rs`).
 
 use std::io::Write;
 use std::path::Path;
@@ -31,19 +33,25 @@ use nix::errno::Errno;
 use crate::error::errno_error;
 use crate::{Netns, narrate};
 
+mod netdev;
 mod rule;
+mod trace;
 
+pub use netdev::NetdevHook;
 pub use rule::{
-    Stmt, counter, dnat_to, fib_daddr_type_local, iifname, iifname_not, ip_daddr_not, ip_saddr,
-    jump, masquerade, oifname_not, ret, tcp_dport,
+    Stmt, counter, ct_original_proto_dst, ct_original_saddr, dnat_to, fib_daddr_type_local,
+    icmp_echo_request, iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace,
+    oifname_not, ret, tcp_dport, tcp_flags_syn, udp_dport,
 };
+pub use trace::Trace;
 
-/// Where a NAT chain hooks into the kernel's path of a packet, with the
-/// priority iptables' nat table uses there.
+/// Where a base chain hooks into the kernel's path of a packet.
 #[derive(Clone, Copy, Debug)]
 pub enum Hook {
     /// Packets that arrive, before the routing decision: DNAT goes here.
     Prerouting,
+    /// Packets routed from one device to another, after the routing decision.
+    Forward,
     /// Packets this host's own programs send.
     Output,
     /// Every packet about to leave, after routing: SNAT and masquerade.
@@ -51,15 +59,39 @@ pub enum Hook {
 }
 
 impl Hook {
-    /// (hook, priority, the priority as `nft list` prints it). `dstnat`
-    /// (-100) and `srcnat` (100) are nft's names for iptables' nat
-    /// priorities; nft has no name for -100 at the output hook.
-    fn parts(self) -> (NfHook, i32, &'static str, &'static str) {
+    fn parts(self) -> (NfHook, &'static str) {
         match self {
-            Hook::Prerouting => (NfHook::Prerouting, -100, "prerouting", "dstnat"),
-            Hook::Output => (NfHook::Output, -100, "output", "-100"),
-            Hook::Postrouting => (NfHook::Postrouting, 100, "postrouting", "srcnat"),
+            Hook::Prerouting => (NfHook::Prerouting, "prerouting"),
+            Hook::Forward => (NfHook::Forward, "forward"),
+            Hook::Output => (NfHook::Output, "output"),
+            Hook::Postrouting => (NfHook::Postrouting, "postrouting"),
         }
+    }
+
+    /// The priority iptables' nat table uses at this hook. `dstnat` (-100)
+    /// and `srcnat` (100) are nft's names for them; nft has no name for
+    /// -100 at the output hook. (There is no NAT at forward.)
+    fn nat_priority(self) -> i32 {
+        match self {
+            Hook::Prerouting | Hook::Output => -100,
+            Hook::Forward => 0,
+            Hook::Postrouting => 100,
+        }
+    }
+
+    /// A priority as `nft list` prints it: by its name where nft has one
+    /// at this hook (`mangle` is -150, `filter` 0), else as a number.
+    fn priority_name(self, priority: i32) -> String {
+        let name = match (self, priority) {
+            (_, -300) => "raw",
+            (_, -150) => "mangle",
+            (Hook::Prerouting, -100) => "dstnat",
+            (_, 0) => "filter",
+            (_, 50) => "security",
+            (Hook::Postrouting, 100) => "srcnat",
+            _ => return priority.to_string(),
+        };
+        name.to_string()
     }
 }
 
@@ -79,18 +111,49 @@ impl Netns {
     /// NAT chains see only the first packet of each connection: conntrack
     /// applies the same translation to the rest, and undoes it on replies.
     pub fn add_nat_chain(&self, table: &str, chain: &str, hook: Hook) -> Result<()> {
-        let (nf_hook, priority, hook_name, priority_name) = hook.parts();
+        self.add_base_chain(table, chain, NfChainType::NAT, hook, hook.nat_priority())
+    }
+
+    /// `nft add chain ip TABLE CHAIN '{ type filter hook HOOK priority P; }'`:
+    /// a base chain for rules that look at packets, let them pass or drop
+    /// them. Chains at one hook run in the order of their priorities,
+    /// lowest first, whatever their table.
+    pub fn add_filter_chain(
+        &self,
+        table: &str,
+        chain: &str,
+        hook: Hook,
+        priority: i32,
+    ) -> Result<()> {
+        self.add_base_chain(table, chain, NfChainType::Filter, hook, priority)
+    }
+
+    fn add_base_chain(
+        &self,
+        table: &str,
+        chain: &str,
+        kind: NfChainType,
+        hook: Hook,
+        priority: i32,
+    ) -> Result<()> {
+        let (nf_hook, hook_name) = hook.parts();
+        let kind_name = match kind {
+            NfChainType::NAT => "nat",
+            _ => "filter",
+        };
         let json = NfListObject::Chain(Chain {
             family: NfFamily::IP,
             table: table.to_string().into(),
             name: chain.to_string().into(),
-            _type: Some(NfChainType::NAT),
+            _type: Some(kind),
             hook: Some(nf_hook),
             prio: Some(priority),
             policy: Some(NfChainPolicy::Accept),
             ..Chain::default()
         });
-        let spec = format!("type nat hook {hook_name} priority {priority_name}; policy accept;");
+        let priority_name = hook.priority_name(priority);
+        let spec =
+            format!("type {kind_name} hook {hook_name} priority {priority_name}; policy accept;");
         self.nft(
             &format!("add chain ip {table} {chain} '{{ {spec} }}'"),
             json,

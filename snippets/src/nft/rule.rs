@@ -7,11 +7,13 @@ use std::net::Ipv4Addr;
 
 use anyhow::Result;
 use nftables::expr::{
-    Expression, Fib, FibFlag, FibResult, Meta, MetaKey, NamedExpression, Payload, PayloadField,
-    Prefix,
+    CT, CTDir, Expression, Fib, FibFlag, FibResult, Meta, MetaKey, NamedExpression, Payload,
+    PayloadField, Prefix,
 };
 use nftables::schema::{NfListObject, Rule};
-use nftables::stmt::{AnonymousCounter, Counter, JumpTarget, Match, NAT, Operator, Statement};
+use nftables::stmt::{
+    AnonymousCounter, Counter, JumpTarget, Mangle, Match, NAT, Operator, Statement,
+};
 use nftables::types::NfFamily;
 
 use crate::Netns;
@@ -29,20 +31,36 @@ pub struct Stmt {
 impl Netns {
     /// `nft add rule ip TABLE CHAIN ...`: append a rule to a chain.
     pub fn add_rule(&self, table: &str, chain: &str, rule: &[Stmt]) -> Result<()> {
+        self.add_rule_in(NfFamily::IP, table, chain, rule)
+    }
+
+    /// `nft add rule FAMILY TABLE CHAIN ...`: a table's name is its own
+    /// only within its family (`ip`, or `netdev`: netdev.rs).
+    pub(super) fn add_rule_in(
+        &self,
+        family: NfFamily,
+        table: &str,
+        chain: &str,
+        rule: &[Stmt],
+    ) -> Result<()> {
         let text = rule
             .iter()
             .map(|part| part.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
         let json = NfListObject::Rule(Rule {
-            family: NfFamily::IP,
+            family,
             table: table.to_string().into(),
             chain: chain.to_string().into(),
             expr: rule.iter().map(|part| part.json.clone()).collect(),
             ..Rule::default()
         });
+        let family = match family {
+            NfFamily::NetDev => "netdev",
+            _ => "ip",
+        };
         // Quoted for the shell, which would take `"` and `!` for itself.
-        self.nft(&format!("add rule ip {table} {chain} '{text}'"), json)
+        self.nft(&format!("add rule {family} {table} {chain} '{text}'"), json)
     }
 }
 
@@ -75,6 +93,60 @@ pub fn oifname_not(device: &str) -> Stmt {
 pub fn tcp_dport(port: u16) -> Stmt {
     let field = payload("tcp", "dport");
     is(field, (port.to_string(), Expression::Number(port.into())))
+}
+
+/// `udp dport 4789`: a UDP datagram for that port.
+pub fn udp_dport(port: u16) -> Stmt {
+    let field = payload("udp", "dport");
+    is(field, (port.to_string(), Expression::Number(port.into())))
+}
+
+/// `icmp type echo-request`: a ping's request.
+pub fn icmp_echo_request() -> Stmt {
+    let value = (
+        "echo-request".to_string(),
+        Expression::String("echo-request".into()),
+    );
+    is(payload("icmp", "type"), value)
+}
+
+/// `tcp flags syn`: the SYN bit is set, whatever the others are (nft's
+/// `in` for flags: `tcp flags & syn != 0`). The first packet of a TCP
+/// connection has it, and so has the answer, SYN-ACK; no other packet does.
+pub fn tcp_flags_syn() -> Stmt {
+    let json = Statement::Match(Match {
+        left: payload("tcp", "flags").1,
+        right: Expression::String("syn".into()),
+        op: Operator::IN,
+    });
+    stmt("tcp flags syn", json)
+}
+
+/// `ct original ip saddr 192.168.20.150`: the packet belongs to a
+/// connection that this address opened, in either direction. conntrack
+/// keeps each connection's first packet as its `original` tuple, so the
+/// match holds for the replies too.
+pub fn ct_original_saddr(ip: Ipv4Addr) -> Stmt {
+    let value = (ip.to_string(), Expression::String(ip.to_string().into()));
+    is(ct_original("ip saddr"), value)
+}
+
+/// `ct original proto-dst 8443`: ... of a connection opened to that port.
+pub fn ct_original_proto_dst(port: u16) -> Stmt {
+    let value = (port.to_string(), Expression::Number(port.into()));
+    is(ct_original("proto-dst"), value)
+}
+
+/// `meta nftrace set 1`: trace this packet (`nft monitor trace`, trace.rs).
+pub fn nftrace() -> Stmt {
+    let key = Expression::Named(NamedExpression::Meta(Meta {
+        key: MetaKey::Nftrace,
+    }));
+    let value = Expression::Number(1);
+    stmt(
+        "meta nftrace set 1",
+        Statement::Mangle(Mangle { key, value }),
+    )
 }
 
 /// `fib daddr type local`: the destination is one of this host's own
@@ -150,6 +222,16 @@ fn is_not(left: Side, right: Side) -> Stmt {
     let text = format!("{} != {}", left.0, right.0);
     let (left, right, op) = (left.1, right.1, Operator::NEQ);
     stmt(&text, Statement::Match(Match { left, right, op }))
+}
+
+/// A field of a connection's original tuple, as conntrack keeps it.
+fn ct_original(key: &'static str) -> Side {
+    let json = NamedExpression::CT(CT {
+        key: key.into(),
+        family: None,
+        dir: Some(CTDir::Original),
+    });
+    (format!("ct original {key}"), Expression::Named(json))
 }
 
 fn ip(field: &'static str) -> Side {

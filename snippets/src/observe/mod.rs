@@ -36,8 +36,19 @@ use topology::{Device, End, Kind, Namespace, Topology};
 pub mod svg;
 pub mod topology;
 
-/// Reads `namespaces` (in this order) into a [`Topology`].
+/// Reads `namespaces` (in this order) into a [`Topology`]. A name that
+/// stands for a namespace read already (a container on the host network is
+/// the host's namespace under another name) is not read again: it has no
+/// devices of its own to draw.
 pub async fn read(namespaces: &[Netns]) -> Result<Topology> {
+    let mut distinct: Vec<Netns> = Vec::new();
+    for netns in namespaces {
+        // One namespace, one descriptor: the same fd number.
+        if !distinct.iter().any(|seen| seen.raw_fd() == netns.raw_fd()) {
+            distinct.push(netns.clone());
+        }
+    }
+    let namespaces = distinct.as_slice();
     let mut raw = Vec::new();
     for netns in namespaces {
         raw.push(RawNamespace::read(netns, namespaces).await?);

@@ -1,13 +1,15 @@
-//! What `ip`, `ifconfig`, `brctl` and `bridge` print, formatted from what
-//! netlink returned: the same data those tools read.
+//! What `ip`, `ifconfig`, `brctl` and `bridge` print about a namespace.
 //!
 //! This file has the verbs, each named after the command it prints
-//! (`show_ip_a` is `ip a`); the files next to it format the text:
+//! (`show_ip_a` is `ip a`):
 //!
-//! - [`ip`]: `ip a`, `ip -d link show`, `ip route`, `ip neigh`;
-//! - [`ifconfig`]: `ifconfig` itself;
-//! - [`brctl`]: `brctl show`, `brctl showmacs`;
-//! - [`bridge`]: `bridge fdb show`.
+//! - `ip`, `bridge` and `ifconfig` are the real programs, run inside the
+//!   namespace ([`program`]): their output is theirs, whole;
+//! - [`brctl`] formats `brctl show` and `brctl showmacs` from our own
+//!   netlink dumps, and the transcript says so in a comment, not at a
+//!   prompt (bridge-utils reads sysfs, and is rarely installed now);
+//! - [`bridge`] formats an FDB entry as `bridge fdb show` does, for the
+//!   Docker examples' host-side views.
 
 use anyhow::{Context, Result};
 
@@ -17,70 +19,68 @@ use crate::mac::Mac;
 use crate::{Netns, narrate};
 
 pub mod brctl;
-pub mod bridge;
-pub mod ifconfig;
-pub mod ip;
+mod program;
 
 impl Netns {
-    /// `ip a`: every device with its flags, MAC and addresses.
+    /// `ip a`: every device with its flags, MAC and addresses, as the real
+    /// `ip` prints them, once every device has settled (a veth just set up
+    /// takes a moment to report its carrier).
     pub async fn show_ip_a(&self) -> Result<()> {
-        narrate::command(self, "ip a");
-        let links = self.settled_links(|_| true).await?;
-        narrate::output(&ip::ip_a(&links, &self.addrs().await?));
+        self.settled_links(|_| true).await?;
+        self.show_program(&["ip", "a"])?;
         Ok(())
     }
 
-    /// `ip -d link show NAME`: `ip link show`, then the promiscuity count
-    /// and, for a MACVLAN or VLAN device, its kind and settings.
+    /// `ip -d link show NAME`: `ip link show`, then the details: the
+    /// promiscuity count and, for a MACVLAN or VLAN device, its kind and
+    /// settings. Returns the device as netlink reads it, for the claims.
     pub async fn show_link_details(&self, name: &str) -> Result<Link> {
-        narrate::command(self, &format!("ip -d link show {name}"));
         let links = self.settled_links(|link| link.name == name).await?;
         let link = links.iter().find(|link| link.name == name);
         let link =
             link.with_context(|| format!("there is no device named {name} in {}", self.name))?;
-        // Formatted with all the links, to name its parent: `eth0.20@eth0`.
-        narrate::output(&ip::ip_d_link(link, &links));
+        self.show_program(&["ip", "-d", "link", "show", name])?;
         Ok(link.clone())
     }
 
     /// `ifconfig`: the older net-tools view of the devices that are up.
     pub async fn show_ifconfig(&self) -> Result<()> {
-        narrate::command(self, "ifconfig");
-        let links = self.settled_links(|_| true).await?;
-        narrate::output(&ifconfig::ifconfig(&links, &self.addrs().await?));
+        self.settled_links(|_| true).await?;
+        self.show_program(&["ifconfig"])?;
         Ok(())
     }
 
     /// `ip route`: the main routing table.
     pub async fn show_routes(&self) -> Result<()> {
-        narrate::command(self, "ip route");
-        narrate::output(&ip::ip_route(&self.routes().await?, &self.links().await?));
+        self.show_program(&["ip", "route"])?;
         Ok(())
     }
 
-    /// `ip neigh`; with a device, `ip neigh show dev DEVICE`: only the
-    /// neighbours there.
+    /// `ip neigh | sort`; with a device, `ip neigh show dev DEVICE | sort`:
+    /// only the neighbours there. Returns the table as netlink reads it, for the
+    /// claims.
     pub async fn show_neigh(&self, dev: Option<&str>) -> Result<Vec<Neighbour>> {
         let links = self.links().await?;
         let mut table = self.neighbours().await?;
+        // The kernel lists its neighbours in hash order, which changes from
+        // run to run: sorted, the transcript can be compared.
         match dev {
             Some(name) => {
-                narrate::command(self, &format!("ip neigh show dev {name}"));
+                self.show_sorted(&["ip", "neigh", "show", "dev", name])?;
                 let index = links.iter().find(|l| l.name == name).map(|l| l.index);
                 table.retain(|n| Some(n.index) == index);
             }
-            None => narrate::command(self, "ip neigh"),
+            None => self.show_sorted(&["ip", "neigh"])?,
         }
-        narrate::output(&ip::ip_neigh(&table, &links, dev));
         Ok(table)
     }
 
-    /// `ip neigh | wc -l`: how many neighbours the kernel knows.
+    /// `ip neigh | wc -l`: how many neighbours the kernel knows. The count
+    /// comes from our own netlink dump, for the claims; the line printed is
+    /// `wc -l` of what the real `ip neigh` printed.
     pub async fn count_neigh(&self) -> Result<usize> {
-        narrate::command(self, "ip neigh | wc -l");
-        let count = self.neighbours().await?.len();
-        narrate::output(&count.to_string());
-        Ok(count)
+        self.show_line_count(&["ip", "neigh"])?;
+        Ok(self.neighbours().await?.len())
     }
 
     /// `brctl show BRIDGE`'s table: the bridge and the devices plugged into
@@ -126,52 +126,55 @@ impl Netns {
     /// the bridge's table) and, for a VXLAN device, its own (`self`), with
     /// the remote VTEP of each (`dst`).
     pub async fn show_fdb_dev(&self, dev: &str) -> Result<()> {
-        narrate::command(self, &format!("bridge fdb show dev {dev}"));
-        narrate::output(&self.fdb_lines(dev).await?.join("\n"));
+        self.show_program(&["bridge", "fdb", "show", "dev", dev])?;
         Ok(())
     }
 
     /// `bridge fdb show dev DEV | sort`: the same lines in a stable order,
     /// for a table someone else filled (dockerd's overlay driver adds its
-    /// entries in whatever order the swarm's gossip brings them).
+    /// entries in whatever order the swarm's gossip brings them). The lines
+    /// are the real `bridge`'s, sorted as `sort` would in the C locale.
     pub async fn show_fdb_dev_sorted(&self, dev: &str) -> Result<()> {
-        narrate::command(self, &format!("bridge fdb show dev {dev} | sort"));
-        let mut lines = self.fdb_lines(dev).await?;
-        lines.sort();
-        narrate::output(&lines.join("\n"));
+        self.show_sorted(&["bridge", "fdb", "show", "dev", dev])
+    }
+
+    /// `ARGV | sort`: the real program's lines, sorted as `sort` would in
+    /// the C locale, for a table the kernel lists in hash order.
+    fn show_sorted(&self, argv: &[&str]) -> Result<()> {
+        narrate::command(self, &format!("{} | sort", argv.join(" ")));
+        if let Some(printed) = self.run_program(argv, false)? {
+            let mut lines: Vec<&str> = printed.lines().collect();
+            lines.sort_unstable();
+            narrate::output(&lines.join("\n"));
+        }
         Ok(())
     }
 
-    /// The FDB entries of `dev`, as `bridge fdb show` prints them.
-    async fn fdb_lines(&self, dev: &str) -> Result<Vec<String>> {
-        let links = self.links().await?;
-        let index = links.iter().find(|l| l.name == dev).map(|l| l.index);
-        let index =
-            index.with_context(|| format!("there is no device named {dev} in {}", self.name))?;
-        let entries = self
-            .fdb_messages()
-            .await
-            .with_context(|| format!("read the FDB of {dev} in {}", self.name))?;
-        Ok(entries
-            .iter()
-            .filter(|m| m.header.ifindex == index)
-            .map(|entry| bridge::fdb_line(entry, &links))
-            .collect())
-    }
-
     /// `bridge fdb show br BRIDGE brport PORT dynamic | wc -l`: how many
-    /// MAC addresses the bridge has learned behind one port.
+    /// MAC addresses the bridge has learned behind one port. The count
+    /// returned comes from our own netlink dump, for the claims.
     pub async fn count_fdb(&self, bridge: &str, port: &str) -> Result<usize> {
-        let command = format!("bridge fdb show br {bridge} brport {port} dynamic | wc -l");
-        narrate::command(self, &command);
+        self.show_line_count(&[
+            "bridge", "fdb", "show", "br", bridge, "brport", port, "dynamic",
+        ])?;
         let port_index = self.index_of(port).await?;
         let entries = self.fdb(bridge).await?;
         let learned = entries
             .iter()
             .filter(|e| e.port == port_index && !e.local)
             .count();
-        narrate::output(&learned.to_string());
         Ok(learned)
+    }
+
+    /// `ARGV | wc -l`: runs the real program quietly and prints how many
+    /// lines it printed, as `wc -l` counts them.
+    fn show_line_count(&self, argv: &[&str]) -> Result<()> {
+        narrate::command(self, &format!("{} | wc -l", argv.join(" ")));
+        let printed = self.run_program(argv, false)?;
+        if let Some(printed) = printed {
+            narrate::output(&printed.lines().count().to_string());
+        }
+        Ok(())
     }
 }
 

@@ -19,15 +19,40 @@ use crate::{Netns, narrate};
 
 impl Netns {
     /// `arping -c 1 -I DEVICE -s SOURCE TARGET`: one ARP request from
-    /// DEVICE's MAC; prints the reply as arping does, and says if one came.
+    /// DEVICE's MAC; prints what iputils' arping prints (the reply's MAC in
+    /// capitals, its round trip), and says if a reply came.
     pub async fn arping(&self, device: &str, source: Ipv4Addr, target: Ipv4Addr) -> Result<bool> {
         let command = format!("arping -c 1 -I {device} -s {source} {target}");
         narrate::command(self, &command);
-        let reply = self.arping_quietly(device, source, target).await?;
-        match reply {
-            Some(mac) => narrate::output(&format!("Unicast reply from {target} [{mac}]")),
-            None => narrate::output(&format!("no reply from {target}")),
+        let reply = match self.arping_quietly(device, source, target).await {
+            Ok(reply) => reply,
+            // The device refused to send the broadcast (an IPvlan device in
+            // L3 mode drops every one): nothing went out, nothing answered.
+            // The transcript says why, in a comment.
+            Err(error) if refused_to_send(&error) => {
+                narrate::output(&format!("ARPING {target} from {source} {device}"));
+                narrate::say(&format!(
+                    "the request never left: sendto on {device} failed with ENOBUFS \
+                     (No buffer space available), the device dropped it"
+                ));
+                return Ok(false);
+            }
+            Err(error) => return Err(error),
+        };
+        narrate::output(&format!("ARPING {target} from {source} {device}"));
+        if let Some((mac, rtt)) = reply {
+            let mac = mac.to_string().to_uppercase();
+            let micros = rtt.as_micros();
+            narrate::output(&format!(
+                "Unicast reply from {target} [{mac}]  {}.{:03}ms",
+                micros / 1000,
+                micros % 1000
+            ));
         }
+        let received = usize::from(reply.is_some());
+        narrate::output(&format!(
+            "Sent 1 probes (1 broadcast(s))\nReceived {received} response(s)"
+        ));
         Ok(reply.is_some())
     }
 
@@ -37,7 +62,7 @@ impl Netns {
         device: &str,
         source: Ipv4Addr,
         target: Ipv4Addr,
-    ) -> Result<Option<Mac>> {
+    ) -> Result<Option<(Mac, Duration)>> {
         let link = self.link(device).await?;
         let mac = link
             .mac
@@ -48,13 +73,21 @@ impl Netns {
     }
 }
 
+/// Whether `send_to` failed with ENOBUFS: the device dropped the frame.
+fn refused_to_send(error: &anyhow::Error) -> bool {
+    let io = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<std::io::Error>());
+    io.and_then(std::io::Error::raw_os_error) == Some(nix::libc::ENOBUFS)
+}
+
 /// The EtherType of ARP.
 const ETH_P_ARP: u16 = 0x0806;
 
 /// `arping -c 1 -I DEVICE -s SOURCE TARGET`, from inside the namespace of
 /// the calling thread: one ARP request ("who has TARGET? tell SOURCE at
-/// MAC"), broadcast from DEVICE, and the reply's MAC, if one comes back
-/// within `timeout`. The answering machine also notes SOURCE and MAC in its
+/// MAC"), broadcast from DEVICE, and the reply's MAC and round trip, if
+/// one comes back within `timeout`. The answering machine also notes SOURCE and MAC in its
 /// own neighbour table: asking is enough to be known.
 ///
 /// A packet socket (AF_PACKET) sends and receives whole frames on one
@@ -65,7 +98,7 @@ pub fn arping(
     source: Ipv4Addr,
     target: Ipv4Addr,
     timeout: Duration,
-) -> Result<Option<Mac>> {
+) -> Result<Option<(Mac, Duration)>> {
     // SOCK_DGRAM: the kernel writes the Ethernet header from the address.
     let protocol = i32::from(ETH_P_ARP.to_be());
     let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(protocol.into()))
@@ -105,7 +138,8 @@ pub fn arping(
             && arp[14..18] == target.octets()
             && arp[18..24] == mac.0
         {
-            return Ok(Mac::from_bytes(&arp[8..14]));
+            let rtt = start.elapsed();
+            return Ok(Mac::from_bytes(&arp[8..14]).map(|mac| (mac, rtt)));
         }
     }
 }

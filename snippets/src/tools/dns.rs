@@ -62,23 +62,21 @@ impl Netns {
         Ok(())
     }
 
-    /// `nslookup NAME`: asks the first nameserver of this container's
-    /// `/etc/resolv.conf` (DNS only, not `/etc/hosts`), and prints the
-    /// answer as BusyBox's nslookup does.
+    /// `nslookup -type=a NAME`: asks the first nameserver of this
+    /// container's `/etc/resolv.conf` (DNS only, not `/etc/hosts`) for the
+    /// name's IPv4 address, and prints the answer as BusyBox's nslookup
+    /// does (without `-type=a` it would ask for the IPv6 address too).
     pub fn nslookup(&self, name: &str) -> Result<Option<Ipv4Addr>> {
-        narrate::command(self, &format!("nslookup {name}"));
+        narrate::command(self, &format!("nslookup -type=a {name}"));
         let (server, answer) = self.run(|| lookup(name, ResolveHosts::Never))?;
-        let header = format!("Server:\t\t{server}\nAddress:\t{server}:53\n");
+        narrate::output(&format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n"));
         match answer {
             Ok(address) => {
-                narrate::output(&format!("{header}\nName:\t{name}\nAddress: {address}"));
+                narrate::output(&format!("Name:\t{name}\nAddress: {address}\n\n"));
                 Ok(Some(address))
             }
             Err(error) => {
-                narrate::output(&format!(
-                    "** server can't find {name}: {}",
-                    nslookup_says(&error)
-                ));
+                narrate::output(&format!("{}\n\n", nslookup_says(name, &error)));
                 Ok(None)
             }
         }
@@ -97,8 +95,7 @@ impl Netns {
                 return Ok(false);
             }
         };
-        narrate::output(&format!("PING {name} ({address}) 56(84) bytes of data."));
-        self.echo_and_print(address)
+        self.echo_and_print(name, address)
     }
 }
 
@@ -188,10 +185,10 @@ fn getaddrinfo_says(error: &NetError) -> &'static str {
 }
 
 /// What BusyBox's nslookup reports.
-fn nslookup_says(error: &NetError) -> &'static str {
+fn nslookup_says(name: &str, error: &NetError) -> String {
     if error.is_nx_domain() || error.is_no_records_found() {
-        "NXDOMAIN"
+        format!("** server can't find {name}: NXDOMAIN")
     } else {
-        "no answer (timed out)"
+        ";; connection timed out; no servers could be reached".to_string()
     }
 }

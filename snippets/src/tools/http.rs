@@ -21,11 +21,22 @@ impl Netns {
     /// until the program ends; the socket belongs to this namespace because
     /// it was made on a thread inside it.
     pub fn serve_http(&self, port: u16, page: &str) -> Result<()> {
+        self.serve_http_on(Ipv4Addr::UNSPECIFIED, port, page)
+    }
+
+    /// `httpd -f -p IP:PORT &`: the same web server, listening on one
+    /// address of this namespace only (`127.0.0.1`: reachable from this
+    /// namespace alone). With `0.0.0.0`, every address: `httpd -f -p PORT`.
+    pub fn serve_http_on(&self, ip: Ipv4Addr, port: u16, page: &str) -> Result<()> {
         let note = "# a tiny web server (http.rs)";
-        narrate::command(self, &format!("httpd -f -p {port} &    {note}"));
+        let on = match ip.is_unspecified() {
+            true => port.to_string(),
+            false => format!("{ip}:{port}"),
+        };
+        narrate::command(self, &format!("httpd -f -p {on} &    {note}"));
         let listener = self.run(|| {
-            TcpListener::bind((Ipv4Addr::UNSPECIFIED, port))
-                .with_context(|| format!("listen on TCP port {port} in {}", self.name))
+            TcpListener::bind((ip, port))
+                .with_context(|| format!("listen on {ip}:{port} (TCP) in {}", self.name))
         })?;
         let page = page.to_string();
         std::thread::spawn(move || {
@@ -48,16 +59,19 @@ impl Netns {
         };
         narrate::command(self, &format!("curl -sS {url}"));
         let address = SocketAddr::from((target, port));
+        let start = std::time::Instant::now();
         let connected = self.run(|| Ok(TcpStream::connect_timeout(&address, TIMEOUT)))?;
         let mut stream = match connected {
             Ok(stream) => stream,
             Err(error) => {
-                let errno = errno_of(&error);
+                // curl's line names no errno; the chapters say which one
+                // (ECONNREFUSED: a reset came back, nothing listens there).
+                let millis = start.elapsed().as_millis();
                 narrate::output(&format!(
-                    "curl: (7) Failed to connect to {target} port {port}: {} ({errno:?})",
-                    errno.desc()
+                    "curl: (7) Failed to connect to {target} port {port} after {millis} ms: \
+                     Couldn't connect to server"
                 ));
-                return Ok(Err(errno));
+                return Ok(Err(errno_of(&error)));
             }
         };
         stream

@@ -14,12 +14,18 @@
 //! - [`netperf`]: `netperf`'s TCP_RR (latency) and TCP_STREAM
 //!   (throughput) between two namespaces.
 //! - [`sysctl`]: `sysctl -w`, per namespace.
+//! - [`readlink`]: `readlink /proc/self/ns/net`, a namespace's identity.
+//! - [`sh`]: `sh -c LINE`, a container's own shell and programs.
+//! - [`capsh`]: `capsh --drop`, a container without some capabilities.
 
 pub mod arping;
+pub mod capsh;
 pub mod dns;
 pub mod http;
 pub mod nc;
 pub mod netperf;
 pub mod ping;
+pub mod readlink;
+pub mod sh;
 pub mod sysctl;
 pub mod tcpdump;

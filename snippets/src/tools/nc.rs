@@ -48,8 +48,12 @@ impl Netns {
                 Ok(true)
             }
             Err(error) => {
-                narrate::output(&format!(
-                    "nc: connect to {target} port {port} (tcp) failed: {error}"
+                // nc prints nothing when it cannot connect (only its exit
+                // status, 1, tells); the transcript says why in a comment.
+                let errno = error.raw_os_error().map(nix::errno::Errno::from_raw);
+                let why = errno.map_or(error.to_string(), |e| e.desc().to_string());
+                narrate::say(&format!(
+                    "nc could not connect to {target} port {port}: {why}"
                 ));
                 Ok(false)
             }

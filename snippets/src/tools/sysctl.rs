@@ -14,6 +14,9 @@ impl Netns {
         self.run(|| {
             std::fs::write(&path, value)
                 .with_context(|| format!("set {key}={value} in {}", self.name))
-        })
+        })?;
+        // sysctl echoes the setting it wrote.
+        narrate::output(&format!("{key} = {value}"));
+        Ok(())
     }
 }

@@ -23,10 +23,13 @@ pub struct Capture {
 }
 
 impl Netns {
-    /// `tcpdump -n -c 1 -i DEV udp port PORT &`: start capturing now, print
+    /// `tcpdump -t -n -c 1 -i DEV udp port PORT 2>/dev/null &`: start capturing now, print
     /// later ([`Capture::show_first`]); the kernel queues what arrives.
     pub async fn capture_udp(&self, dev: &str, port: u16) -> Result<Capture> {
-        narrate::command(self, &format!("tcpdump -n -c 1 -i {dev} udp port {port} &"));
+        // -t: no timestamps; 2>/dev/null: none of tcpdump's own messages
+        // ("listening on ...", "1 packet captured"), only the packet.
+        let command = format!("tcpdump -t -n -c 1 -i {dev} udp port {port} 2>/dev/null &");
+        narrate::command(self, &command);
         let index = self.index_of(dev).await?;
         // SOCK_DGRAM: the kernel strips the Ethernet header, we get the IP
         // packet. ETH_P_IP, in network byte order: IPv4 packets only.

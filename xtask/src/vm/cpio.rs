@@ -13,6 +13,7 @@ use std::io::{self, Write};
 pub const DIR: u32 = 0o040000;
 pub const FILE: u32 = 0o100000;
 pub const CHAR_DEVICE: u32 = 0o020000;
+pub const SYMLINK: u32 = 0o120000;
 
 pub struct Writer<W: Write> {
     out: W,

@@ -1,7 +1,21 @@
 #!/bin/busybox sh
 # /init of the netlab VM: the first and only program the guest runs.
 # It runs every example in /etc/netlab/examples as root, each between
-# markers on the console, then powers the machine off.
+# markers on the console, then those in /etc/netlab/checks again with
+# --check, then powers the machine off.
+
+# The kernel unpacked us into rootfs, the first mount, which has nothing
+# under it: pivot_root(2) refuses to move it (EINVAL), and the recap
+# example pivots. As a distribution's initramfs switches to the real root,
+# we switch to a bind mount of this same rootfs: moved onto /, it is a
+# mount like any other (nothing is copied). Then /init starts again there.
+if [ -z "$NETLAB_ROOT_MOVED" ]; then
+  /bin/busybox mkdir -p /newroot
+  /bin/busybox mount --bind / /newroot
+  cd /newroot
+  /bin/busybox mount --move . /
+  NETLAB_ROOT_MOVED=1 exec /bin/busybox chroot . /init
+fi
 /bin/busybox mkdir -p /proc /sys /dev /run /tmp
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -15,6 +29,8 @@
 /bin/busybox mount -t tmpfs tmpfs /tmp
 /bin/busybox --install -s
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+# Where the recap example finds its two distributions.
+export NETLAB_ROOTFS=/target/rootfs
 exec </dev/null >/dev/console 2>&1
 echo "netlab-vm: init running, kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s"
 
@@ -35,6 +51,17 @@ for name in $(cat /etc/netlab/examples); do
   printf '\n=== STDERR %s ===\n' "$name"
   cat "/tmp/$name.err"
   printf '\n=== END %s rc=%s ===\n' "$name" "$rc"
+done
+
+# The claims of the examples asked for (`cargo xtask vm --check NAME`).
+for name in $(cat /etc/netlab/checks); do
+  echo "=== BEGIN $name.check ==="
+  timeout 300 "/netlab/examples/$name" --check >"/tmp/$name.check.out" 2>"/tmp/$name.check.err"
+  rc=$?
+  cat "/tmp/$name.check.out"
+  printf '\n=== STDERR %s.check ===\n' "$name"
+  cat "/tmp/$name.check.err"
+  printf '\n=== END %s.check rc=%s ===\n' "$name" "$rc"
 done
 
 echo "netlab-vm: done, uptime $(cut -d' ' -f1 /proc/uptime) s, powering off"

@@ -2,8 +2,8 @@
 //!
 //! It holds a static busybox (the shell, `mount`, `insmod`, `poweroff`),
 //! iproute2's `ip` and `bridge` and `nft` (the nftables crate drives `nft`),
-//! the kernel modules the lab needs, the example binaries, and every shared
-//! library those programs load, copied from the host at the path `ldd`
+//! the kernel modules the lab needs, the example binaries, the recap
+//! chapter's root filesystems, and every shared library those programs load, copied from the host at the path `ldd`
 //! names. It is left uncompressed: gzip would save disk space but cost
 //! seconds of decompression inside an emulated CPU.
 
@@ -19,9 +19,15 @@ use std::process::Command;
 
 const INIT: &str = include_str!("init.sh");
 
-/// Host programs to copy: (name, required). `ip` and `bridge` are for a
-/// student poking around; `nft` is what the nftables crate runs.
-const PROGRAMS: &[(&str, bool)] = &[("ip", false), ("bridge", false), ("nft", false)];
+/// Host programs to copy: (name, required). The examples run `ip`, `bridge`
+/// and `ifconfig` to show a namespace; `nft` is what the nftables crate
+/// runs.
+const PROGRAMS: &[(&str, bool)] = &[
+    ("ip", false),
+    ("bridge", false),
+    ("ifconfig", false),
+    ("nft", false),
+];
 
 /// What goes in the archive, by path without the leading `/`.
 enum Entry {
@@ -30,6 +36,8 @@ enum Entry {
     File(PathBuf, u32),
     Text(String, u32),
     CharDevice(u32, u32),
+    /// A symbolic link, and its target.
+    Symlink(String),
 }
 
 /// What was put in, for the summary.
@@ -39,10 +47,15 @@ pub struct Built {
     pub modules: usize,
 }
 
-/// Writes the archive to `path`: `examples` are (name, host binary).
+/// Writes the archive to `path`: `examples` are (name, host binary);
+/// `checks`, those of them the guest also runs with `--check`;
+/// `rootfs`, the recap chapter's root filesystems (`target/rootfs`), when
+/// that example runs: they go to `/target/rootfs`.
 pub fn build(
     kernel: &Kernel,
     examples: &[(String, PathBuf)],
+    checks: &[String],
+    rootfs: Option<&Path>,
     scratch: &Path,
     path: &Path,
 ) -> Result<Built> {
@@ -95,6 +108,11 @@ pub fn build(
         names += &format!("{name}\n");
     }
     files.insert("etc/netlab/examples".into(), Entry::Text(names, 0o644));
+    let checks: String = checks.iter().map(|name| format!("{name}\n")).collect();
+    files.insert("etc/netlab/checks".into(), Entry::Text(checks, 0o644));
+    if let Some(rootfs) = rootfs {
+        add_tree(&mut files, rootfs, "target/rootfs")?;
+    }
 
     write(&files, path)?;
     let bytes = fs::metadata(path)?.len();
@@ -134,6 +152,35 @@ fn etc_files() -> Vec<(&'static str, String)> {
         }
     }
     files
+}
+
+/// A folder of the host, at `at` in the guest, as it is: its files, folders
+/// and symbolic links (a folder whose name starts with `.` is left out: the
+/// fetch's apt state).
+fn add_tree(files: &mut BTreeMap<String, Entry>, host: &Path, at: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    files.insert(at.into(), Entry::Dir);
+    for entry in fs::read_dir(host).with_context(|| format!("list {}", host.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let (path, inside) = (entry.path(), format!("{at}/{name}"));
+        let meta = fs::symlink_metadata(&path)?;
+        if meta.file_type().is_symlink() {
+            let target = fs::read_link(&path)?.to_string_lossy().into_owned();
+            files.insert(inside, Entry::Symlink(target));
+        } else if meta.is_dir() {
+            add_tree(files, &path, &inside)?;
+        } else {
+            files.insert(
+                inside,
+                Entry::File(path, meta.permissions().mode() & 0o7777),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A program at `at` in the guest, with the shared libraries it loads.
@@ -228,6 +275,9 @@ fn write(files: &BTreeMap<String, Entry>, path: &Path) -> Result<()> {
             }
             Entry::CharDevice(major, minor) => {
                 archive.entry(name, cpio::CHAR_DEVICE | 0o600, &[], (*major, *minor))
+            }
+            Entry::Symlink(target) => {
+                archive.entry(name, cpio::SYMLINK | 0o777, target.as_bytes(), (0, 0))
             }
         };
         written.with_context(|| format!("write {name} into {}", path.display()))?;

@@ -71,8 +71,8 @@ impl Netns {
         narrate::output(&format!(
             ">   ip link add mv$i link {parent} address 02:42:{a:02x}:{b:02x}:{c:02x}:$(printf %02x $i) type macvlan mode bridge\n\
              >   ip link set mv$i up\n\
-             >   arping -c 1 -I mv$i -s {a}.{b}.{c}.$i {gateway}\n\
-             > done"
+             >   arping -q -c 1 -I mv$i -s {a}.{b}.{c}.$i {gateway} && echo ok\n\
+             > done | wc -l"
         ));
         let mut answered = 0;
         for host in hosts {
@@ -85,7 +85,10 @@ impl Netns {
             }
         }
         let count = last - first + 1;
-        narrate::output(&format!("{answered} of {count} got a reply from {gateway}"));
+        // `arping -q` prints nothing; `&& echo ok` a line per reply, which
+        // `wc -l` counts.
+        narrate::output(&answered.to_string());
+        narrate::say(&format!("{answered} of {count} got a reply from {gateway}"));
         Ok(answered)
     }
 

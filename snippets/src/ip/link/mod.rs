@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
-    InfoBridge, InfoBridgePort, InfoData, InfoMacVlan, InfoPortData, InfoVlan, InfoVxlan,
-    LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode,
+    InfoBridge, InfoBridgePort, InfoData, InfoIpVlan, InfoMacVlan, InfoPortData, InfoVlan,
+    InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, MacVlanMode,
 };
 use rtnetlink::LinkUnspec;
 
@@ -64,6 +64,8 @@ pub struct Link {
     pub stp: bool,
     /// For a MACVLAN device: its mode, as `ip -d link` names it ("bridge").
     pub macvlan_mode: Option<String>,
+    /// For an IPvlan device: its mode, as `ip -d link` names it ("l2").
+    pub ipvlan_mode: Option<String>,
     /// For a VLAN device: its 802.1Q id.
     pub vlan_id: Option<u16>,
     /// For a VXLAN device: what it tunnels, and over what.
@@ -222,6 +224,12 @@ fn read_info(info: &LinkInfo, link: &mut Link) {
         LinkInfo::Data(InfoData::MacVlan(items)) => {
             link.macvlan_mode = items.iter().find_map(|item| match item {
                 InfoMacVlan::Mode(mode) => Some(mode_name(*mode)),
+                _ => None,
+            });
+        }
+        LinkInfo::Data(InfoData::IpVlan(items)) => {
+            link.ipvlan_mode = items.iter().find_map(|item| match item {
+                InfoIpVlan::Mode(mode) => Some(mode.to_string()),
                 _ => None,
             });
         }

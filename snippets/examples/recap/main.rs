@@ -1,0 +1,177 @@
+//! Recap: one kernel, many distributions. Two containers on this machine's
+//! one kernel, red on Debian 12 (bookworm) and blue on Debian 13 (trixie),
+//! each with that distribution's files as its root filesystem.
+//!
+//! Equivalent to (the lab's opening question, answered with Docker):
+//!
+//! ```text
+//! docker run --rm --name red --hostname red debian:12 cat /etc/os-release
+//! docker run --rm --name blue --hostname blue debian:13 cat /etc/os-release
+//! uname -r; docker run --rm debian:12 uname -r; docker run --rm debian:13 uname -r
+//! docker run --rm debian:12 sh -c 'date -s @$(date +%s)'
+//! ```
+//!
+//! Run it: `cargo xtask rootfs` once (it fetches the two distributions),
+//! then `cargo run --example recap` (add `-- --shell red` for a shell on
+//! Debian 12).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use caps::Capability;
+use netlab::error::errno_error;
+use netlab::{Lab, Netns, Result, narrate, rootfs};
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::unistd::{chdir, pivot_root, sethostname};
+
+fn main() -> ExitCode {
+    netlab::run(recap)
+}
+
+async fn recap(lab: &Lab) -> Result<()> {
+    // The story is the files, not the network: two boxes with `lo` only.
+    lab.without_picture();
+    let (bookworm, trixie) = (rootfs::find("bookworm")?, rootfs::find("trixie")?);
+    let (os_release_before, root_before) = (read_os_release(), root_identity()?);
+    // ANCHOR: kernel
+    lab.say("your machine: one kernel");
+    let release = rootfs::uname_r()?;
+    // ANCHOR_END: kernel
+
+    // ANCHOR: containers
+    let red = lab.container("red").await?;
+    docker_run(&red, &bookworm)?;
+    let blue = lab.container("blue").await?;
+    docker_run(&blue, &trixie)?;
+    // ANCHOR_END: containers
+
+    // ANCHOR: distributions
+    lab.say("two distributions: each container's own files and programs");
+    let red_os = red.sh("cat /etc/os-release; hostname")?;
+    let red_busybox = red.sh("busybox | head -n 1")?;
+    let blue_os = blue.sh("cat /etc/os-release; hostname")?;
+    let blue_busybox = blue.sh("busybox | head -n 1")?;
+    let debian_12_and_13 = red_os.contains("=bookworm\n") && blue_os.contains("=trixie\n");
+    lab.claim("red runs Debian 12, blue Debian 13", debian_12_and_13)?;
+    let hostnames = red_os.ends_with("\nred\n") && blue_os.ends_with("\nblue\n");
+    lab.claim("each has its own hostname", hostnames)?;
+    let two_programs = red_busybox != blue_busybox;
+    lab.claim(
+        "red and blue run two different busybox programs",
+        two_programs,
+    )?;
+    // ANCHOR_END: distributions
+
+    // ANCHOR: one_kernel
+    lab.say("one kernel: uname asks the running kernel, and there is one");
+    let in_red = red.sh("uname -r")?;
+    let in_blue = blue.sh("uname -r")?;
+    let same = in_red.trim() == release && in_blue.trim() == release;
+    lab.claim("uname -r prints your kernel's release in both", same)?;
+    // ANCHOR_END: one_kernel
+
+    // ANCHOR: clock
+    lab.say("what no container may change: the kernel's clock, one for all");
+    let refused = red
+        .sh("date -s @$(date +%s)")?
+        .contains("Operation not permitted");
+    lab.claim("setting the clock in a container fails with EPERM", refused)?;
+    // ANCHOR_END: clock
+
+    // ANCHOR: untouched
+    lab.say("your machine: nothing of the lab is mounted in your mount namespace");
+    let mounts = rootfs::grep_mountinfo()?;
+    lab.claim(
+        "no mount of the lab is in your mount namespace",
+        mounts == 0,
+    )?;
+    // ANCHOR_END: untouched
+    let same_root = root_identity()? == root_before;
+    lab.claim("your / is the folder it was", same_root)?;
+    let same_file = read_os_release() == os_release_before;
+    lab.claim("your /etc/os-release reads as before", same_file)?;
+    Ok(())
+}
+
+// ANCHOR: docker_run
+/// `docker run --name NAME --hostname NAME IMAGE`, the half this chapter
+/// is about: the container's own root filesystem, hostname and
+/// capabilities. (`lab.container` made its network namespace.)
+fn docker_run(container: &Netns, rootfs: &Path) -> Result<()> {
+    let suite = rootfs.file_name().unwrap_or_default().to_string_lossy();
+    let (name, shown) = (container.name.as_str(), format!("target/rootfs/{suite}"));
+    for command in [
+        "unshare --mount --uts".to_string(),
+        "mount --make-rprivate /".to_string(),
+        format!("mount --bind {shown} {shown}"),
+        format!("mount --rbind /proc {shown}/proc"),
+        format!("cd {shown}"),
+        "pivot_root . .".to_string(),
+        "umount --lazy .".to_string(),
+        format!("hostname {name}"),
+    ] {
+        narrate::command(container, &command);
+    }
+    let none: Option<&str> = None;
+    container.unshare_fs(true, || {
+        // Our copy of the mount table first stops sharing mount events
+        // with yours: systemd makes / shared, so a mount made here would
+        // appear in your namespace too; and pivot_root(2) refuses (EINVAL)
+        // when the new or the old root hangs on a shared mount.
+        mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
+            .map_err(errno_error)
+            .context("make every mount private")?;
+        // pivot_root swaps whole mounts, so the new root must be one (else
+        // EINVAL): a folder becomes a mount bind-mounted onto itself.
+        mount(Some(rootfs), rootfs, none, MsFlags::MS_BIND, none)
+            .map_err(errno_error)
+            .context("bind-mount the root filesystem onto itself")?;
+        // The programs inside read their namespaces in /proc. Docker
+        // mounts a new proc, which needs a PID namespace of the container's
+        // own; we have none, so we bring ours along (with what is mounted
+        // under it, MS_REC: a user namespace may not uncover those).
+        let proc = rootfs.join("proc");
+        mount(
+            Some("/proc"),
+            &proc,
+            none,
+            MsFlags::MS_BIND | MsFlags::MS_REC,
+            none,
+        )
+        .map_err(errno_error)
+        .context("bind-mount /proc into the root filesystem")?;
+        // pivot_root(".", "."): the folder we stand in becomes `/` for
+        // every thread of this mount namespace (ours alone), and the old
+        // root is stacked on top of it, at the same place...
+        chdir(rootfs).context("enter the root filesystem")?;
+        pivot_root(".", ".")
+            .map_err(errno_error)
+            .context("pivot_root into the root filesystem")?;
+        // ...from where we detach it, with every mount under it
+        // (MNT_DETACH: at once, even while in use). Your files are gone
+        // from this namespace; in yours, nothing changed.
+        umount2(".", MntFlags::MNT_DETACH)
+            .map_err(errno_error)
+            .context("detach the old root")?;
+        chdir("/").context("go to the new /")?;
+        sethostname(name)
+            .map_err(errno_error)
+            .with_context(|| format!("set the hostname {name}"))
+    })?;
+    // Docker's default capability set leaves out those that act on the
+    // whole kernel, such as loading a module or setting the clock.
+    container.cap_drop(&[Capability::CAP_SYS_MODULE, Capability::CAP_SYS_TIME])
+}
+// ANCHOR_END: docker_run
+
+/// Your machine's /etc/os-release, if it has one.
+fn read_os_release() -> Option<Vec<u8>> {
+    std::fs::read("/etc/os-release").ok()
+}
+
+/// Which folder `/` is for this thread: its device and inode.
+fn root_identity() -> Result<(u64, u64)> {
+    let stat = nix::sys::stat::stat("/").context("stat /")?;
+    Ok((stat.st_dev, stat.st_ino))
+}
