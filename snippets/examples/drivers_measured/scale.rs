@@ -55,6 +55,15 @@ pub async fn scale(lab: &Lab, most: usize) -> Result<()> {
         drop(quiet);
         let each = started.elapsed().as_secs_f64() * 1e3 / (n - containers) as f64;
         containers = n;
+        // The bridge forwards through a port once the kernel's link watcher
+        // has marked it UP, a moment after its carrier: wait for the last.
+        let port = format!("veth-c{n}");
+        for _ in 0..100 {
+            if host.link(&port).await?.operstate == "UP" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         // The first ping waits for ARP: its broadcast goes out of every port.
         let (arp, ping) = pings(&host, address(n - 1))?;
         let micros = |d: Duration| d.as_secs_f64() * 1e6;
