@@ -9,24 +9,26 @@
 //! book, with `theme/netlab.css`'s print rules (page breaks, wrapped code)
 //! and mdBook's print stylesheet (no sidebar, no menu bar).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
+use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
+use headless_chrome::types::PrintToPdfOptions;
+use headless_chrome::{Browser, LaunchOptions, Tab};
 use mdbook_driver::MDBook;
 use mdbook_driver::book::BookItem;
 use mdbook_netlab::{Edition, Netlab};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The browsers we try, in order, unless `CHROMIUM` names one. Debian's
 /// package installs `chromium`; other distributions call it differently.
 const BROWSERS: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
-/// Chromium processes at a time: each is a few processes of its own, and a
-/// small machine gains nothing from more.
-const PARALLEL: usize = 2;
+/// Tabs printing at once, in the one browser.
+const TABS: usize = 4;
 
 /// One PDF to print: a page of the built book, and the file it goes to.
 struct Job {
@@ -114,22 +116,33 @@ fn remove_old_pdfs(folder: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Prints every job, `PARALLEL` at a time; reports the first failure.
+/// Prints every job with one headless Chromium, driven over its DevTools
+/// protocol (the headless_chrome crate): the browser starts once, not once
+/// per page (`chromium --print-to-pdf` per page cost a browser start each
+/// time, half of the CPU the handouts took).
 fn print_all(browser: &str, jobs: Vec<Job>, scratch: &Path) -> Result<()> {
+    let options = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(browser)))
+        // Root (CI) cannot use Chromium's sandbox; the pages are our own.
+        .sandbox(false)
+        .user_data_dir(Some(scratch.join("profile")))
+        // The default, 30 s without a message, could end a slow machine's run.
+        .idle_browser_timeout(Duration::from_secs(300))
+        .build()
+        .map_err(|e| anyhow!("{e}"))
+        .context("set Chromium's launch options")?;
+    let chromium = Browser::new(options).with_context(|| format!("start {browser} headless"))?;
+    // A few tabs at once: a page spends most of its time waiting (loading,
+    // laying out, handing the PDF over), not computing.
     let queue = Mutex::new(jobs);
     let next = || queue.lock().map(|mut jobs| jobs.pop()).ok().flatten();
     thread::scope(|scope| {
-        let workers: Vec<_> = (0..PARALLEL)
-            .map(|worker| {
-                // A profile folder per Chromium: two may not share one.
-                let profile = scratch.join(format!("profile-{worker}"));
-                scope.spawn(move || -> Result<()> {
+        let workers: Vec<_> = (0..TABS)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    let tab = new_tab(&chromium)?;
                     while let Some(job) = next() {
-                        // Chromium now and then exits 0 without writing the
-                        // file when the machine is busy: one more try.
-                        if print_pdf(browser, &profile, &job).is_err() {
-                            print_pdf(browser, &profile, &job)?;
-                        }
+                        print_pdf(&tab, &job)?;
                     }
                     Ok(())
                 })
@@ -138,42 +151,43 @@ fn print_all(browser: &str, jobs: Vec<Job>, scratch: &Path) -> Result<()> {
         for worker in workers {
             worker
                 .join()
-                .map_err(|_| anyhow::anyhow!("a printing thread panicked"))??;
+                .map_err(|_| anyhow!("a printing thread panicked"))??;
         }
         Ok(())
     })
 }
 
-/// One page to one PDF with headless Chromium.
-fn print_pdf(browser: &str, profile: &Path, job: &Job) -> Result<()> {
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            // Root (CI) cannot use Chromium's sandbox; the pages are our own.
-            "--no-sandbox",
-            "--disable-gpu",
-            // No date, title, URL or page number in the margins.
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", job.pdf.display()))
-        .arg(format!("file://{}", job.page.display()))
-        .output()
-        .with_context(|| format!("run {browser} to print {}", job.page.display()))?;
-    // Chromium exits 0 even when it could not write the file: check the file.
-    let written = fs::metadata(&job.pdf).map(|m| m.len() > 0).unwrap_or(false);
-    if !output.status.success() || !written {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
-        bail!(
-            "{browser} did not print {} to {} ({}):\n{}",
-            job.page.display(),
-            job.pdf.display(),
-            output.status,
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-        );
-    }
-    Ok(())
+/// A tab, with print.html's own print dialog turned off: mdBook's
+/// print.html calls `window.print()` once loaded; we print through the
+/// protocol instead, and a page already being printed cannot be printed
+/// again.
+fn new_tab(chromium: &Browser) -> Result<Arc<Tab>> {
+    let tab = chromium.new_tab().context("open a tab in Chromium")?;
+    tab.call_method(AddScriptToEvaluateOnNewDocument {
+        source: "window.print = () => {};".to_string(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })
+    .context("turn off print.html's own print dialog")?;
+    Ok(tab)
+}
+
+/// One page to one PDF, in `tab`.
+fn print_pdf(tab: &Tab, job: &Job) -> Result<()> {
+    let url = format!("file://{}", job.page.display());
+    tab.navigate_to(&url)
+        .and_then(|tab| tab.wait_until_navigated())
+        .with_context(|| format!("open {url} in Chromium"))?;
+    // No date, title, URL or page number in the margins.
+    let options = PrintToPdfOptions {
+        display_header_footer: Some(false),
+        ..PrintToPdfOptions::default()
+    };
+    let pdf = tab
+        .print_to_pdf(Some(options))
+        .with_context(|| format!("print {url} to PDF"))?;
+    fs::write(&job.pdf, pdf).with_context(|| format!("write {}", job.pdf.display()))
 }
 
 /// `CHROMIUM`, or the first of `BROWSERS` that runs.

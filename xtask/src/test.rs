@@ -97,8 +97,8 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     }
     // cargo-nextest, when installed, runs the test binaries side by side:
     // first everything but the tests of your Docker Engine, which change
-    // the machine's namespace that others check, and but the handouts;
-    // then those, your Engine's one at a time (see .config/nextest.toml). Plain cargo test runs the binaries one after
+    // the machine's namespace that others check; then those, one at a time
+    // (see .config/nextest.toml). Plain cargo test runs the binaries one after
     // the other.
     let nextest = Command::new(&cargo)
         .args(["nextest", "--version"])
@@ -106,11 +106,13 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
         .is_ok_and(|output| output.status.success());
     let runs: Vec<Vec<&str>> = if nextest {
         let run = ["nextest", "run", "--workspace", "--no-fail-fast"];
-        let beside = "binary(docker) | binary(handouts)";
-        let apart = "not (binary(docker) | binary(handouts))";
         vec![
-            [&run[..], &["--profile", "apart", "-E", apart]].concat(),
-            [&run[..], &["--profile", "beside", "-E", beside]].concat(),
+            [
+                &run[..],
+                &["--profile", "apart", "-E", "not binary(docker)"],
+            ]
+            .concat(),
+            [&run[..], &["-E", "binary(docker)", "--test-threads", "1"]].concat(),
         ]
     } else {
         vec![vec!["test", "--workspace", "--no-fail-fast"]]
