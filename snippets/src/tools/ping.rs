@@ -37,10 +37,11 @@ impl Netns {
     /// the reply line, the statistics; or why it could not send. `shown` is
     /// the target as typed (`ping -c 1 -n blue` in the dns module).
     pub(crate) fn echo_and_print(&self, shown: &str, target: Ipv4Addr) -> Result<bool> {
-        // A reply between namespaces of one kernel comes in microseconds; a
-        // second is plenty (ping itself waits up to 10 s for its last
-        // reply, or as long as `-W` says).
-        let answer = self.run(|| echo(target, Duration::from_secs(1)))?;
+        // A reply between namespaces of one kernel comes in microseconds,
+        // but the first packet may wait for ARP at each hop, and a busy
+        // machine may not run us for a while: 2 s (ping itself waits up to
+        // 10 s for its last reply, or as long as `-W` says).
+        let answer = self.run(|| echo(target, Duration::from_secs(2)))?;
         if let Err(Unsent { call, why }) = &answer {
             narrate::output(&format!("ping: {call}: {why}"));
             return Ok(false);
