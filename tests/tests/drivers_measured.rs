@@ -11,13 +11,12 @@
 //! full length and in release, as the book shows it.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
 use assert_cmd::assert::OutputAssertExt;
 use netlab_tests::record::{check_raw, output_path, recording, variant_path};
 use netlab_tests::root;
-use netlab_tests::run::{As, workspace_root};
+use netlab_tests::run::{self, As, workspace_root};
 use netlab_tests::snapshot::Snapshot;
 
 const EXAMPLE: &str = "drivers_measured";
@@ -126,8 +125,7 @@ fn short_run(who: As, args: &[&str]) -> String {
 
 /// The documented command, as root: a release build, full length.
 fn release_run(args: &[&str]) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = run::cargo()
         .args(["build", "--quiet", "--release", "-p", "netlab"])
         .args(["--example", EXAMPLE])
         .current_dir(workspace_root())

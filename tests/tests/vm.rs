@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use netlab_tests::run::{EXAMPLES, NEEDS_DRIVER, workspace_root};
+use netlab_tests::run::{self, EXAMPLES, NEEDS_DRIVER, workspace_root};
 use netlab_tests::{record, skip};
 
 /// Examples whose VM transcript is recorded in `output-vm.txt` (shown in
@@ -50,14 +50,13 @@ fn every_example_runs_in_the_vm_as_in_the_book() {
         return;
     }
     let out = std::env::temp_dir().join(format!("netlab-vm-{}", std::process::id()));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let started = Instant::now();
     // The examples whose driver this kernel may lack run a second time with
     // `--check`: the VM's run records their claims (`claims-vm.txt`).
     let checks = NEEDS_DRIVER
         .iter()
         .flat_map(|(example, _)| ["--check", example]);
-    let run = Command::new(cargo)
+    let run = run::cargo()
         .args(["run", "--quiet", "--package", "xtask", "--", "vm", "--out"])
         .arg(&out)
         .args(EXAMPLES)
