@@ -62,6 +62,24 @@ enum Task {
     },
 }
 
+/// `cargo`, for a build from inside `cargo xtask`, without the variables
+/// `cargo run` set for this program (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`,
+/// ..., `LD_LIBRARY_PATH`): build scripts (ring's, through the cc crate)
+/// read such variables, so a build with them would rebuild those crates,
+/// and the next build from a plain shell would rebuild them again.
+pub fn cargo() -> std::process::Command {
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let keep = ["CARGO_HOME", "CARGO_TARGET_DIR"].contains(&name.as_ref());
+        if (name.starts_with("CARGO_") && !keep) || name == "LD_LIBRARY_PATH" {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = parse(&args).and_then(|task| match task {

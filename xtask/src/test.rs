@@ -85,9 +85,8 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     }
     let skipped = cache.join("netlab-skipped.txt");
     let _ = std::fs::remove_file(&skipped);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     // The examples, once, for every test process (see tests/src/run.rs).
-    let built = Command::new(&cargo)
+    let built = crate::cargo()
         .args(["build", "--quiet", "--examples", "--package", "netlab"])
         .current_dir(root)
         .status()
@@ -100,7 +99,7 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     // the machine's namespace that others check; then those, one at a time
     // (see .config/nextest.toml). Plain cargo test runs the binaries one after
     // the other.
-    let nextest = Command::new(&cargo)
+    let nextest = crate::cargo()
         .args(["nextest", "--version"])
         .output()
         .is_ok_and(|output| output.status.success());
@@ -121,7 +120,7 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     let mut output = String::new();
     let mut failed = None;
     for args in runs {
-        let mut command = Command::new(&cargo);
+        let mut command = crate::cargo();
         command
             .args(args)
             .args(cargo_args)

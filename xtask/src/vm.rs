@@ -27,7 +27,6 @@ use console::Outcome;
 use qemu::{Accel, Ended};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// What `cargo xtask vm` was asked to do.
@@ -234,8 +233,7 @@ fn chosen_examples(options: &Options, root: &Path) -> Result<Vec<String>> {
 
 /// `cargo build --examples -p netlab`, then each example's binary.
 fn build_examples(root: &Path, target: &Path, names: &[String]) -> Result<Vec<(String, PathBuf)>> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = crate::cargo()
         .args(["build", "--quiet", "--examples", "--package", "netlab"])
         .current_dir(root)
         .status()
