@@ -97,8 +97,8 @@ fn a_bridge_refuses_its_1024th_port_with_exfull() {
         for line in [
             "         1  ",
             "        10  ",
-            "host$ ip link set p1024 master docker0\n\
-             RTNETLINK answers: Exchange full (EXFULL): docker0 has 1023 ports, port 1024 is refused",
+            "host$ ip link set p1024 master docker0\nRTNETLINK answers: Exchange full\n\n\
+             # EXFULL: docker0 has 1023 ports, port 1024 is refused",
         ] {
             assert!(stdout.contains(line), "{who:?}: {line:?} in:\n{stdout}");
         }

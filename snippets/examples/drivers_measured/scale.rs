@@ -97,9 +97,10 @@ pub async fn scale(lab: &Lab, most: usize) -> Result<()> {
     };
     let next = ports + 1;
     netlab::narrate::command(&host, &format!("ip link set p{next} master docker0"));
-    output(&format!(
-        "RTNETLINK answers: {} ({errno:?}): docker0 has {ports} ports, port {next} is refused",
-        errno.desc()
+    // What ip prints for the kernel's errno, then what we counted.
+    output(&format!("RTNETLINK answers: {}", errno.desc()));
+    netlab::narrate::say(&format!(
+        "{errno:?}: docker0 has {ports} ports, port {next} is refused"
     ));
     lab.claim(
         "a bridge takes 1023 ports and refuses the next with EXFULL",
