@@ -52,6 +52,7 @@
 //! own process created, which the kernel removes when the process ends.
 
 pub mod bridge;
+pub mod cli;
 pub mod docker;
 pub mod error;
 pub mod etc;
@@ -67,9 +68,10 @@ pub mod show;
 pub mod tools;
 
 pub use anyhow::Result;
+pub use cli::Flag;
 /// `netlab::link`: the path of `ip::link` that the `docker` module uses.
 pub use ip::link;
 pub use lab::Lab;
-pub use lab::cli::{Flag, run, run_with_flags};
+pub use lab::cli::{run, run_with_flags};
 pub use mac::Mac;
 pub use netns::Netns;

@@ -30,6 +30,21 @@ impl Mac {
     }
 }
 
+impl std::str::FromStr for Mac {
+    type Err = String;
+
+    /// `02:42:ac:11:00:02`, as `ip link` and `/sys/class/net/*/address`
+    /// print it.
+    fn from_str(text: &str) -> Result<Mac, String> {
+        let bytes: Vec<u8> = text
+            .split(':')
+            .map(|byte| u8::from_str_radix(byte, 16))
+            .collect::<Result<_, _>>()
+            .map_err(|error| format!("{text}: not a MAC address ({error})"))?;
+        Mac::from_bytes(&bytes).ok_or_else(|| format!("{text}: not six bytes"))
+    }
+}
+
 impl fmt::Display for Mac {
     /// Lower-case hex, colon-separated, as `ip link` prints it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -49,5 +64,8 @@ mod tests {
         let macvlan = Mac::docker(Ipv4Addr::new(192, 168, 20, 2));
         assert_eq!(macvlan.to_string(), "02:42:c0:a8:14:02");
         assert_eq!(Mac::from_bytes(&[1, 2, 3]), None, "too short for Ethernet");
+        assert_eq!("02:42:c0:a8:14:02".parse(), Ok(macvlan));
+        assert!("02:42:c0".parse::<Mac>().is_err());
+        assert!("zz:42:c0:a8:14:02".parse::<Mac>().is_err());
     }
 }

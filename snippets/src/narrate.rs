@@ -72,3 +72,60 @@ pub fn output(text: &str) {
         println!("{line}");
     }
 }
+
+/// `argv` as you would type it in a shell: a word with a space or a shell
+/// character in it is quoted, in single quotes unless it holds one
+/// (`--format '{{.Server.Version}}'`, `sh -c "echo 'x' >> /etc/hosts"`).
+pub fn shell_words(argv: &[&str]) -> String {
+    let quoted: Vec<String> = argv
+        .iter()
+        .map(|word| {
+            let plain = !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@+%".contains(c));
+            if plain {
+                word.to_string()
+            } else if !word.contains('\'') {
+                format!("'{word}'")
+            } else {
+                let escaped: String = word
+                    .chars()
+                    .flat_map(|c| match c {
+                        '"' | '$' | '`' | '\\' => vec!['\\', c],
+                        c => vec![c],
+                    })
+                    .collect();
+                format!("\"{escaped}\"")
+            }
+        })
+        .collect();
+    quoted.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_words;
+
+    #[test]
+    fn words_are_quoted_as_a_shell_needs_them() {
+        assert_eq!(
+            shell_words(&[
+                "ps",
+                "--filter",
+                "label=io.netlab",
+                "--format",
+                "table {{.Names}}\t{{.Image}}"
+            ]),
+            "ps --filter label=io.netlab --format 'table {{.Names}}\t{{.Image}}'"
+        );
+        assert_eq!(
+            shell_words(&["sh", "-c", "echo 'x' >> /etc/hosts"]),
+            "sh -c \"echo 'x' >> /etc/hosts\""
+        );
+        assert_eq!(
+            shell_words(&["echo", "it's $HOME"]),
+            "echo \"it's \\$HOME\""
+        );
+    }
+}

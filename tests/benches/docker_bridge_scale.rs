@@ -16,7 +16,7 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use netlab::docker::{Choice, Engine, NetworkArgs, PrivateEngine, RunArgs, image};
+use netlab::docker::{Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, image};
 use netlab::tools::ping::echo;
 use netlab::{Lab, Netns, Result};
 
@@ -78,9 +78,9 @@ async fn library() -> Result<()> {
 
 /// A private daemon: `docker network create`, then `docker run` N times.
 async fn docker(version: &str, choice: Choice) -> Result<()> {
-    let (_daemon, api) = PrivateEngine::start(&choice, "host").await?;
-    let host = Netns::open(&_daemon.netns_path(), "host").await?;
-    let engine = Engine::new(api, host.clone(), None);
+    let (daemon, api) = PrivateEngine::start(&choice, "host", Forwarding::Fresh).await?;
+    let host = Netns::open(&daemon.netns_path(), "host").await?;
+    let engine = Engine::private(api, host.clone(), &daemon);
     image::ensure(&engine).await?;
     let subnet = NetworkArgs {
         subnet: Some("172.31.0.0/16"),

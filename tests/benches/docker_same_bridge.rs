@@ -10,7 +10,9 @@
 
 use std::time::{Duration, Instant};
 
-use netlab::docker::{self, Choice, Engine, NetworkArgs, PrivateEngine, RunArgs, reach};
+use netlab::docker::{
+    self, Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, reach,
+};
 use netlab::{Lab, Netns, Result};
 
 /// The example itself, compiled in, as in the same_bridge benchmark.
@@ -77,19 +79,22 @@ fn main() -> Result<()> {
             continue;
         }
         let started = Instant::now();
-        let (daemon, api) =
-            runtime.block_on(PrivateEngine::start(&Choice::PrivateIn(dir), "host"))?;
+        let (daemon, api) = runtime.block_on(PrivateEngine::start(
+            &Choice::PrivateIn(dir),
+            "host",
+            Forwarding::Fresh,
+        ))?;
         let first_answer = started.elapsed();
         let host = runtime.block_on(Netns::open(&daemon.netns_path(), "host"))?;
         println!(
             "Engine {version}, a private daemon: first API answer {:.0} ms after it was started",
             first_answer.as_secs_f64() * 1e3
         );
-        let engine = Engine::new(api, host, None);
+        let engine = Engine::private(api, host, &daemon);
         engines.push((format!("Engine {version} (private)"), engine, Some(daemon)));
     }
     if let Ok(api) = runtime.block_on(reach::connect()) {
-        let engine = Engine::new(api, runtime.block_on(Netns::current("host"))?, None);
+        let engine = Engine::new(api, runtime.block_on(Netns::current("host"))?);
         runtime.block_on(docker::cleanup::remove_leftovers(&engine))?;
         engines.push(("your Engine".to_string(), engine, None));
     }

@@ -100,8 +100,12 @@ impl TestDaemon {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("make the daemon's folder");
         let d = dir.display();
+        // Forwarding off in its namespace before dockerd starts, as on a
+        // fresh machine and as `--engine private` does: a new namespace
+        // copies the machine's current IPv4 settings.
         let script = format!(
             "mount -t tmpfs tmpfs /run && mount -t proc proc /proc && \
+             echo 0 > /proc/sys/net/ipv4/ip_forward && \
              PATH={r}/usr/sbin:{r}/usr/bin:$PATH exec dockerd --config-file /dev/null \
              --data-root {d}/data --exec-root {d}/exec -H unix://{d}/docker.sock >{d}/log 2>&1",
             r = release.dir

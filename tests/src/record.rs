@@ -233,8 +233,9 @@ fn normalize_docker(example: &str, text: &str) -> String {
             (r"\bSWMTKN-1-[0-9a-z]+-[0-9a-z]+\b", "SWMTKN-1-<token>"),
             // Container, network and swarm object ids, in full.
             (r"\b[0-9a-f]{64}\b", "<id>"),
-            // Short ids at the start of a `docker network ls` row.
-            (r"^[0-9a-f]{12}( +)", "<id>        $1"),
+            // Short ids at the start of a `docker network ls` row (a swarm
+            // network's in letters and digits).
+            (r"^[0-9a-z]{12}(   \S)", "<id>        $1"),
             // Short ids elsewhere: a container's hostname, in /etc/hosts.
             (r"\b[0-9a-f]{12}\b", "<id>"),
             // dockerd names the host end of a container's veth randomly.

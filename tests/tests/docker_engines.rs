@@ -18,8 +18,22 @@ use netlab_tests::{have_root, record};
 
 /// Runs `example` against a private Engine of each version and checks its
 /// transcript: the lines every version prints, the lines of that version
-/// (`(version, line)`), and the whole against the recording the book shows.
+/// (`(version, line)`), and the whole against the recording the book shows;
+/// then its claims (`--check`), all of which must hold, against the list
+/// the book shows (`claims-engine-VERSION.txt`).
 fn transcripts(example: &str, lines: &[&str], versioned: &[(&str, &str)]) {
+    transcripts_of(example, &[], "", lines, versioned);
+}
+
+/// [`transcripts`] with more arguments, `extra`, for a variation whose
+/// recordings' names end in `suffix` (`-forwarding-on`).
+fn transcripts_of(
+    example: &str,
+    extra: &[&str],
+    suffix: &str,
+    lines: &[&str],
+    versioned: &[(&str, &str)],
+) {
     let test = format!("{example}_transcripts_match_the_book");
     if !have_root(&test) {
         return;
@@ -29,7 +43,25 @@ fn transcripts(example: &str, lines: &[&str], versioned: &[(&str, &str)]) {
             continue;
         };
         let engine = format!("private={dir}");
-        let run = output(example, As::Root, &["--engine", &engine]);
+        let args = [&["--engine", engine.as_str()][..], extra].concat();
+        let major = version.split('.').next().unwrap_or(version);
+        let variant = format!("engine-{major}{suffix}");
+        let check = output(example, As::Root, &[&args[..], &["--check"]].concat());
+        let claims = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            check.status.success()
+                && claims
+                    .lines()
+                    .all(|l| l.starts_with("PASS ") || l.starts_with("check: ")),
+            "{example} --check on Engine {version}: every claim holds:\n{claims}{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        assert!(
+            claims.lines().filter(|l| l.starts_with("PASS ")).count() >= 2,
+            "{example} states its claims on Engine {version}:\n{claims}"
+        );
+        record::check_claims_at(example, &claims, &variant);
+        let run = output(example, As::Root, &args);
         let stdout = String::from_utf8_lossy(&run.stdout);
         assert!(
             run.status.success(),
@@ -47,13 +79,14 @@ fn transcripts(example: &str, lines: &[&str], versioned: &[(&str, &str)]) {
             );
         }
         let command = format!(
-            "sudo -E cargo run --example {example} -- --engine private=$(cargo xtask engine {version})"
+            "sudo -E cargo run --example {example} -- --engine private=$(cargo xtask engine {version}){}",
+            extra.iter().map(|a| format!(" {a}")).collect::<String>()
         );
         record::check_raw(
             example,
             &command,
             &stdout,
-            &record::engine_path(example, version),
+            &record::variant_path(example, &variant),
         );
     }
 }
@@ -117,16 +150,34 @@ fn docker_port_publish_transcripts_match_the_book() {
         "docker_port_publish",
         &[
             "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 172.17.0.2:80",
-            "host$ wget -q -O - http://172.17.0.1:8443/\nhello from netlab/busybox httpd\n",
+            "host$ timeout 2 busybox wget -q -O - http://172.17.0.1:8443/\nhello from netlab/busybox httpd\n",
             // The lab's own look: the filter table, with the rule that lets
             // forwarded traffic in to red's port 80 while red runs.
             "host$ iptables -L -n\nChain INPUT (policy ACCEPT)\n",
+            "\nChain FORWARD (policy DROP)\n",
             "Chain DOCKER (1 references)\ntarget     prot opt source               destination         \n\
              ACCEPT     6    --  0.0.0.0/0            172.17.0.2           tcp dpt:80\n",
-            "NAMES         IMAGE             PORTS\nnetlab-red    netlab/busybox    0.0.0.0:8443->80/tcp\n",
+            "NAMES        IMAGE            PORTS\nnetlab-red   netlab/busybox   0.0.0.0:8443->80/tcp\n",
             "host$ docker kill netlab-red\nnetlab-red\n",
         ],
         &[("20.10", hairpin)],
+    );
+}
+
+/// The variation the chapter shows beside it: a machine where forwarding
+/// was on before the Engine started, so the FORWARD policy stays ACCEPT,
+/// and on Engine 20.10 a LAN machine reaches a port nobody published.
+#[test]
+fn docker_port_publish_with_forwarding_on_transcripts_match_the_book() {
+    transcripts_of(
+        "docker_port_publish",
+        &["--forwarding", "on"],
+        "-forwarding-on",
+        &["\nChain FORWARD (policy ACCEPT)\n"],
+        &[(
+            "20.10",
+            "lan$ timeout 2 busybox wget -q -O - http://172.17.0.2:8080/\nhello from netlab/busybox httpd\n",
+        )],
     );
 }
 
@@ -171,8 +222,9 @@ fn docker_overlay_transcripts_match_the_book() {
     transcripts(
         "docker_overlay",
         &[
-            "node1     Ready   Active        Leader\n",
-            "node2     Ready   Active\n",
+            // `docker node ls`, the CLI's own: `*` marks the node it asked.
+            " *   node1      Ready     Active         Leader           ",
+            "     node2      Ready     Active                          ",
             "Options: com.docker.network.driver.overlay.vxlanid_list=4097\n",
             "red$ ping -c 1 netlab-blue\nPING netlab-blue (10.0.1.",
             // The ping, captured on node2's eth0: VXLAN between the

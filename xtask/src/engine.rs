@@ -5,10 +5,14 @@
 //! The `docker_*` examples start them as a private daemon:
 //! `cargo run --example docker_bridge -- --engine private=$(cargo xtask engine)`.
 //!
-//! | version | Debian suite | docker.io | containerd |
-//! |---|---|---|---|
-//! | 28.5 (today's) | unstable (sid) | 28.5.2 | 2.1.9 |
-//! | 20.10 | bookworm (Debian 12) | 20.10.24 | 1.6.20 |
+//! | version | Debian suite | docker.io | containerd | the `docker` CLI |
+//! |---|---|---|---|---|
+//! | 28.5 (today's) | unstable (sid) | 28.5.2 | 2.1.9 | its own package, `docker-cli` |
+//! | 20.10 | bookworm (Debian 12) | 20.10.24 | 1.6.20 | in `docker.io` |
+//!
+//! The CLI of the Engine's own version prints what the book shows after a
+//! `host$ docker ...` prompt (`docker ps`, `docker node ls`), so it is
+//! fetched with the Engine: `DIR/usr/bin/docker`.
 //!
 //! Another suite's packages come through a private apt configuration
 //! ([`crate::apt`]), so the machine's apt set-up is untouched. `runc` is not fetched: unstable's
@@ -30,6 +34,8 @@ pub struct Release {
     /// The package versions the book's transcripts were recorded with.
     pub docker: &'static str,
     pub containerd: &'static str,
+    /// The package of the `docker` CLI when it is not in `docker.io`.
+    pub cli: Option<&'static str>,
 }
 
 /// The Engines, today's first.
@@ -39,12 +45,14 @@ pub const RELEASES: [Release; 2] = [
         suite: "sid",
         docker: "28.5.2+dfsg4-5",
         containerd: "2.1.9+ds1-5",
+        cli: Some("docker-cli"),
     },
     Release {
         version: "20.10",
         suite: "bookworm",
         docker: "20.10.24+dfsg1-1+deb12u1+b6",
         containerd: "1.6.20~ds1-1+deb12u3",
+        cli: None,
     },
 ];
 
@@ -65,12 +73,14 @@ impl Release {
 pub fn obtain(cache: &Path, release: Release) -> Result<PathBuf> {
     let dir = cache.join(release.version);
     let root = dir.join("root");
-    if root.join("usr/sbin/dockerd").is_file() {
+    // The daemon and its CLI (a folder fetched before the CLI was fetched
+    // too lacks it, and is fetched again).
+    if root.join("usr/sbin/dockerd").is_file() && root.join("usr/bin/docker").is_file() {
         return Ok(root);
     }
     fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
     eprintln!(
-        "engine: fetching Docker Engine {} (Debian {}'s docker.io and containerd, about 50 MB, once) into {}",
+        "engine: fetching Docker Engine {} (Debian {}'s docker.io, containerd and the docker CLI, about 60 MB, once) into {}",
         release.version,
         release.suite,
         dir.display()
@@ -80,10 +90,13 @@ pub fn obtain(cache: &Path, release: Release) -> Result<PathBuf> {
     let debs = dir.join("debs");
     let _ = fs::remove_dir_all(&debs);
     fs::create_dir_all(&debs)?;
-    for (package, version) in [
-        ("docker.io", release.docker),
-        ("containerd", release.containerd),
-    ] {
+    let packages = [
+        Some(("docker.io", release.docker)),
+        Some(("containerd", release.containerd)),
+        // Built from the same source package as docker.io, same version.
+        release.cli.map(|cli| (cli, release.docker)),
+    ];
+    for (package, version) in packages.into_iter().flatten() {
         // The version the book was recorded with; when the suite has moved
         // on, its current one (the tests then say what changed).
         let pinned = format!("{package}={version}");
@@ -102,11 +115,13 @@ pub fn obtain(cache: &Path, release: Release) -> Result<PathBuf> {
     let _ = fs::remove_dir_all(&root);
     fs::rename(&partial, &root).with_context(|| format!("rename to {}", root.display()))?;
     fs::remove_dir_all(&debs)?;
-    if !root.join("usr/sbin/dockerd").is_file() {
-        bail!(
-            "the docker.io package of {} has no usr/sbin/dockerd",
-            release.suite
-        );
+    for program in ["usr/sbin/dockerd", "usr/bin/docker"] {
+        if !root.join(program).is_file() {
+            bail!(
+                "the Docker packages of Debian {} have no {program}",
+                release.suite
+            );
+        }
     }
     Ok(root)
 }

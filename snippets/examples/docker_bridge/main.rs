@@ -18,7 +18,7 @@
 //! ```
 //!
 //! Run it: `sudo -E cargo run --example docker_bridge` (needs a running
-//! Docker Engine; see the README).
+//! Docker Engine; see the README); `-- --check` prints the chapter's claims.
 
 use std::process::ExitCode;
 
@@ -47,6 +47,8 @@ async fn bridge(engine: &Engine) -> Result<()> {
         .await?;
     engine.exec(&red, &["ip", "-4", "addr"]).await?;
     engine.exec(&red, &["ip", "route"]).await?;
+    let address = engine.address(&red, "bridge").await?;
+    engine.claim_mac(&red, &address).await?;
     // ANCHOR_END: run
 
     // ANCHOR: peer
@@ -54,6 +56,8 @@ async fn bridge(engine: &Engine) -> Result<()> {
     // the veth's peer index does.
     engine.say("which host veth is red's? eth0's peer index names it");
     let veth = engine.host_veth_of(&red).await?;
+    engine.claim_veth_name(&veth)?;
+    engine.claim_veth_origin(&red).await?;
     // ANCHOR_END: peer
 
     // ANCHOR: brctl
@@ -73,12 +77,14 @@ async fn bridge(engine: &Engine) -> Result<()> {
     engine.say("Docker's view of the same network");
     engine.show_networks(&["bridge", "host", "none"]).await?;
     engine.show_network_inspect_json("bridge").await?;
+    engine.claim_docker0().await?;
     // ANCHOR_END: inspect
 
     // ANCHOR: rm
     engine.say("removing red removes its veth pair: docker0 has no port left");
     engine.rm(&red).await?;
     engine.host.show_brctl("docker0").await?;
+    engine.claim_no_ports().await?;
     // ANCHOR_END: rm
     Ok(())
 }

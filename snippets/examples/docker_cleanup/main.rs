@@ -38,7 +38,7 @@ fn main() -> ExitCode {
             }
         };
         let removed = async {
-            let engine = Engine::new(api, Netns::current("host").await?, None);
+            let engine = Engine::new(api, Netns::current("host").await?);
             cleanup::remove_everything(&engine).await
         };
         match removed.await {

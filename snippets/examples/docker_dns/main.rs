@@ -25,7 +25,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::Result;
 use netlab::docker::{self, Engine, NetworkArgs, RunArgs};
 
@@ -41,8 +40,10 @@ async fn dns(engine: &Engine) -> Result<()> {
     // host's (without nameservers on 127.0.0.0/8, unreachable from here).
     engine.say("red, on the default bridge: the files Docker wrote for it");
     let red = engine.run("red", RunArgs::default()).await?;
-    engine.exec(&red, &["cat", "/etc/hosts"]).await?;
-    engine.exec(&red, &["cat", "/etc/resolv.conf"]).await?;
+    let hosts = engine.exec(&red, &["cat", "/etc/hosts"]).await?;
+    let resolv = engine.exec(&red, &["cat", "/etc/resolv.conf"]).await?;
+    let address = engine.address(&red, "bridge").await?;
+    engine.claim_default_bridge_files(&red, &address, &hosts, &resolv)?;
     // ANCHOR_END: default_bridge
 
     // ANCHOR: network
@@ -73,10 +74,16 @@ async fn dns(engine: &Engine) -> Result<()> {
     // (NAT rules there send it to dockerd). It answers with the addresses
     // of the containers on the same network, by name.
     engine.say("green asks Docker's embedded DNS server for blue");
-    engine.exec(&green, &["cat", "/etc/resolv.conf"]).await?;
-    engine
+    let resolv = engine.exec(&green, &["cat", "/etc/resolv.conf"]).await?;
+    engine.claim_embedded_dns(&green, &resolv)?;
+    let answer = engine
         .exec(&green, &["nslookup", "-type=a", "netlab-blue"])
         .await?;
+    let blue_address = engine.address(&blue, "netlab-net").await?;
+    engine.claim(
+        &format!("the embedded DNS server answers netlab-blue with blue's address, {blue_address}"),
+        answer.contains(&format!("Address: {blue_address}")),
+    )?;
     engine
         .exec(&green, &["ping", "-c", "1", "netlab-blue"])
         .await?;
@@ -90,18 +97,26 @@ async fn dns(engine: &Engine) -> Result<()> {
     // /etc/hosts, and rename(2) onto a mount point fails with EBUSY.
     engine.say("red joins netlab-net while it runs: its files change");
     engine.network_connect("netlab-net", &red).await?;
-    engine.exec(&red, &["cat", "/etc/resolv.conf"]).await?;
-    engine.exec(&red, &["cat", "/etc/hosts"]).await?;
+    let resolv = engine.exec(&red, &["cat", "/etc/resolv.conf"]).await?;
+    engine.claim_embedded_dns(&red, &resolv)?;
+    let hosts = engine.exec(&red, &["cat", "/etc/hosts"]).await?;
+    let joined = engine.address(&red, "netlab-net").await?;
+    engine.claim(
+        &format!("red's /etc/hosts gained a line for its new address, {joined}"),
+        hosts
+            .lines()
+            .any(|line| line.starts_with(&format!("{joined}\t"))),
+    )?;
     engine.say("/etc/hosts is a bind mount: appending works, replacing it (sed -i) does not");
     let append = "echo '10.9.9.9 extra' >> /etc/hosts && tail -n 1 /etc/hosts";
     engine.exec(&red, &["sh", "-c", append]).await?;
     let (status, _) = engine
         .exec_status(&red, &["sed", "-i", "s/extra/more/", "/etc/hosts"])
         .await?;
-    ensure!(
+    engine.claim(
+        "/etc/hosts is a bind mount: sed -i cannot rename its new file over it",
         status != 0,
-        "sed -i cannot replace the bind-mounted /etc/hosts"
-    );
+    )?;
     // ANCHOR_END: connect
 
     // ANCHOR: rm

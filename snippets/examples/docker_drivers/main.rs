@@ -25,13 +25,18 @@ async fn drivers(engine: &Engine) -> Result<()> {
     // GET /info: the same request `docker info` sends. Drivers are code in
     // dockerd (or plugins); a network is made *with* one.
     engine.say("the network drivers this Engine has");
-    engine.show_network_drivers().await?;
+    let drivers = engine.show_network_drivers().await?;
+    engine.claim(
+        "the Engine has six network drivers: bridge host ipvlan macvlan null overlay",
+        drivers.join(" ") == "bridge host ipvlan macvlan null overlay",
+    )?;
     // ANCHOR_END: info
 
     // ANCHOR: networks
     // GET /networks: one network per built-in driver that needs no setup.
     engine.say("the networks every Engine starts with, one per driver");
     engine.show_networks(&["bridge", "host", "none"]).await?;
+    engine.claim_default_networks().await?;
     // ANCHOR_END: networks
     Ok(())
 }

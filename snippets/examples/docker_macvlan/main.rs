@@ -20,11 +20,18 @@
 
 use std::process::ExitCode;
 
-use netlab::Result;
 use netlab::docker::{self, Engine, NetworkArgs, RunArgs, cleanup::MACVLAN_PARENT};
+use netlab::{Flag, Result};
+
+/// `--parent IFACE`: a real interface of yours instead of the lab's veth.
+const PARENT: Flag = Flag::optional(
+    "--parent",
+    "IFACE",
+    "put the network on IFACE, a real interface of yours, instead of the lab's own veth pair",
+);
 
 fn main() -> ExitCode {
-    docker::run(macvlan)
+    docker::run_with_flags(&[PARENT], macvlan)
 }
 
 async fn macvlan(engine: &Engine) -> Result<()> {
@@ -32,8 +39,8 @@ async fn macvlan(engine: &Engine) -> Result<()> {
     // The lab says `-o parent=eth0`: the machine's uplink, on a LAN where
     // 192.168.20.0/24 is free. Ours is one end of a veth pair that exists
     // for this run only (the other end plays the LAN).
-    let parent = match &engine.parent {
-        Some(parent) => parent.clone(),
+    let parent = match engine.flag::<String>("--parent")? {
+        Some(parent) => parent,
         None => {
             engine.say("the parent: a veth pair of the lab's, standing in for the LAN");
             engine.host.add_veth(MACVLAN_PARENT, "netlab-mv1").await?;
@@ -73,13 +80,34 @@ async fn macvlan(engine: &Engine) -> Result<()> {
     engine.exec(&red, &["ip", "addr", "show", "eth0"]).await?;
     engine.exec(&blue, &["ip", "addr", "show", "eth0"]).await?;
     engine.show_network_inspect("netlab-macvlan").await?;
+    engine.show_networks(&["netlab-macvlan"]).await?;
+    for container in [&red, &blue] {
+        let address = engine.address(container, "netlab-macvlan").await?;
+        engine.claim_mac(container, &address).await?;
+        engine.claim(
+            &format!(
+                "{} got {address}, from the --ip-range 192.168.20.0/25",
+                container.name
+            ),
+            address
+                .strip_prefix("192.168.20.")
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| (2..128).contains(&n)),
+        )?;
+    }
     // ANCHOR_END: containers
 
     // ANCHOR: ping
     // Bridge mode: children of one parent reach each other directly.
     engine.say("red reaches blue through the parent, in bridge mode");
     let blue_ip = engine.address(&blue, "netlab-macvlan").await?;
-    engine.exec(&red, &["ping", "-c", "1", &blue_ip]).await?;
+    let (status, _) = engine
+        .exec_status(&red, &["ping", "-c", "1", &blue_ip])
+        .await?;
+    engine.claim(
+        "red reaches blue through their parent: macvlan's bridge mode, Docker's default",
+        status == 0,
+    )?;
     // ANCHOR_END: ping
 
     // ANCHOR: trunk
@@ -108,7 +136,7 @@ async fn macvlan(engine: &Engine) -> Result<()> {
     engine.rm(&red).await?;
     engine.rm(&blue).await?;
     engine.network_rm("netlab-macvlan").await?;
-    if engine.parent.is_none() {
+    if parent == MACVLAN_PARENT {
         engine.host.del_link(MACVLAN_PARENT).await?;
     }
     // ANCHOR_END: rm

@@ -29,7 +29,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::ensure;
 use netlab::docker::{self, Engine, NetworkArgs, RunArgs, swarm};
 use netlab::{Netns, Result};
 
@@ -81,13 +80,22 @@ async fn overlay(nodes: &[Engine]) -> Result<()> {
     node1
         .network_create("netlab-overlay", "overlay", args)
         .await?;
+    node1.claim_swarm_networks("netlab-overlay").await?;
+    node2.claim_network_unknown("netlab-overlay").await?;
     let on_overlay = || RunArgs {
         network: Some("netlab-overlay"),
         ..RunArgs::default()
     };
     let red = node1.run("red", on_overlay()).await?;
     let blue = node2.run("blue", on_overlay()).await?;
+    node1
+        .show_networks(&["docker_gwbridge", "ingress", "netlab-overlay"])
+        .await?;
     node1.show_network_inspect("netlab-overlay").await?;
+    let address = node1.address(&red, "netlab-overlay").await?;
+    node1.claim_overlay_mac(&red, &address).await?;
+    node1.claim_gwbridge().await?;
+    node2.claim_gwbridge().await?;
     // ANCHOR_END: network
 
     // ANCHOR: ping
@@ -104,7 +112,10 @@ async fn overlay(nodes: &[Engine]) -> Result<()> {
     node1
         .exec(&red, &["ping", "-c", "1", "netlab-blue"])
         .await?;
-    ensure!(capture.show_first()?, "node2's eth0 saw the VXLAN packet");
+    node1.claim(
+        "node2's eth0 saw red's ping go by inside a VXLAN packet: UDP to port 4789, VNI 4097",
+        capture.show_first()?,
+    )?;
     // ANCHOR_END: ping
 
     // ANCHOR: vxlan
@@ -125,10 +136,19 @@ async fn overlay(nodes: &[Engine]) -> Result<()> {
     node1.say("eth0 on the overlay, eth1 on docker_gwbridge: the way out, through NAT");
     node1.exec(&red, &["ip", "-4", "addr"]).await?;
     node2.exec(&blue, &["ip", "-4", "addr"]).await?;
-    node1.show_nat_rules_of(&["docker_gwbridge"])?;
-    node1
-        .exec(&red, &["ping", "-c", "1", "203.0.113.2"])
+    let nat = node1.show_nat_rules_of(&["docker_gwbridge"])?;
+    let masquerade = "-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE";
+    node1.claim(
+        &format!("node1 masquerades what leaves docker_gwbridge's subnet: {masquerade}"),
+        nat.iter().any(|rule| rule == masquerade),
+    )?;
+    let (status, _) = node1
+        .exec_status(&red, &["ping", "-c", "1", "203.0.113.2"])
         .await?;
+    node1.claim(
+        "red reaches 203.0.113.2, beyond node1's uplink, through that NAT",
+        status == 0,
+    )?;
     // ANCHOR_END: gwbridge
 
     // ANCHOR: rm

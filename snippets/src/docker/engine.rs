@@ -6,18 +6,17 @@
 //! shows both: that is what a cleanup can find.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 use bollard::Docker;
 use bollard::models::{
     ContainerCreateBody, EndpointSettings, HostConfig, NetworkingConfig, PortBinding,
 };
-use bollard::query_parameters::{
-    CreateContainerOptionsBuilder, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
-};
+use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
 
-use super::{IMAGE, LABEL, PREFIX};
+use super::{IMAGE, LABEL, PREFIX, Session};
 use crate::{Netns, narrate};
 
 /// A connection to the Docker Engine, and the host's own namespace.
@@ -27,16 +26,23 @@ pub struct Engine {
     /// The machine's network namespace, where dockerd builds docker0 and
     /// the veths: the prompt `host$`.
     pub host: Netns,
-    /// `--parent IFACE` given to `docker_macvlan`.
-    pub parent: Option<String>,
+    /// The run's command line and claims, shared by all its Engines.
+    pub session: Arc<Session>,
+    /// The `docker` CLI that prints what the transcript shows after a
+    /// `host$ docker ...` prompt: the one of the Engine's own version when
+    /// it was fetched with it (`cargo xtask engine`), else the PATH's.
+    pub cli: Option<PathBuf>,
     /// Where dockerd keeps the namespaces it makes (`EXEC_ROOT/netns`), as
     /// seen from here: `/run/docker/netns` for your Engine; for a private
     /// daemon, its exec root seen through `/proc/PID/root`, since those
     /// files are mounts in its own mount namespace.
     pub netns_dir: String,
-    /// The Engine's socket (for the one request made without bollard: the
-    /// raw JSON of `docker network inspect`).
-    pub socket: std::path::PathBuf,
+    /// The Engine's socket.
+    pub socket: PathBuf,
+    /// A private Engine's folder (see `private`); `None` for yours.
+    pub private: Option<PathBuf>,
+    /// The Engine's version, once [`Engine::show_version`] asked it.
+    pub(crate) version: std::sync::OnceLock<String>,
     /// True once this run has initialized a swarm (only then does it leave it).
     pub(crate) swarm_ours: Mutex<bool>,
     /// True once a swarm of ours has made docker_gwbridge (removed with it).
@@ -75,15 +81,32 @@ pub fn labels() -> HashMap<String, String> {
 }
 
 impl Engine {
-    pub fn new(api: Docker, host: Netns, parent: Option<String>) -> Engine {
+    /// Your Engine at the end of `api`, whose host is `host`; set
+    /// [`Engine::session`] for a run's flags and claims.
+    pub fn new(api: Docker, host: Netns) -> Engine {
         Engine {
             api,
             host,
-            parent,
+            session: Arc::new(Session::plain()),
+            cli: super::private::which("docker", &std::env::var("PATH").unwrap_or_default()),
             netns_dir: "/run/docker/netns".to_string(),
             socket: super::reach::socket_path().into(),
+            private: None,
+            version: std::sync::OnceLock::new(),
             swarm_ours: Mutex::new(false),
             gwbridge_ours: Mutex::new(false),
+        }
+    }
+
+    /// The private daemon `daemon` at the end of `api`: its host is its
+    /// network namespace, `host`.
+    pub fn private(api: Docker, host: Netns, daemon: &super::PrivateEngine) -> Engine {
+        Engine {
+            netns_dir: daemon.netns_dir(),
+            socket: daemon.socket(),
+            private: Some(daemon.dir.clone()),
+            cli: daemon.cli(),
+            ..Engine::new(api, host)
         }
     }
 
@@ -91,20 +114,37 @@ impl Engine {
     /// transcript is of. Engines differ (see the chapters): 20.10 and 28
     /// print different rules and MACs for the same commands.
     pub async fn show_version(&self) -> Result<String> {
-        narrate::command(&self.host, "docker version --format '{{.Server.Version}}'");
         let version = self
             .api
             .version()
             .await
             .context("ask the Engine for its version")?;
+        self.docker(&["version", "--format", "{{.Server.Version}}"])
+            .await?;
         let version = version.version.unwrap_or_default();
-        narrate::output(&version);
+        let _ = self.version.set(version.clone());
         Ok(version)
     }
 
     /// A comment in the transcript.
     pub fn say(&self, text: &str) {
         narrate::say(text);
+    }
+
+    /// One claim of the chapter about what the Engine did, and whether it
+    /// holds on this run: with `--check` a `PASS` or `FAIL` line, else a
+    /// false claim stops the example (see `lab::check`).
+    pub fn claim(&self, claim: &str, holds: bool) -> Result<()> {
+        self.session.claims.record(claim, holds)
+    }
+
+    /// The value of one of the example's own flags as a `T`, or `None`
+    /// when it was left out: `engine.flag::<String>("--parent")`.
+    pub fn flag<T: std::str::FromStr<Err: std::fmt::Display>>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>> {
+        self.session.flags.value(name)
     }
 
     /// `docker run -d --name netlab-NAME --label io.netlab=1 [-p H:C]
@@ -242,52 +282,10 @@ impl Engine {
     /// running containers of this lab, their image and published ports
     /// (the columns that do not change from run to run).
     pub async fn show_ps(&self) -> Result<()> {
-        narrate::command(
-            &self.host,
-            "docker ps --filter label=io.netlab --format 'table {{.Names}}\t{{.Image}}\t{{.Ports}}'",
-        );
-        let filters = our_label();
-        let options = ListContainersOptionsBuilder::default()
-            .filters(&filters)
-            .build();
-        let containers = self
-            .api
-            .list_containers(Some(options))
-            .await
-            .context("list the running containers")?;
-        let mut text = format!("{:<14}{:<18}{}\n", "NAMES", "IMAGE", "PORTS");
-        for container in containers {
-            let name = container
-                .names
-                .and_then(|names| names.first().cloned())
-                .unwrap_or_default();
-            // As the CLI prints a published port: 0.0.0.0:8443->80/tcp.
-            let mut ports: Vec<String> = container
-                .ports
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|port| {
-                    let public = port.public_port?;
-                    let ip = port.ip.clone().unwrap_or_default();
-                    let ip = if ip.contains(':') {
-                        format!("[{ip}]")
-                    } else {
-                        ip
-                    };
-                    let kind = port.typ.map(|t| t.to_string()).unwrap_or_default();
-                    Some(format!("{ip}:{public}->{}/{kind}", port.private_port))
-                })
-                .collect();
-            ports.sort();
-            ports.dedup();
-            text.push_str(&format!(
-                "{:<14}{:<18}{}\n",
-                name.trim_start_matches('/'),
-                container.image.unwrap_or_default(),
-                ports.join(", ")
-            ));
-        }
-        narrate::output(text.trim_end());
+        let format = "table {{.Names}}\t{{.Image}}\t{{.Ports}}";
+        let filter = format!("label={LABEL}");
+        self.docker(&["ps", "--filter", &filter, "--format", format])
+            .await?;
         Ok(())
     }
 

@@ -27,7 +27,7 @@ impl Engine {
 
     /// Like [`Engine::exec`], but returns the exit status instead of failing.
     pub async fn exec_status(&self, container: &Container, argv: &[&str]) -> Result<(i64, String)> {
-        narrate::prompt(&container.name, &shell_words(argv));
+        narrate::prompt(&container.name, &narrate::shell_words(argv));
         let (status, text) = self.exec_quiet(container, argv).await?;
         narrate::output(text.trim_end());
         Ok((status, text))
@@ -60,6 +60,20 @@ impl Engine {
         }
     }
 
+    /// `docker exec CONTAINER ARGV...`, not in the transcript: what it
+    /// printed, for a claim to read. It must succeed.
+    pub async fn read(&self, container: &Container, argv: &[&str]) -> Result<String> {
+        let (status, text) = self.exec_quiet(container, argv).await?;
+        if status != 0 {
+            bail!(
+                "`{}` in {} exited with status {status}: {text}",
+                argv.join(" "),
+                container.docker_name
+            );
+        }
+        Ok(text)
+    }
+
     /// `docker exec`, not narrated: the exit status and the output.
     async fn exec_quiet(&self, container: &Container, argv: &[&str]) -> Result<(i64, String)> {
         let what = || format!("run `{}` in {}", argv.join(" "), container.docker_name);
@@ -88,24 +102,4 @@ impl Engine {
         let inspect = self.api.inspect_exec(&exec.id).await.with_context(what)?;
         Ok((inspect.exit_code.unwrap_or(-1), text))
     }
-}
-
-/// `argv` as you would type it: an argument with a space or a shell
-/// character in it is quoted (`sh -c "echo 'x' >> /etc/hosts"`).
-fn shell_words(argv: &[&str]) -> String {
-    let quoted: Vec<String> = argv
-        .iter()
-        .map(|arg| {
-            let plain = !arg.is_empty()
-                && arg
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@+%^{}".contains(c));
-            match (plain, arg.contains('"')) {
-                (true, _) => arg.to_string(),
-                (false, false) => format!("\"{arg}\""),
-                (false, true) => format!("'{arg}'"),
-            }
-        })
-        .collect();
-    quoted.join(" ")
 }

@@ -2,16 +2,11 @@
 //! that Docker's objects are the kernel objects the other chapters build
 //! from syscalls.
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
-use std::process::Command;
-use std::time::{Duration, Instant};
-
 use anyhow::{Context, Result, bail};
 
 use super::{Container, Engine};
 use crate::link::Link;
-use crate::narrate;
+use crate::{Mac, narrate};
 
 impl Engine {
     /// Which host veth is this container's? `cat /sys/class/net/eth0/iflink`
@@ -49,6 +44,160 @@ impl Engine {
         Ok(veth.clone())
     }
 
+    /// What the kernel says of a container's `eth0`, read inside it (from
+    /// `/sys/class/net/eth0`): its ifindex there, its peer's index
+    /// (`iflink`), and its MAC.
+    pub async fn eth0_of(&self, container: &Container) -> Result<(u32, u32, Mac)> {
+        let read = |file: &'static str| async move {
+            let path = format!("/sys/class/net/eth0/{file}");
+            let text = self.read(container, &["cat", &path]).await?;
+            Ok::<String, anyhow::Error>(text.trim().to_string())
+        };
+        let index = read("ifindex").await?.parse()?;
+        let iflink = read("iflink").await?.parse()?;
+        let mac = read("address").await?;
+        let mac = mac
+            .parse::<Mac>()
+            .map_err(|error| anyhow::anyhow!("read {}'s MAC: {error}", container.name))?;
+        Ok((index, iflink, mac))
+    }
+
+    /// The claims about where dockerd created the container's end of its
+    /// veth pair, which its ifindex tells: moby 28's bridge driver creates
+    /// it inside the container's namespace (the peer's `IFLA_NET_NS_FD`,
+    /// libnetwork/drivers/bridge/bridge_linux.go `createVeth`), where it is
+    /// the device after `lo`, index 2; 20.10 creates both ends on the host
+    /// and moves this one (`sandbox.AddInterface`), and a moved device keeps
+    /// its index: the host's, next to its peer's.
+    pub async fn claim_veth_origin(&self, container: &Container) -> Result<()> {
+        let (index, peer, _) = self.eth0_of(container).await?;
+        let name = &container.name;
+        if self.major() >= 28 {
+            self.claim(
+                &format!(
+ "Engine 28 created {name}'s eth0 inside {name}'s namespace: there it is the device after lo, index 2, and its peer's index is the host's"
+                ),
+                index == 2 && peer != 2,
+            )
+        } else {
+            self.claim(
+                &format!(
+ "Engine 20.10 created both ends of {name}'s veth pair on the host and moved eth0 into {name}'s namespace, where it kept the index the host gave it, one below its peer's"
+                ),
+                index + 1 == peer,
+            )
+        }
+    }
+
+    /// The claim about the MAC of the container's `eth0` at `address`:
+    /// `02:42` and the address up to Engine 20.10, random from 28 on, for
+    /// the bridge and macvlan drivers (moby 28.0, "bridge/macvlan endpoints
+    /// always use a random MAC address"; the overlay driver keeps `02:42`).
+    pub async fn claim_mac(&self, container: &Container, address: &str) -> Result<()> {
+        let (_, _, mac) = self.eth0_of(container).await?;
+        let derived = Mac::docker(address.parse()?);
+        let name = &container.name;
+        if self.major() >= 28 {
+            let local = mac.0[0] & 0b11 == 0b10;
+            self.claim(
+                &format!(
+ "Engine 28 gave {name}'s eth0 a random MAC: locally administered, and not {derived}, the one Engine 20.10 makes from {address}"
+                ),
+                local && mac != derived,
+            )
+        } else {
+            self.claim(
+                &format!(
+ "Engine 20.10 gave {name}'s eth0 the MAC {derived}: 02:42 and the four bytes of its address, {address}"
+                ),
+                mac == derived,
+            )
+        }
+    }
+
+    /// The claims about docker0 itself: its MAC, and its gateway in
+    /// Docker's IPAM against its address in the kernel.
+    pub async fn claim_docker0(&self) -> Result<()> {
+        let docker0 = self.host.link("docker0").await?;
+        let mac = docker0.mac.unwrap_or_default();
+        let docker_prefix = mac.0[..2] == [0x02, 0x42];
+        if self.major() >= 28 {
+            self.claim(
+                "Engine 28 gave docker0 a MAC random in all six bytes (not 02:42 and four random ones)",
+                !docker_prefix,
+            )?;
+        } else {
+            self.claim(
+                "Engine 20.10 gave docker0 a MAC of 02:42 and four random bytes",
+                docker_prefix,
+            )?;
+        }
+        let addrs = self.host.addrs().await?;
+        let address = addrs.iter().find(|addr| addr.index == docker0.index);
+        self.claim(
+            "docker0 has the address 172.17.0.1/16 in the kernel, the containers' gateway",
+            address
+                .is_some_and(|addr| addr.ip.to_string() == "172.17.0.1" && addr.prefix_len == 16),
+        )?;
+        // What the IPAM says depends on docker0 existing when dockerd
+        // started: known only for a private Engine, which starts fresh.
+        if self.private.is_some() {
+            let bridge = self
+                .api
+                .inspect_network("bridge", None)
+                .await
+                .context("inspect the network bridge")?;
+            let gateway = bridge
+                .ipam
+                .and_then(|ipam| ipam.config)
+                .and_then(|configs| configs.into_iter().find_map(|config| config.gateway));
+            if self.major() >= 28 {
+                self.claim(
+ "on its first start, Engine 28's IPAM already has the default bridge's gateway: \"Gateway\": \"172.17.0.1\" in docker network inspect bridge",
+ gateway.as_deref() == Some("172.17.0.1"),
+                )?;
+            } else {
+                self.claim(
+ "on its first start (no docker0 yet), Engine 20.10's IPAM has no gateway for the default bridge: docker network inspect bridge shows only the Subnet",
+ gateway.is_none(),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The claim about the name of a container's host veth: `veth` and
+    /// seven hex digits (moby makes it from random bytes, `netutils.GenerateIfaceName`).
+    pub fn claim_veth_name(&self, veth: &Link) -> Result<()> {
+        let name = &veth.name;
+        let random = name.len() == 11
+            && name.starts_with("veth")
+            && name[4..].chars().all(|c| c.is_ascii_hexdigit());
+        self.claim(
+            "dockerd names the host's end of the pair veth and seven random hex digits (the \
+             lab's examples call it veth-red)",
+            random,
+        )
+    }
+
+    /// The claim that removing the containers removed their veth pairs:
+    /// no port is left on docker0.
+    pub async fn claim_no_ports(&self) -> Result<()> {
+        let links = self.host.links().await?;
+        let docker0 = links
+            .iter()
+            .find(|link| link.name == "docker0")
+            .map(|l| l.index);
+        let ports = links
+            .iter()
+            .filter(|link| docker0.is_some() && link.master == docker0)
+            .count();
+        self.claim(
+            "removing the container removed its veth pair: docker0 has no port left",
+            ports == 0,
+        )
+    }
+
     /// The host's device `name`, its peer and its MAC, as `ip link show
     /// NAME` lists them, said as a comment (read with netlink).
     pub async fn show_host_link(&self, name: &str) -> Result<Link> {
@@ -71,112 +220,45 @@ impl Engine {
         Ok(link.clone())
     }
 
-    /// `iptables-save -t nat | grep docker0`: the NAT rules dockerd keeps
-    /// for docker0 and its subnet (on Debian 12, iptables-nft: they are
-    /// nftables rules underneath, and `nft list ruleset` shows them too).
-    /// Rules of other Docker networks on the machine are left out.
-    pub fn show_nat_rules(&self) -> Result<Vec<String>> {
-        self.show_nat_rules_of(&["docker0", "172.17."])
-    }
-
-    /// `iptables -L -n`: the filter table, as the lab lists it (`-n`: numbers,
-    /// not names; without it iptables asks DNS for every address, which
-    /// hangs where no DNS server answers). Run in the Docker host's
-    /// namespace; what it prints, as it printed it.
-    pub fn show_filter_rules(&self) -> Result<String> {
-        narrate::command(&self.host, "iptables -L -n");
-        let text = self.host.run(|| iptables("iptables", &["-L", "-n"]))?;
-        narrate::output(text.trim_end());
-        Ok(text)
-    }
-
-    /// `iptables-save -t nat | grep -e WORD ...`: Docker's NAT rules that
-    /// name one of `words` (a bridge, a subnet).
-    pub fn show_nat_rules_of(&self, words: &[&str]) -> Result<Vec<String>> {
-        let greps: Vec<String> = words.iter().map(|word| format!("-e {word}")).collect();
-        narrate::command(
-            &self.host,
-            &format!("iptables-save -t nat | grep {}", greps.join(" ")),
-        );
-        let rules: Vec<String> = self
-            .host
-            .run(docker_nat_rules)?
-            .into_iter()
-            .filter(|rule| words.iter().any(|word| rule.contains(word)))
-            .collect();
-        narrate::output(&rules.join("\n"));
-        Ok(rules)
-    }
-
-    /// `wget -q -O - http://ADDRESS:PORT/` from the host: one HTTP request
-    /// over a plain TCP socket, and the body of the answer.
+    /// `timeout 2 busybox wget -q -O - http://ADDRESS:PORT/` from the Docker
+    /// host: BusyBox's wget (the one program of the Docker image, so every
+    /// machine that runs these examples has it), the body of the answer.
+    /// It fails if nothing answered.
     pub fn fetch(&self, address: &str, port: u16) -> Result<String> {
-        narrate::command(
-            &self.host,
-            &format!("wget -q -O - http://{address}:{port}/"),
-        );
-        // The socket is made in the Docker host's namespace (ours, or a
-        // private daemon's). `docker run` returns once the server process
-        // started, maybe before it listens: a refused connection is tried
-        // again, for 2 s.
-        self.host.run(|| fetch_body(address, port))
-    }
-}
-
-/// One `GET /` over TCP; the body of the answer.
-fn fetch_body(address: &str, port: u16) -> Result<String> {
-    let what = || format!("fetch http://{address}:{port}/");
-    let deadline = Instant::now() + Duration::from_secs(2);
-    let mut stream = loop {
-        match TcpStream::connect((address, port)) {
-            Err(error)
-                if error.kind() == ErrorKind::ConnectionRefused && Instant::now() < deadline =>
-            {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            connected => break connected.with_context(what)?,
+        // `docker run` returns once the server process started, maybe
+        // before it listens: a refused connection is tried again, quietly,
+        // for 2 s before the one the transcript shows.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while std::time::Instant::now() < deadline
+            && self
+                .host
+                .run(|| Ok(std::net::TcpStream::connect((address, port)).is_err()))?
+        {
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
-    };
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .with_context(what)?;
-    let request = format!("GET / HTTP/1.0\r\nHost: {address}:{port}\r\n\r\n");
-    stream.write_all(request.as_bytes()).with_context(what)?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).with_context(what)?;
-    // The body follows the first empty line.
-    let Some((_, body)) = answer.split_once("\r\n\r\n") else {
-        bail!("{}: no HTTP answer: {answer:?}", what());
-    };
-    narrate::output(body.trim_end());
-    Ok(body.to_string())
-}
-
-/// The lines of `iptables-save -t nat` that Docker added, in the network
-/// namespace of the calling thread: its DOCKER chain
-/// and the masquerade rules for its subnets.
-pub fn docker_nat_rules() -> Result<Vec<String>> {
-    let text = iptables("iptables-save", &["-t", "nat"])?;
-    Ok(text
-        .lines()
-        .filter(|line| line.starts_with("-A DOCKER") || line.contains("MASQUERADE"))
-        .map(str::to_string)
-        .collect())
-}
-
-/// Runs `program ARGS` (iptables or iptables-save) in the calling thread's
-/// network namespace; what it printed, or why it failed.
-fn iptables(program: &str, args: &[&str]) -> Result<String> {
-    let line = format!("{program} {}", args.join(" "));
-    let output = Command::new(program)
-        .args(args)
-        .output()
-        .with_context(|| format!("run {line} (Debian: `sudo apt-get install iptables`)"))?;
-    if !output.status.success() {
-        bail!(
-            "{line} failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
+        match wget(&self.host, address, port)? {
+            (true, body) => Ok(body),
+            (false, _) => bail!("nothing answered at http://{address}:{port}/"),
+        }
     }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// `timeout 2 busybox wget -q -O - http://ADDRESS:PORT/` in `netns`, as
+/// typed: whether it got an answer (exit 0), and the body. A dropped
+/// connection has no answer: `timeout` (coreutils) ends the wait after 2 s,
+/// with exit code 124, which the transcript says in a comment. (BusyBox's
+/// own `-T SECONDS` crashes Debian 12's static build.)
+pub fn wget(netns: &crate::Netns, address: &str, port: u16) -> Result<(bool, String)> {
+    let url = format!("http://{address}:{port}/");
+    let argv = ["timeout", "2", "busybox", "wget", "-q", "-O", "-", &url];
+    let (code, body) = netns
+        .show_program_status(&argv)?
+        .context("busybox is needed to fetch a page (Debian: apt-get install busybox-static)")?;
+    match code {
+        Some(0) => {}
+        Some(124) => narrate::say("exit code 124: no answer within 2 s, timeout ended the wait"),
+        Some(code) => narrate::say(&format!("exit code {code}: no page")),
+        None => narrate::say("ended by a signal: no page"),
+    }
+    Ok((code == Some(0), body))
 }

@@ -29,11 +29,15 @@
 //!   inspect` print, the fields that matter.
 
 pub mod cleanup;
+mod client;
 mod engine;
 mod exec;
+mod firewall;
 mod folder;
 pub mod image;
 pub mod kernel;
+pub mod lan;
+mod names;
 mod network;
 pub mod private;
 pub mod reach;
@@ -42,16 +46,20 @@ pub mod swarm;
 
 use std::fs::File;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use nix::fcntl::{Flock, FlockArg};
 
 pub use engine::{Container, Engine, RunArgs};
 pub use network::NetworkArgs;
-pub use private::{Choice, PrivateEngine};
+pub use private::{Choice, Forwarding, PrivateEngine};
 pub use reach::EXIT_NO_DOCKER;
 
 use crate::Netns;
+use crate::cli::{self, Flag, Given, Parsed};
+use crate::lab::check::Claims;
+use crate::narrate;
 
 /// The label on every container and network these examples create (and on
 /// the image and on a swarm this lab initialized).
@@ -60,6 +68,28 @@ pub const LABEL: &str = "io.netlab";
 pub const PREFIX: &str = "netlab-";
 /// The image that stands in for nginx, centos and photon.
 pub const IMAGE: &str = "netlab/busybox";
+
+/// The flags of every `docker_*` example, after its own.
+const DOCKER_FLAGS: [Flag; 3] = [
+    Flag::optional(
+        "--engine",
+        "ENGINE",
+        "system: your Docker Engine (DOCKER_HOST or /var/run/docker.sock), the default; \
+         private: a fresh dockerd of the PATH, in namespaces of this run, gone when it ends; \
+         private=DIR: the same with the Engine in DIR (`cargo xtask engine` prints one)",
+    ),
+    Flag::optional(
+        "--forwarding",
+        "off|on",
+        "how a private Engine finds net.ipv4.ip_forward: off, as on a fresh machine (the \
+         default: dockerd turns it on and sets FORWARD's policy to DROP), or on, as where \
+         another Docker, a VM host or a router turned it on (the policy stays ACCEPT)",
+    ),
+    Flag::switch(
+        "--check",
+        "print each claim of the chapter as PASS or FAIL, not the transcript",
+    ),
+];
 
 /// Every `docker_*` example's `main`: `fn main() -> ExitCode { docker::run(bridge) }`.
 ///
@@ -72,7 +102,16 @@ pub const IMAGE: &str = "netlab/busybox";
 /// When your Engine does not answer, it prints one line saying why and
 /// exits with [`EXIT_NO_DOCKER`].
 pub fn run(example: impl AsyncFnOnce(&Engine) -> Result<()>) -> ExitCode {
-    run_hosts(&["host"], async |engines: &[Engine]| {
+    run_with_flags(&[], example)
+}
+
+/// [`run`] for an example with flags of its own, which it reads with
+/// [`Engine::flag`]: `docker::run_with_flags(&[PARENT], macvlan)`.
+pub fn run_with_flags(
+    flags: &[Flag],
+    example: impl AsyncFnOnce(&Engine) -> Result<()>,
+) -> ExitCode {
+    run_hosts_with_flags(&["host"], flags, async |engines: &[Engine]| {
         example(&engines[0]).await
     })
 }
@@ -82,33 +121,25 @@ pub fn run(example: impl AsyncFnOnce(&Engine) -> Result<()>) -> ExitCode {
 /// Your own Engine is one host only, so these examples start private
 /// Engines unless told `--engine private=DIR` (and refuse `system`).
 pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<()>) -> ExitCode {
-    let name = std::env::args()
-        .next()
-        .and_then(|path| path.rsplit('/').next().map(str::to_string))
-        .unwrap_or_else(|| "docker".to_string());
-    let parsed = Args::parse(&name, std::env::args().skip(1)).and_then(|args| {
-        let usage = Args::usage(&name, "");
-        match (&args.engine, hosts.len()) {
-            (Some(Choice::System), 2..) => Err(format!(
-                "{usage}{name} needs {} Docker hosts, and your Engine is one: it starts \
-                 private Engines (--engine private or private=DIR)",
-                hosts.len()
-            )),
-            _ => Ok(args),
-        }
-    });
-    let args = match parsed {
-        Ok(args) => args,
+    run_hosts_with_flags(hosts, &[], example)
+}
+
+fn run_hosts_with_flags(
+    hosts: &[&str],
+    flags: &[Flag],
+    example: impl AsyncFnOnce(&[Engine]) -> Result<()>,
+) -> ExitCode {
+    let name = crate::lab::cli::program_name();
+    let session = match Session::from_command_line(&name, hosts.len(), flags) {
+        Ok(Some(session)) => Arc::new(session),
+        Ok(None) => return ExitCode::SUCCESS,
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(crate::error::EXIT_USAGE);
         }
     };
-    let choice = match (&args.engine, hosts.len()) {
-        (Some(choice), _) => choice.clone(),
-        (None, 1) => Choice::System,
-        (None, _) => Choice::Private,
-    };
+    // `--check` prints the claims instead of the transcript.
+    narrate::set_quiet(session.claims.is_checking());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -119,11 +150,11 @@ pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let mut engines = Vec::new();
         let mut daemons = Vec::new();
         for host in hosts {
-            match connect(&name, &choice, host, &args).await {
+            match connect(&name, &session, host).await {
                 Ok(Some((engine, daemon))) => {
                     engines.push(engine);
                     daemons.extend(daemon);
@@ -135,7 +166,7 @@ pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<
         // One Docker example at a time on your Engine: each removes the
         // others' objects as leftovers when it starts. A private Engine
         // is this run's alone.
-        let _lock = match choice {
+        let _lock = match session.choice {
             Choice::System => match one_at_a_time(&name) {
                 Ok(lock) => Some(lock),
                 Err(error) => return crate::error::report(&name, &error),
@@ -144,7 +175,7 @@ pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<
         };
         // A private Engine starts empty and dies with us: only yours has
         // leftovers to sweep and objects to remove at the end.
-        let sweep = choice == Choice::System;
+        let sweep = session.choice == Choice::System;
         let result = async {
             for engine in engines.iter().filter(|_| sweep) {
                 let left = cleanup::remove_leftovers(engine).await?;
@@ -173,22 +204,109 @@ pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<
         drop(engines);
         drop(daemons);
         match result {
+            Ok(()) if session.claims.counts().1 > 0 => ExitCode::FAILURE,
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => crate::error::report(&name, &error),
         }
-    })
+    });
+    if session.claims.is_checking() {
+        println!("{}", session.claims.summary());
+    }
+    code
 }
 
-/// The Engine `choice` names: yours (or `None` after printing the one
+/// What the Engines of one run share: the command line, which Engine it
+/// asked for, and the chapter's claims.
+pub struct Session {
+    /// The example's own flags and the common ones, as given.
+    flags: Given,
+    /// `--engine`: yours, or a private daemon.
+    pub choice: Choice,
+    /// How a private Engine found forwarding when it started; `None` for
+    /// yours, which started before this run.
+    pub forwarding: Option<Forwarding>,
+    /// `--check`, and how the claims went.
+    pub claims: Claims,
+}
+
+impl Session {
+    /// The session a command line asks for; `None` after printing the usage
+    /// for `--help`; `Err` with the usage and what was wrong.
+    fn from_command_line(
+        name: &str,
+        hosts: usize,
+        own: &[Flag],
+    ) -> Result<Option<Session>, String> {
+        let flags = [own, &DOCKER_FLAGS[..]].concat();
+        let command = format!("cargo run --example {name}");
+        let usage = |problem: String| format!("{}{problem}", cli::usage_text(&command, &flags));
+        let given = match cli::parse(&command, &flags, std::env::args_os().skip(1))? {
+            Parsed::Help(text) => {
+                print!("{text}");
+                return Ok(None);
+            }
+            Parsed::Run(given) => given,
+        };
+        let choice = match given.text("--engine") {
+            Some(value) => Choice::parse(value).map_err(usage)?,
+            // Your Engine is one host: a lab of several starts private ones.
+            None if hosts > 1 => Choice::Private,
+            None => Choice::System,
+        };
+        if choice == Choice::System && hosts > 1 {
+            return Err(usage(format!(
+                "{name} needs {hosts} Docker hosts, and your Engine is one: it starts private \
+                 Engines (--engine private or private=DIR)"
+            )));
+        }
+        let forwarding = match (given.text("--forwarding"), &choice) {
+            (Some(_), Choice::System) => {
+                return Err(usage(
+                    "--forwarding is for a private Engine: yours started before this run, \
+                     with the forwarding your machine had then"
+                        .to_string(),
+                ));
+            }
+            (_, Choice::System) => None,
+            (None | Some("off"), _) => Some(Forwarding::Fresh),
+            (Some("on"), _) => Some(Forwarding::AlreadyOn),
+            (Some(other), _) => {
+                return Err(usage(format!("--forwarding {other}: expected off or on")));
+            }
+        };
+        let claims = match given.has("--check") {
+            true => Claims::checking(),
+            false => Claims::default(),
+        };
+        Ok(Some(Session {
+            flags: given,
+            choice,
+            forwarding,
+            claims,
+        }))
+    }
+
+    /// A session with nothing given: your Engine, no claims checked (for
+    /// the benchmarks, which drive an [`Engine`] themselves).
+    pub fn plain() -> Session {
+        Session {
+            flags: Given::default(),
+            choice: Choice::System,
+            forwarding: None,
+            claims: Claims::default(),
+        }
+    }
+}
+
+/// The Engine the session names: yours (or `None` after printing the one
 /// line that says why it does not answer), or a private daemon, started,
 /// whose hostname and prompt are `host`.
 async fn connect(
     name: &str,
-    choice: &Choice,
+    session: &Arc<Session>,
     host: &str,
-    args: &Args,
 ) -> Result<Option<(Engine, Option<PrivateEngine>)>> {
-    if *choice == Choice::System {
+    if session.choice == Choice::System {
         let api = match reach::connect().await {
             Ok(api) => api,
             Err(line) => {
@@ -197,74 +315,19 @@ async fn connect(
             }
         };
         let netns = Netns::current(host).await?;
-        let engine = Engine::new(api, netns, args.parent.clone());
+        let mut engine = Engine::new(api, netns);
+        engine.session = session.clone();
         return Ok(Some((engine, None)));
     }
-    let (daemon, api) = PrivateEngine::start(choice, host).await?;
+    let forwarding = session.forwarding.unwrap_or_default();
+    let (daemon, api) = PrivateEngine::start(&session.choice, host, forwarding).await?;
     // The Docker host is the daemon's network namespace.
     let netns = Netns::open(&daemon.netns_path(), host).await?;
-    let mut engine = Engine::new(api, netns, args.parent.clone());
-    engine.netns_dir = daemon.netns_dir();
-    engine.socket = daemon.socket();
+    let mut engine = Engine::private(api, netns, &daemon);
+    engine.session = session.clone();
     Ok(Some((engine, Some(daemon))))
 }
 
-/// The command line of a `docker_*` example.
-#[derive(Debug, Default, PartialEq)]
-pub struct Args {
-    /// `--engine system|private|private=DIR`, if given.
-    pub engine: Option<Choice>,
-    /// `--parent IFACE` (MACVLAN only): use a real interface instead of the
-    /// lab's own veth pair.
-    pub parent: Option<String>,
-}
-
-impl Args {
-    /// Parses the arguments after the program's name, or returns the usage
-    /// message with what was wrong.
-    pub fn parse(name: &str, args: impl IntoIterator<Item = String>) -> Result<Args, String> {
-        let macvlan = name == "docker_macvlan";
-        let usage = |problem: &str| Args::usage(name, problem);
-        let mut parsed = Args::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => {
-                    (flag.to_string(), Some(value.to_string()))
-                }
-                _ => (arg.clone(), None),
-            };
-            let mut value = || inline.clone().or_else(|| args.next());
-            match flag.as_str() {
-                "--engine" => {
-                    let value = value().ok_or_else(|| usage("--engine needs a value"))?;
-                    parsed.engine = Some(Choice::parse(&value).map_err(|e| usage(&e))?);
-                }
-                "--parent" if macvlan => {
-                    parsed.parent = Some(value().ok_or_else(|| usage("--parent needs an IFACE"))?);
-                }
-                _ => return Err(usage(&format!("unknown argument: {arg}"))),
-            }
-        }
-        Ok(parsed)
-    }
-
-    /// The usage message, then `problem`.
-    pub fn usage(name: &str, problem: &str) -> String {
-        let extra = if name == "docker_macvlan" {
-            " [--parent IFACE]"
-        } else {
-            ""
-        };
-        format!(
-            "usage: cargo run --example {name} [-- --engine ENGINE]{extra}\n  \
-             --engine system       your Docker Engine (DOCKER_HOST or /var/run/docker.sock), the default\n  \
-             --engine private      a fresh dockerd of the PATH, in namespaces of this run, gone when it ends\n  \
-             --engine private=DIR  the same with the Engine in DIR (`cargo xtask engine` prints one)\n\
-             {problem}"
-        )
-    }
-}
 /// An exclusive lock on `/run/lock/netlab-docker.lock`, held until the
 /// process ends (the kernel drops it even on `kill -9`).
 fn one_at_a_time(name: &str) -> Result<Flock<File>> {

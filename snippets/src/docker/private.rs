@@ -27,7 +27,17 @@
 //!   `/run/containerd` are its own, not your Docker's; and a `/proc` of its
 //!   PID namespace;
 //! - a **UTS namespace**, so `docker info` and `docker node ls` show a
-//!   hostname of the lab's (`node1`), not your machine's.
+//!   hostname of the lab's (`node1`), not your machine's;
+//! - **`net.ipv4.ip_forward` = 0** in its network namespace before dockerd
+//!   starts, as on a machine where nothing has turned forwarding on. A new
+//!   network namespace copies the IPv4 settings the machine has *now*
+//!   (`net.core.devconf_inherit_init_net` is 0 by default), so without this
+//!   the daemon would see whatever ran on your machine before: any dockerd,
+//!   a VM host or a router turns forwarding on. It matters, because dockerd
+//!   sets the filter table's FORWARD policy to DROP only when it turns
+//!   forwarding on itself (moby, `setupIPForwarding` in
+//!   libnetwork/drivers/bridge/setup_ip_forwarding.go).
+//!   [`Forwarding::AlreadyOn`] starts it as on such a machine instead.
 //!
 //! Its folder (data, exec root, socket, log) is `$TMPDIR/netlab-engine-PID-N`.
 //! We hold a lock on the folder while we run (`flock(2)`; the kernel drops
@@ -81,6 +91,18 @@ impl Choice {
     }
 }
 
+/// How the private daemon finds IPv4 forwarding in its network namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Forwarding {
+    /// Off, as on a fresh machine (the default): dockerd turns it on, and
+    /// sets the FORWARD policy to DROP.
+    #[default]
+    Fresh,
+    /// On already, as where another Docker, a VM host or a router runs:
+    /// dockerd leaves the FORWARD policy as it is, ACCEPT.
+    AlreadyOn,
+}
+
 /// A running private daemon. Dropping it kills the daemon (and so every
 /// process in its PID namespace) and removes its folder.
 pub struct PrivateEngine {
@@ -89,14 +111,21 @@ pub struct PrivateEngine {
     /// dockerd's process id, as seen from here (it is 1 in its own PID
     /// namespace). `/proc/PID/ns/net` is the Docker host's network.
     pub pid: i32,
+    /// The `docker` CLI of its version, if fetched with it, else the PATH's.
+    cli: Option<PathBuf>,
     waiter: Option<JoinHandle<()>>,
     _lock: Flock<File>,
 }
 
 impl PrivateEngine {
     /// Starts a daemon of `choice` (not `System`) with the hostname
-    /// `hostname`, and waits until its API answers.
-    pub async fn start(choice: &Choice, hostname: &str) -> Result<(PrivateEngine, Docker)> {
+    /// `hostname`, where forwarding is as `forwarding` says, and waits until
+    /// its API answers.
+    pub async fn start(
+        choice: &Choice,
+        hostname: &str,
+        forwarding: Forwarding,
+    ) -> Result<(PrivateEngine, Docker)> {
         let (dockerd, path) = binaries(choice)?;
         for stale in remove_stale_folders() {
             eprintln!("removed the folder of a private Engine an interrupted run left: {stale}");
@@ -127,17 +156,32 @@ impl PrivateEngine {
         // SAFETY: between fork and exec, only system calls (no allocation:
         // nix passes short paths on the stack).
         unsafe {
-            command.pre_exec(move || enter_namespaces(&hostname).map_err(std::io::Error::from));
+            command.pre_exec(move || {
+                enter_namespaces(&hostname, forwarding).map_err(std::io::Error::from)
+            });
         }
         let (pid, waiter) = spawn_as_init(command)?;
+        let cli = match choice {
+            Choice::PrivateIn(engine) => {
+                Some(engine.join("usr/bin/docker")).filter(|cli| cli.is_file())
+            }
+            _ => None,
+        };
         let engine = PrivateEngine {
             dir,
             pid,
+            cli: cli.or_else(|| which("docker", &std::env::var("PATH").unwrap_or_default())),
             waiter: Some(waiter),
             _lock: lock,
         };
         let api = engine.wait_for_api().await?;
         Ok((engine, api))
+    }
+
+    /// The `docker` CLI to show what this Engine holds: its own version's
+    /// when it was fetched with it, else the PATH's.
+    pub fn cli(&self) -> Option<PathBuf> {
+        self.cli.clone()
     }
 
     /// The daemon's socket: `unix://DIR/docker.sock`.
@@ -246,7 +290,8 @@ fn binaries(choice: &Choice) -> Result<(PathBuf, String)> {
     Ok((dockerd, path))
 }
 
-fn which(program: &str, path: &str) -> Option<PathBuf> {
+/// The first `program` on `path` (a `PATH`-like list of folders).
+pub(super) fn which(program: &str, path: &str) -> Option<PathBuf> {
     path.split(':')
         .map(|dir| Path::new(dir).join(program))
         .find(|candidate| candidate.is_file())
@@ -254,8 +299,9 @@ fn which(program: &str, path: &str) -> Option<PathBuf> {
 
 /// In the child, before exec: new network, mount and UTS namespaces (the
 /// PID namespace was chosen by the thread that forked), a private copy of
-/// the mounts, a tmpfs on /run, a /proc of its own, and a hostname.
-fn enter_namespaces(hostname: &str) -> nix::Result<()> {
+/// the mounts, a tmpfs on /run, a /proc of its own, a hostname, and
+/// forwarding as `forwarding` says.
+fn enter_namespaces(hostname: &str, forwarding: Forwarding) -> nix::Result<()> {
     // If we die, even by kill -9, the kernel sends dockerd SIGKILL.
     nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?;
     unshare(CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS)?;
@@ -282,6 +328,19 @@ fn enter_namespaces(hostname: &str) -> nix::Result<()> {
         None::<&str>,
     )?;
     nix::unistd::sethostname(hostname)?;
+    // `sysctl -w net.ipv4.ip_forward=0`: /proc/sys/net is the network
+    // namespace of whoever opens it, this new one. Writing ip_forward sets
+    // `forwarding` on every interface of the namespace, as the sysctl does.
+    let ip_forward = nix::fcntl::open(
+        "/proc/sys/net/ipv4/ip_forward",
+        nix::fcntl::OFlag::O_WRONLY | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+    )?;
+    let value: &[u8] = match forwarding {
+        Forwarding::Fresh => b"0\n",
+        Forwarding::AlreadyOn => b"1\n",
+    };
+    nix::unistd::write(&ip_forward, value)?;
     Ok(())
 }
 

@@ -1,66 +1,63 @@
-//! What `docker info`, `docker network ls` and `docker network inspect`
-//! print: the fields the chapters talk about, read from the Engine API.
+//! `docker info`, `docker network ls` and `docker network inspect`: what
+//! the CLI prints, and the fields the chapters talk about, read from the
+//! Engine API.
 
 use std::fmt::Write;
 
 use anyhow::{Context, Result};
 use bollard::models::NetworkInspect;
-use bollard::query_parameters::ListNetworksOptionsBuilder;
 
 use super::Engine;
 use crate::narrate;
 
 impl Engine {
-    /// `docker info`, the line `Network:` under `Plugins:`: the network
-    /// drivers this Engine has.
+    /// `docker info --format '{{.Plugins.Network}}'`: the network drivers
+    /// this Engine has (the line `Network:` under `Plugins:` of `docker
+    /// info`).
     pub async fn show_network_drivers(&self) -> Result<Vec<String>> {
-        narrate::command(
-            &self.host,
-            "docker info --format '{{.Plugins.Network}}'    # Plugins: Network:",
-        );
         let info = self
             .api
             .info()
             .await
             .context("ask the Engine for docker info")?;
-        let drivers = info
+        self.docker(&["info", "--format", "{{.Plugins.Network}}"])
+            .await?;
+        Ok(info
             .plugins
             .and_then(|plugins| plugins.network)
-            .unwrap_or_default();
-        narrate::output(&format!("[{}]", drivers.join(" ")));
-        Ok(drivers)
+            .unwrap_or_default())
     }
 
     /// `docker network ls`, limited to the networks named (a reader's
-    /// machine may have others of its own).
+    /// machine may have others of its own): `--filter name=^bridge$`.
     pub async fn show_networks(&self, names: &[&str]) -> Result<()> {
-        let filter = names
-            .iter()
-            .map(|name| format!(" --filter name=^{name}$"))
-            .collect::<String>();
-        narrate::command(&self.host, &format!("docker network ls{filter}"));
-        let options = ListNetworksOptionsBuilder::default().build();
+        let filters: Vec<String> = names.iter().map(|name| format!("name=^{name}$")).collect();
+        let mut args = vec!["network", "ls"];
+        for filter in &filters {
+            args.extend(["--filter", filter]);
+        }
+        self.docker(&args).await?;
+        Ok(())
+    }
+
+    /// The claim that the Engine starts with three networks, one per
+    /// driver that needs no setup: bridge, host and none (driver null).
+    pub async fn claim_default_networks(&self) -> Result<()> {
         let networks = self
             .api
-            .list_networks(Some(options))
+            .list_networks(None::<bollard::query_parameters::ListNetworksOptions>)
             .await
             .context("list the networks")?;
-        let mut out = String::from("NETWORK ID     NAME      DRIVER    SCOPE\n");
-        for name in names {
-            if let Some(network) = networks.iter().find(|n| n.name.as_deref() == Some(name)) {
-                let id = network.id.clone().unwrap_or_default();
-                writeln!(
-                    out,
-                    "{:<14} {:<9} {:<9} {}",
-                    &id[..id.len().min(12)],
-                    name,
-                    network.driver.clone().unwrap_or_default(),
-                    network.scope.clone().unwrap_or_default()
-                )?;
-            }
-        }
-        narrate::output(out.trim_end());
-        Ok(())
+        let has = |name: &str, driver: &str| {
+            networks.iter().any(|network| {
+                network.name.as_deref() == Some(name) && network.driver.as_deref() == Some(driver)
+            })
+        };
+        self.claim(
+            "it starts with three networks, one per driver that needs no setup: bridge (driver \
+             bridge), host (host) and none (null)",
+            has("bridge", "bridge") && has("host", "host") && has("none", "null"),
+        )
     }
 
     /// What `docker network inspect NAME` reports that matters here: its
@@ -127,45 +124,9 @@ impl Engine {
         Ok(network)
     }
 
-    /// `docker network inspect NAME`, whole, as the CLI prints it: the
-    /// Engine's own JSON answer to `GET /networks/NAME`, its keys in the
-    /// Engine's order, in a list, indented by four spaces.
-    ///
-    /// bollard would parse the answer into a struct and lose the order of
-    /// its maps, so this one request is made by hand: HTTP/1.0 over the
-    /// Unix socket, the body after the first empty line.
+    /// `docker network inspect NAME`, whole: the CLI's JSON.
     pub async fn show_network_inspect_json(&self, name: &str) -> Result<()> {
-        narrate::command(&self.host, &format!("docker network inspect {name}"));
-        let socket = self.socket.clone();
-        let path = format!("/networks/{name}");
-        let body = tokio::task::spawn_blocking(move || raw_get(&socket, &path)).await??;
-        let network: serde_json::Value = serde_json::from_slice(&body)
-            .with_context(|| format!("read the Engine's JSON for the network {name}"))?;
-        let mut text = Vec::new();
-        let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-        let mut serializer = serde_json::Serializer::with_formatter(&mut text, formatter);
-        serde::Serialize::serialize(&vec![network], &mut serializer)
-            .context("print the network's JSON")?;
-        narrate::output(&String::from_utf8_lossy(&text));
+        self.docker(&["network", "inspect", name]).await?;
         Ok(())
     }
-}
-
-/// `GET PATH` to the Engine's socket, and the body of its answer.
-fn raw_get(socket: &std::path::Path, path: &str) -> Result<Vec<u8>> {
-    use std::io::{Read, Write};
-    let what = || format!("GET {path} from the Engine at {}", socket.display());
-    let mut stream = std::os::unix::net::UnixStream::connect(socket).with_context(what)?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: docker\r\n\r\n").with_context(what)?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).with_context(what)?;
-    let start = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .with_context(|| format!("{}: no HTTP answer", what()))?;
-    if !answer.starts_with(b"HTTP/1.0 200") && !answer.starts_with(b"HTTP/1.1 200") {
-        let status = String::from_utf8_lossy(&answer[..start]);
-        anyhow::bail!("{}: {}", what(), status.lines().next().unwrap_or_default());
-    }
-    Ok(answer[start + 4..].to_vec())
 }

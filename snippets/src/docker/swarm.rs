@@ -13,19 +13,26 @@ use crate::{Netns, narrate};
 impl Engine {
     /// `docker swarm init --advertise-addr ADDRESS --listen-addr ADDRESS:2377`,
     /// unless this Engine is already in a swarm (then it is used, and left
-    /// as it was). Our swarm carries the label `io.netlab=1` in its spec, so
-    /// that a later run knows it may leave it.
+    /// as it was). The CLI itself runs it, for what it prints: the node's
+    /// id and the `docker swarm join` line for the workers. Our swarm then
+    /// gets the label `io.netlab=1` in its spec (`POST /swarm/update`; the
+    /// CLI has no flag for it), so that a later run knows it may leave it.
     pub async fn swarm_init(&self, address: &str) -> Result<()> {
         if self.swarm_state().await? == "active" {
             self.say("this Engine is already in a swarm: using it, and leaving it as it is");
             return Ok(());
         }
-        narrate::command(
-            &self.host,
-            &format!("docker swarm init --advertise-addr {address} --listen-addr {address}:2377"),
-        );
+        let listen = format!("{address}:2377");
+        let init = [
+            "swarm",
+            "init",
+            "--advertise-addr",
+            address,
+            "--listen-addr",
+            &listen,
+        ];
         let request = SwarmInitRequest {
-            listen_addr: Some(format!("{address}:2377")),
+            listen_addr: Some(listen.clone()),
             advertise_addr: Some(address.to_string()),
             spec: Some(SwarmSpec {
                 labels: Some(labels()),
@@ -33,27 +40,55 @@ impl Engine {
             }),
             ..SwarmInitRequest::default()
         };
-        let node = match self.api.init_swarm(request.clone()).await {
+        let initialized = match self.docker(&init).await {
+            // No CLI here: the same request, through the API, already
+            // labelled (the transcript said so).
+            Ok(None) => self
+                .api
+                .init_swarm(request)
+                .await
+                .map(|_| ())
+                .map_err(Into::into),
+            Ok(Some(_)) => Ok(()),
             // Already in a swarm since `docker info` answered: the `swarm
             // init` of an interrupted run reached dockerd after this run
             // swept. If that swarm is ours, leave it and start again.
-            Err(error) if super::engine::status(&error) == Some(503) => {
+            Err(error) => {
                 if !super::cleanup::leave_our_swarm(self).await? {
                     return Err(error).context("initialize a swarm (docker swarm init)");
                 }
                 eprintln!("removed what an interrupted run left behind: swarm membership");
-                self.api.init_swarm(request).await
+                self.docker(&init).await.map(|_| ())
             }
-            node => node,
-        }
-        .context("initialize a swarm (docker swarm init)")?;
+        };
+        initialized.context("initialize a swarm (docker swarm init)")?;
         *self.swarm_ours.lock().expect("no panics while held") = true;
         // The first overlay container makes docker_gwbridge; ours, then.
         *self.gwbridge_ours.lock().expect("no panics while held") = true;
-        narrate::output(&format!(
-            "Swarm initialized: current node ({node}) is now a manager."
-        ));
-        Ok(())
+        self.label_swarm().await
+    }
+
+    /// Puts our label into the swarm's spec, so that a later run may leave
+    /// it: `POST /swarm/update` with the spec as it is, plus the label.
+    async fn label_swarm(&self) -> Result<()> {
+        let swarm = self
+            .api
+            .inspect_swarm()
+            .await
+            .context("inspect the new swarm")?;
+        let version = swarm
+            .version
+            .and_then(|version| version.index)
+            .context("the swarm has no version")?;
+        let mut spec = swarm.spec.unwrap_or_default();
+        spec.labels.get_or_insert_default().extend(labels());
+        let options = bollard::query_parameters::UpdateSwarmOptionsBuilder::default()
+            .version(version as i64)
+            .build();
+        self.api
+            .update_swarm(spec, options)
+            .await
+            .context("label the swarm as this lab's (POST /swarm/update)")
     }
 
     /// `docker info --format '{{.Swarm.LocalNodeState}}'`: `inactive`,
@@ -90,17 +125,27 @@ impl Engine {
             .join_tokens
             .and_then(|tokens| tokens.worker)
             .context("the manager has no worker token")?;
-        narrate::command(
-            &self.host,
-            &format!(
-                "docker swarm join --advertise-addr {address} --listen-addr {address}:2377 \
-                 --token {token} {manager_address}:2377"
-            ),
-        );
+        let listen = format!("{address}:2377");
+        let manager = format!("{manager_address}:2377");
+        let join = [
+            "swarm",
+            "join",
+            "--advertise-addr",
+            address,
+            "--listen-addr",
+            &listen,
+            "--token",
+            &token,
+            &manager,
+        ];
+        if self.docker(&join).await?.is_some() {
+            return Ok(());
+        }
+        // No CLI here: the same request, through the API.
         let request = SwarmJoinRequest {
-            listen_addr: Some(format!("{address}:2377")),
+            listen_addr: Some(listen),
             advertise_addr: Some(address.to_string()),
-            remote_addrs: Some(vec![format!("{manager_address}:2377")]),
+            remote_addrs: Some(vec![manager]),
             join_token: Some(token),
             ..SwarmJoinRequest::default()
         };
@@ -108,16 +153,14 @@ impl Engine {
             .join_swarm(request)
             .await
             .context("join the swarm (docker swarm join)")?;
-        narrate::output("This node joined a swarm as a worker.");
         Ok(())
     }
 
     /// `docker node ls` on a manager, once `count` nodes are Ready (a node
     /// that just joined takes a moment to report in).
     pub async fn show_nodes(&self, count: usize) -> Result<()> {
-        narrate::command(&self.host, "docker node ls");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        let (nodes, ready) = loop {
+        let ready = loop {
             let nodes = self
                 .api
                 .list_nodes(None)
@@ -126,56 +169,16 @@ impl Engine {
             let ready = nodes
                 .iter()
                 .filter(|node| {
-                    node.status
-                        .as_ref()
-                        .and_then(|s| s.state)
-                        .map(|s| s.to_string())
-                        == Some("ready".to_string())
+                    let state = node.status.as_ref().and_then(|s| s.state);
+                    state.map(|s| s.to_string()).as_deref() == Some("ready")
                 })
                 .count();
             if ready >= count || std::time::Instant::now() > deadline {
-                break (nodes, ready);
+                break ready;
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         };
-        let mut rows: Vec<(String, String)> = Vec::new();
-        for node in nodes {
-            let id = node.id.unwrap_or_default();
-            let hostname = node
-                .description
-                .and_then(|d| d.hostname)
-                .unwrap_or_default();
-            let state = node
-                .status
-                .and_then(|s| s.state)
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            let availability = node
-                .spec
-                .and_then(|spec| spec.availability)
-                .map(|a| a.to_string())
-                .unwrap_or_default();
-            let leader = node.manager_status.and_then(|m| m.leader) == Some(true);
-            let role = if leader { "Leader" } else { "" };
-            rows.push((
-                hostname.clone(),
-                format!(
-                    "{id:<27} {hostname:<9} {:<7} {:<13} {role}",
-                    capitalize(&state),
-                    capitalize(&availability)
-                ),
-            ));
-        }
-        rows.sort();
-        let mut text = format!(
-            "{:<27} {:<9} {:<7} {:<13} MANAGER STATUS\n",
-            "ID", "HOSTNAME", "STATUS", "AVAILABILITY"
-        );
-        for (_, row) in &rows {
-            text.push_str(row.trim_end());
-            text.push('\n');
-        }
-        narrate::output(text.trim_end());
+        self.docker(&["node", "ls"]).await?;
         if ready < count {
             bail!("the swarm has {ready} nodes Ready, not {count}, after 30 s");
         }
@@ -199,6 +202,89 @@ impl Engine {
             .context("remove the network docker_gwbridge")?;
         narrate::output("docker_gwbridge");
         Ok(())
+    }
+
+    /// The claims about the VNIs: `ingress`, the overlay swarm mode makes,
+    /// has the first, 4096, and `network` got the next, 4097 (moby:
+    /// libnetwork/drivers/overlay/ovmanager, VNIs from 4096 up).
+    pub async fn claim_swarm_networks(&self, network: &str) -> Result<()> {
+        let inspect = |name: &str| {
+            let name = name.to_string();
+            async move {
+                let found = self.api.inspect_network(&name, None).await;
+                found.with_context(|| format!("inspect the network {name}"))
+            }
+        };
+        let vni = |network: &bollard::models::NetworkInspect| {
+            let options = network.options.clone().unwrap_or_default();
+            options
+                .get("com.docker.network.driver.overlay.vxlanid_list")
+                .cloned()
+        };
+        let ingress = inspect("ingress").await?;
+        self.claim(
+            "swarm init made the network ingress, an overlay with the first VNI, 4096",
+            ingress.driver.as_deref() == Some("overlay")
+                && vni(&ingress).as_deref() == Some("4096"),
+        )?;
+        let ours = inspect(network).await?;
+        self.claim(
+            &format!("{network} got the next VNI, 4097"),
+            vni(&ours).as_deref() == Some("4097"),
+        )
+    }
+
+    /// The claim that this host has `docker_gwbridge`, once an overlay
+    /// container runs on it: a bridge network of its own, each host's way
+    /// out. (dockerd makes it when it first needs it: for the first overlay
+    /// container, or, Engine 28, for the ingress network's sandbox a moment
+    /// after `swarm init`.)
+    pub async fn claim_gwbridge(&self) -> Result<()> {
+        let gwbridge = self.api.inspect_network("docker_gwbridge", None).await;
+        self.claim(
+            &format!(
+                "{} has docker_gwbridge, a bridge network of its own: each host's way out",
+                self.host.name
+            ),
+            gwbridge.is_ok_and(|network| {
+                network.driver.as_deref() == Some("bridge")
+                    && network.scope.as_deref() == Some("local")
+            }),
+        )
+    }
+
+    /// The claim that this Engine, a worker, does not know `network` yet:
+    /// a worker learns of an overlay network when its first container
+    /// joins it.
+    pub async fn claim_network_unknown(&self, network: &str) -> Result<()> {
+        let known = self.api.inspect_network(network, None).await;
+        let missing = matches!(known, Err(ref error) if super::engine::status(error) == Some(404));
+        self.claim(
+            &format!(
+                "{}, a worker, has no {network} until its first container joins it",
+                self.host.name
+            ),
+            missing,
+        )
+    }
+
+    /// The claim that on an overlay network a container's MAC is still
+    /// `02:42` and its address, on every Engine (moby's overlay driver,
+    /// ov_endpoint.go: `GenerateMACFromIP`): other hosts work it out.
+    pub async fn claim_overlay_mac(
+        &self,
+        container: &super::Container,
+        address: &str,
+    ) -> Result<()> {
+        let (_, _, mac) = self.eth0_of(container).await?;
+        let derived = crate::Mac::docker(address.parse()?);
+        self.claim(
+            &format!(
+                "on the overlay, {}'s MAC is still 02:42 and its address, {derived}, on every Engine",
+                container.name
+            ),
+            mac == derived,
+        )
     }
 
     /// The gateway of the default bridge network: docker0's address.
@@ -278,13 +364,4 @@ pub async fn show_vxlan(netns: &Netns) -> Result<Vec<Link>> {
         text.join("\n")
     ));
     Ok(found)
-}
-
-/// `ready` -> `Ready`, as the docker CLI prints a node's state.
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

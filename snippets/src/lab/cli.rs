@@ -17,75 +17,28 @@ use nix::unistd::Uid;
 use super::Lab;
 use super::check::Claims;
 use super::userns::{enter_user_namespace, no_userns_message};
+use crate::cli::{self, Flag, Parsed};
 use crate::error::{EXIT_NO_USERNS, EXIT_USAGE, usage};
 use crate::narrate;
-
-/// A flag an example declares for itself: one with a value it cannot run
-/// without (`--underlay-local ADDRESS`), one with a value it may do without
-/// (`--chart FILE.svg`), or a switch with no value (`--scale`).
-/// [`run_with_flags`] lists it in the usage, and stops (exit 64) when a
-/// needed one is missing.
-pub struct Flag {
-    pub name: &'static str,
-    /// The value's placeholder in the usage message: `ADDRESS`; empty for
-    /// a switch.
-    pub value: &'static str,
-    pub help: &'static str,
-    pub needed: bool,
-}
-
-impl Flag {
-    /// A flag the example cannot run without.
-    pub const fn new(name: &'static str, value: &'static str, help: &'static str) -> Flag {
-        Flag {
-            name,
-            value,
-            help,
-            needed: true,
-        }
-    }
-
-    /// A flag with a value, which may be left out: read it with
-    /// [`Lab::flag_or`].
-    pub const fn optional(name: &'static str, value: &'static str, help: &'static str) -> Flag {
-        Flag {
-            name,
-            value,
-            help,
-            needed: false,
-        }
-    }
-
-    /// A switch, on when given: read it with [`Lab::switch`].
-    pub const fn switch(name: &'static str, help: &'static str) -> Flag {
-        Flag::optional(name, "", help)
-    }
-}
 
 impl Lab {
     /// The value given to one of the example's own flags, as a `T`:
     /// `let local: Ipv4Addr = lab.flag("--underlay-local")?`. A value that
     /// is not a `T` is a wrong command line (exit 64), as an unknown flag is.
     pub fn flag<T: FromStr<Err: Display>>(&self, name: &str) -> Result<T> {
-        let given = self.flags.iter().find(|(flag, _)| *flag == name);
-        let (_, value) =
-            given.with_context(|| format!("{name} is not a flag of {}", self.example))?;
-        value
-            .parse()
-            .map_err(|error| usage(format!("{name} {value}: {error}")))
+        self.flags
+            .value(name)?
+            .with_context(|| format!("{name} was not given to {}", self.example))
     }
 
     /// The value of an optional flag, or `default` when it was left out.
     pub fn flag_or<T: FromStr<Err: Display>>(&self, name: &str, default: T) -> Result<T> {
-        match self.flags.iter().any(|(flag, _)| *flag == name) {
-            true => self.flag(name),
-            false => Ok(default),
-        }
+        Ok(self.flags.value(name)?.unwrap_or(default))
     }
 
     /// Whether a switch (`--scale`) was given.
     pub fn switch(&self, name: &str) -> bool {
-        self.flags.iter().any(|(flag, _)| *flag == name)
+        self.flags.has(name)
     }
 
     /// `--keep`: print how to look at each namespace, then wait for Enter.
@@ -193,6 +146,28 @@ impl Lab {
     }
 }
 
+/// The flags of every syscall example, after its own.
+const LAB_FLAGS: [Flag; 4] = [
+    Flag::switch(
+        "--keep",
+        "leave the lab running and show how to look at it, until Enter",
+    ),
+    Flag::optional(
+        "--shell",
+        "NAME",
+        "a shell inside the namespace NAME (red, host, ...); the lab ends with it",
+    ),
+    Flag::switch(
+        "--check",
+        "print each claim of the chapter as PASS or FAIL, not the transcript",
+    ),
+    Flag::optional(
+        "--topology",
+        "FILE.svg",
+        "draw the lab, as the kernel reports it, into FILE.svg",
+    ),
+];
+
 /// Every example's `main`: `fn main() -> ExitCode { netlab::run(bridge) }`.
 pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
     run_with_flags(&[], example)
@@ -201,17 +176,27 @@ pub fn run(example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
 /// [`run`] for an example with flags of its own, which it reads with
 /// [`Lab::flag`]: `netlab::run_with_flags(&FLAGS, two_machines)`.
 pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<()>) -> ExitCode {
-    let name = std::env::args()
-        .next()
-        .and_then(|path| path.rsplit('/').next().map(str::to_string))
-        .unwrap_or_else(|| "example".to_string());
-    let options = match parse_args(&name, flags) {
-        Ok(options) => options,
+    let name = program_name();
+    let all = [flags, &LAB_FLAGS[..]].concat();
+    let given = match cli::parse(
+        &format!("cargo run --example {name}"),
+        &all,
+        std::env::args_os().skip(1),
+    ) {
+        Ok(Parsed::Run(given)) => given,
+        Ok(Parsed::Help(usage)) => {
+            print!("{usage}");
+            return ExitCode::SUCCESS;
+        }
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let check = given.has("--check");
+    let keep = given.has("--keep");
+    let shell = given.text("--shell").map(str::to_string);
+    let topology = given.text("--topology").map(PathBuf::from);
     let rootless = !Uid::effective().is_root();
     if rootless && let Err(errno) = enter_user_namespace() {
         eprintln!("{}", no_userns_message(&name, errno));
@@ -224,16 +209,16 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
         .enable_all()
         .build();
     // `--check` prints the claims instead of the transcript.
-    narrate::set_quiet(options.check);
+    narrate::set_quiet(check);
     let lab = Lab {
         rootless,
-        flags: options.flags,
-        claims: if options.check {
+        flags: given,
+        claims: if check {
             Claims::checking()
         } else {
             Claims::default()
         },
-        picture: options.topology,
+        picture: topology,
         ..Lab::new(&name)
     };
     let result = runtime.map_err(anyhow::Error::from).and_then(|runtime| {
@@ -242,19 +227,19 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
             if !lab.drawn.load(Ordering::Relaxed) {
                 lab.picture().await?;
             }
-            if lab.skipped.load(Ordering::Relaxed) && (options.keep || options.shell.is_some()) {
+            if lab.skipped.load(Ordering::Relaxed) && (keep || shell.is_some()) {
                 println!("# {name}: no lab was built, so there is nothing to keep or enter");
                 Ok(())
-            } else if let Some(name) = &options.shell {
+            } else if let Some(name) = &shell {
                 lab.shell(name)
-            } else if options.keep {
+            } else if keep {
                 lab.keep().await
             } else {
                 Ok(())
             }
         })
     });
-    if options.check {
+    if check {
         println!("{}", lab.claims.summary());
     }
     match result {
@@ -264,84 +249,10 @@ pub fn run_with_flags(flags: &[Flag], example: impl AsyncFnOnce(&Lab) -> Result<
     }
 }
 
-/// What the command line asked for: `--keep`, `--check`, `--topology`,
-/// and the values of the example's own flags.
-#[derive(Default)]
-struct Options {
-    keep: bool,
-    /// `--shell NAME`: a shell inside that namespace, once the lab is built.
-    shell: Option<String>,
-    check: bool,
-    topology: Option<PathBuf>,
-    flags: Vec<(&'static str, String)>,
-}
-
-fn parse_args(name: &str, flags: &[Flag]) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--keep" => options.keep = true,
-            "--shell" => match args.next() {
-                Some(netns) => options.shell = Some(netns),
-                None => return Err(help(name, flags, "--shell needs a NAME (host, red, ...)")),
-            },
-            "--check" => options.check = true,
-            "--topology" => match args.next() {
-                Some(file) => options.topology = Some(PathBuf::from(file)),
-                None => return Err(help(name, flags, "--topology needs a FILE.svg")),
-            },
-            _ => {
-                let flag = flags.iter().find(|flag| flag.name == arg);
-                if let Some(switch) = flag.filter(|flag| flag.value.is_empty()) {
-                    options.flags.push((switch.name, String::new()));
-                    continue;
-                }
-                match (flag, flag.and_then(|_| args.next())) {
-                    (Some(flag), Some(value)) => options.flags.push((flag.name, value)),
-                    (Some(flag), None) => {
-                        return Err(help(name, flags, &format!("{arg} needs a {}", flag.value)));
-                    }
-                    (None, _) => {
-                        return Err(help(name, flags, &format!("unknown argument: {arg}")));
-                    }
-                }
-            }
-        }
-    }
-    let given = |flag: &&Flag| options.flags.iter().any(|(name, _)| *name == flag.name);
-    if let Some(missing) = flags.iter().find(|flag| flag.needed && !given(flag)) {
-        let problem = format!("{} {} is needed", missing.name, missing.value);
-        return Err(help(name, flags, &problem));
-    }
-    Ok(options)
-}
-
-/// The usage message, and what was wrong.
-fn help(name: &str, flags: &[Flag], problem: &str) -> String {
-    let mut usage = format!("usage: cargo run --example {name}");
-    if flags.is_empty() {
-        usage.push_str(" [-- --keep] [--shell NAME] [--check] [--topology FILE.svg]");
-    } else {
-        usage.push_str(" --");
-        for flag in flags {
-            let shown = format!("{} {}", flag.name, flag.value);
-            match flag.needed {
-                true => usage.push_str(&format!(" {shown}")),
-                false => usage.push_str(&format!(" [{}]", shown.trim_end())),
-            }
-        }
-        usage.push_str(" [--keep] [--shell NAME] [--check] [--topology FILE.svg]");
-    }
-    usage.push_str(
-        "\n  --keep  leave the lab running and show how to look at it, until Enter\n  \
-         --shell NAME  a shell inside the namespace NAME (red, host, ...); the lab ends with it\n  \
-         --check  print each claim of the chapter as PASS or FAIL, not the transcript\n  \
-         --topology FILE.svg  draw the lab, as the kernel reports it, into FILE.svg\n",
-    );
-    for flag in flags {
-        let shown = format!("{} {}", flag.name, flag.value);
-        usage.push_str(&format!("  {}  {}\n", shown.trim_end(), flag.help));
-    }
-    usage + problem
+/// The name this program was started as: the example's (`bridge`).
+pub fn program_name() -> String {
+    std::env::args()
+        .next()
+        .and_then(|path| path.rsplit('/').next().map(str::to_string))
+        .unwrap_or_else(|| "example".to_string())
 }

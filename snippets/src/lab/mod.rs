@@ -31,7 +31,7 @@ pub struct Lab {
     rootless: bool,
     namespaces: Mutex<Vec<Netns>>,
     /// The values of the example's own flags (see `cli`).
-    flags: Vec<(&'static str, String)>,
+    flags: crate::cli::Given,
     /// `--check`: how the claims went.
     claims: Claims,
     /// `--topology FILE.svg`: where to draw the lab, and whether it was.
@@ -49,7 +49,7 @@ impl Lab {
             example: example.to_string(),
             rootless: false,
             namespaces: Mutex::new(Vec::new()),
-            flags: Vec::new(),
+            flags: crate::cli::Given::default(),
             claims: Claims::default(),
             picture: None,
             drawn: AtomicBool::new(false),

@@ -22,6 +22,7 @@ const SBIN: &str = "/usr/sbin:/sbin";
 fn package_of(program: &str) -> &'static str {
     match program {
         "ifconfig" => "net-tools",
+        "busybox" => "busybox-static",
         _ => "iproute2",
     }
 }
@@ -36,10 +37,38 @@ impl Netns {
         self.run_program(argv, true)
     }
 
+    /// Like [`Netns::show_program`], for a program whose failure is part of
+    /// the lesson (`wget` to a port a firewall drops): its exit code (`None`
+    /// if a signal ended it), and its standard output.
+    pub fn show_program_status(&self, argv: &[&str]) -> Result<Option<(Option<i32>, String)>> {
+        narrate::command(self, &narrate::shell_words(argv));
+        let Some(output) = self.spawn_program(argv)? else {
+            return Ok(None);
+        };
+        let stdout = trim_line_ends(&String::from_utf8_lossy(&output.stdout));
+        narrate::output(&stdout);
+        narrate::output(&trim_line_ends(&String::from_utf8_lossy(&output.stderr)));
+        Ok(Some((output.status.code(), stdout)))
+    }
+
     /// Runs `argv` here and returns its standard output; prints what it
     /// printed only if `print`, for a pipeline such as `ip neigh | wc -l`,
     /// whose caller prints the prompt and the pipeline's result.
     pub(crate) fn run_program(&self, argv: &[&str], print: bool) -> Result<Option<String>> {
+        let Some(output) = self.spawn_program(argv)? else {
+            return Ok(None);
+        };
+        let stdout = trim_line_ends(&String::from_utf8_lossy(&output.stdout));
+        if print {
+            narrate::output(&stdout);
+            narrate::output(&trim_line_ends(&String::from_utf8_lossy(&output.stderr)));
+        }
+        Ok(Some(stdout))
+    }
+
+    /// Runs `argv` inside this namespace and waits for it; `None` (said in
+    /// a comment) when the program is not installed.
+    fn spawn_program(&self, argv: &[&str]) -> Result<Option<std::process::Output>> {
         let (program, args) = argv.split_first().context("an empty command")?;
         let path = match std::env::var("PATH") {
             Ok(path) if !path.is_empty() => format!("{path}:{SBIN}"),
@@ -63,12 +92,7 @@ impl Netns {
             ));
             return Ok(None);
         };
-        let stdout = trim_line_ends(&String::from_utf8_lossy(&output.stdout));
-        if print {
-            narrate::output(&stdout);
-            narrate::output(&trim_line_ends(&String::from_utf8_lossy(&output.stderr)));
-        }
-        Ok(Some(stdout))
+        Ok(Some(output))
     }
 }
 
