@@ -237,7 +237,7 @@ mod tests {
             };
             assert!(text.starts_with("usage: cargo run --example x -- [--keep] [--engine ENGINE] --underlay-local ADDRESS\n"), "{text}");
             assert!(
-                text.contains("  --engine ENGINE          which Docker Engine\n"),
+                text.contains("  --engine ENGINE           which Docker Engine\n"),
                 "{text}"
             );
         }
