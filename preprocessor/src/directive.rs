@@ -3,9 +3,12 @@
 /// A directive this preprocessor expands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Directive {
-    /// `{{#example NAME}}` or `{{#example NAME:ANCHOR}}`.
+    /// `{{#example NAME}}` or `{{#example NAME:ANCHOR}}`: the example's
+    /// `main.rs`; `{{#example NAME/FILE.rs:ANCHOR}}`, another file of it
+    /// (a module of its own, `drivers_measured/measure.rs`).
     Example {
         name: String,
+        file: Option<String>,
         anchor: Option<String>,
     },
     /// `{{#output NAME}}`, or `{{#output NAME:VARIANT}}` for the recording
@@ -24,6 +27,17 @@ pub enum Directive {
     Claims {
         name: String,
         variant: Option<String>,
+    },
+    /// `{{#value NAME:VARIANT BEFORE{}AFTER}}`, inside a sentence: a value
+    /// the recording `output-VARIANT.txt` printed, quoted in the prose: on
+    /// the first line that holds BEFORE, what follows it up to AFTER (or to
+    /// the next space when AFTER is empty), shown as code. So a MAC or a
+    /// time quoted in a sentence is the recording's, after every re-record.
+    Value {
+        name: String,
+        variant: Option<String>,
+        before: String,
+        after: String,
     },
 }
 
@@ -48,7 +62,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}} or {{#claims NAME:vm}}";
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -81,7 +95,26 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
             Directive::Output { name, variant } => Ok(Directive::Claims { name, variant }),
             _ => unreachable!("parse_output makes an Output"),
         },
-        ("example" | "output" | "topology" | "claims", _) => {
+        ("value", [arg, ..]) => {
+            let pattern = after[kind_len..close - 3].trim_start();
+            let pattern = pattern[arg.len()..].trim();
+            match (parse_output(arg)?, pattern.split_once("{}")) {
+                (Directive::Output { name, variant }, Some((before, after)))
+                    if !before.is_empty() && !after.contains("{}") =>
+                {
+                    Ok(Directive::Value {
+                        name,
+                        variant,
+                        before: before.to_string(),
+                        after: after.to_string(),
+                    })
+                }
+                _ => Err(format!(
+                    "`{whole}`: a value is NAME:VARIANT and a pattern with text before one `{{}}`; {USAGE}"
+                )),
+            }
+        }
+        ("example" | "output" | "topology" | "claims" | "value", _) => {
             Err(format!("`{whole}` takes one argument; {USAGE}"))
         }
         _ => Err(format!(
@@ -92,20 +125,27 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     Ok(Parsed::Ours(directive, whole.len()))
 }
 
-/// `NAME` or `NAME:ANCHOR`.
+/// `NAME`, `NAME:ANCHOR` or `NAME/FILE.rs:ANCHOR`.
 fn parse_example(arg: &str) -> Result<Directive, String> {
     let parts: Vec<&str> = arg.split(':').collect();
-    match parts.as_slice() {
-        [name] => Ok(Directive::Example {
-            name: check_name(name)?,
-            anchor: None,
-        }),
-        [name, anchor] => Ok(Directive::Example {
-            name: check_name(name)?,
-            anchor: Some(check_name(anchor)?),
-        }),
-        _ => Err(format!("`{arg}` has more than one `:`; {USAGE}")),
-    }
+    let (path, anchor) = match parts.as_slice() {
+        [path] => (*path, None),
+        [path, anchor] => (*path, Some(check_name(anchor)?)),
+        _ => return Err(format!("`{arg}` has more than one `:`; {USAGE}")),
+    };
+    let (name, file) = match path.split_once('/') {
+        None => (path, None),
+        Some((name, file)) => match file.strip_suffix(".rs") {
+            Some(stem) => (name, Some(format!("{}.rs", check_name(stem)?))),
+            // Not NAME/FILE.rs: say what is wrong with the whole of it.
+            None => return Err(check_name(path).err().unwrap_or_default()),
+        },
+    };
+    Ok(Directive::Example {
+        name: check_name(name)?,
+        file,
+        anchor,
+    })
 }
 
 /// `NAME` or `NAME:VARIANT`. A recorded output is a whole file: the part
@@ -156,6 +196,7 @@ mod tests {
     fn example_output_and_anchor() {
         let example = |name: &str, anchor: Option<&str>| Directive::Example {
             name: name.into(),
+            file: None,
             anchor: anchor.map(Into::into),
         };
         assert_eq!(ours("{{#example bridge}}"), example("bridge", None));
@@ -167,6 +208,17 @@ mod tests {
             ours("{{#example bridge:create-bridge}}"),
             example("bridge", Some("create-bridge"))
         );
+        assert_eq!(
+            ours("{{#example drivers_measured/measure.rs:measure}}"),
+            Directive::Example {
+                name: "drivers_measured".into(),
+                file: Some("measure.rs".into()),
+                anchor: Some("measure".into()),
+            }
+        );
+        assert!(parse("{{#example drivers_measured/../x.rs}}").is_err());
+        assert!(parse("{{#example drivers_measured/chart.svg}}").is_err());
+        assert!(parse("{{#example drivers_measured/x/y.rs}}").is_err());
         assert_eq!(
             ours("{{#output veth}}"),
             Directive::Output {
@@ -187,6 +239,35 @@ mod tests {
                 name: "same_bridge".into()
             }
         );
+    }
+
+    #[test]
+    fn a_value_is_a_recording_and_a_pattern() {
+        assert_eq!(
+            ours(r#"{{#value docker_bridge:engine-28 "MacAddress": "{}"}} here"#),
+            Directive::Value {
+                name: "docker_bridge".into(),
+                variant: Some("engine-28".into()),
+                before: r#""MacAddress": ""#.into(),
+                after: "\"".into(),
+            }
+        );
+        assert_eq!(
+            ours("{{#value macvlan time={} }}"),
+            Directive::Value {
+                name: "macvlan".into(),
+                variant: None,
+                before: "time=".into(),
+                after: "".into(),
+            }
+        );
+        for wrong in [
+            "{{#value macvlan}}",
+            "{{#value macvlan {}x}}",
+            "{{#value a b{}c{} d}}",
+        ] {
+            assert!(parse(wrong).is_err(), "{wrong}");
+        }
     }
 
     #[test]

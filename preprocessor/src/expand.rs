@@ -112,6 +112,13 @@ fn expand_line(
         }
         match parsed? {
             Parsed::Mdbook => continue,
+            // A value stands in a sentence: replaced where it is.
+            Parsed::Ours(directive @ Directive::Value { .. }, len) => {
+                out.push_str(&line[copied..start]);
+                out.push_str(&replace(&directive, "")?);
+                copied = start + len;
+                search = copied;
+            }
             Parsed::Ours(directive, len) => {
                 // The block replaces the whole line, so nothing else may share it.
                 let (indent, rest) = (&line[..start], &line[start + len..]);
@@ -148,9 +155,10 @@ pub(crate) fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
 /// `theme/netlab.css`), a blank line, and a fenced block.
 fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> {
     match directive {
-        Directive::Example { name, anchor } => {
-            let code = snippets.code(name, anchor.as_deref())?;
-            let file = snippets.shown_path(name, "main.rs");
+        Directive::Example { name, file, anchor } => {
+            let file = file.as_deref().unwrap_or("main.rs");
+            let code = snippets.code(name, file, anchor.as_deref())?;
+            let file = snippets.shown_path(name, file);
             let excerpt = if anchor.is_some() { " (excerpt)" } else { "" };
             let caption = format!(
                 "<code>{}</code>{excerpt} · run it: <code>cargo run --example {name}</code>",
@@ -165,6 +173,17 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
             let file = snippets.shown_path(name, &output_file(variant.as_deref()));
             let caption = format!("recorded output: <code>{}</code>", escape_html(&file));
             Ok(transcript(&caption, &output))
+        }
+        Directive::Value {
+            name,
+            variant,
+            before,
+            after,
+        } => {
+            let value = snippets.value(name, variant.as_deref(), before, after)?;
+            // As code, in backticks enough that none inside ends it.
+            let ticks = "`".repeat(value.matches('`').count() + 1);
+            Ok(format!("{ticks}{value}{ticks}"))
         }
         Directive::Claims { name, variant } => {
             let claims = snippets.claims(name, variant.as_deref())?;

@@ -48,12 +48,13 @@ impl Snippets {
         names
     }
 
-    /// The code of an example, the whole file or one anchored region, with
-    /// every anchor line removed and the common indentation taken off.
-    pub fn code(&self, name: &str, anchor: Option<&str>) -> Result<String, String> {
+    /// The code of `file` (`main.rs`, or another module) of an example, the
+    /// whole file or one anchored region, with every anchor line removed and
+    /// the common indentation taken off.
+    pub fn code(&self, name: &str, file: &str, anchor: Option<&str>) -> Result<String, String> {
         self.check_exists(name)?;
-        let shown = self.shown_path(name, "main.rs");
-        let path = self.dir.join("examples").join(name).join("main.rs");
+        let shown = self.shown_path(name, file);
+        let path = self.dir.join("examples").join(name).join(file);
         let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {shown}: {e}"))?;
         let lines: Vec<&str> = text.lines().collect();
         let region = match anchor {
@@ -83,6 +84,35 @@ impl Snippets {
             )),
             Err(e) => Err(format!("cannot read {shown}: {e}")),
         }
+    }
+
+    /// What the recording `variant` of `name` printed after `before`, on the
+    /// first line that holds it, up to `after` (to the next space when
+    /// `after` is empty): a value for the prose (`{{#value ...}}`).
+    pub fn value(
+        &self,
+        name: &str,
+        variant: Option<&str>,
+        before: &str,
+        after: &str,
+    ) -> Result<String, String> {
+        let output = self.output(name, variant)?;
+        let shown = self.shown_path(name, &output_file(variant));
+        let line = output
+            .lines()
+            .find_map(|line| line.split_once(before).map(|(_, rest)| rest))
+            .ok_or_else(|| format!("{shown} has no line with `{before}`"))?;
+        let value = match after {
+            "" => line.split_whitespace().next().unwrap_or(""),
+            after => line
+                .split_once(after)
+                .map(|(value, _)| value)
+                .ok_or_else(|| format!("{shown}: no `{after}` after `{before}`"))?,
+        };
+        if value.is_empty() {
+            return Err(format!("{shown}: nothing between `{before}` and `{after}`"));
+        }
+        Ok(value.to_string())
     }
 
     /// The recorded topology picture of an example, as SVG text to inline in

@@ -19,6 +19,40 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Builds the book at `root` into `out`, as [`build`] does, and returns the
+/// warnings mdBook printed while it did (`WARN ...` lines), which a plain
+/// `mdbook build` prints on the terminal and goes on.
+fn build_warnings(root: &Path, out: &Path) -> anyhow::Result<Vec<String>> {
+    #[derive(Clone, Default)]
+    struct Lines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Lines {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || build(root, out))?;
+    let text = String::from_utf8_lossy(&lines.0.lock().unwrap()).into_owned();
+    Ok(text
+        .split("\n")
+        .filter(|line| {
+            line.trim_start().starts_with("WARN") || line.trim_start().starts_with("ERROR")
+        })
+        .map(str::to_string)
+        .collect())
+}
+
 /// Builds the book at `root` into `out`, with `root`'s own book.toml.
 fn build(root: &Path, out: &Path) -> anyhow::Result<()> {
     let mut config = Config::from_disk(root.join("book.toml"))?;
@@ -35,7 +69,12 @@ fn build(root: &Path, out: &Path) -> anyhow::Result<()> {
 #[test]
 fn the_real_book_is_complete() {
     let out = tempfile::tempdir().expect("create a temp dir");
-    build(&workspace_root(), out.path()).expect("build the real book");
+    let warnings = build_warnings(&workspace_root(), out.path()).expect("build the real book");
+    assert!(
+        warnings.is_empty(),
+        "mdBook warned while it built the book:\n{}",
+        warnings.join("\n")
+    );
     let report = check(&workspace_root(), out.path());
     assert!(report.problems.is_empty(), "{}", report.problems.join("\n"));
     eprintln!("real book: {}", report.summary());
@@ -58,6 +97,26 @@ fn a_book_using_every_directive_is_complete() {
         (2, 5),
         "{}",
         report.summary()
+    );
+}
+
+/// A warning from mdBook fails the book test: a chapter that pulls Rust in
+/// as Markdown (a bare `{{#include}}` outside a code block) makes mdBook
+/// warn of an unclosed HTML tag, `<Figures>`.
+#[test]
+fn a_warning_from_mdbook_is_caught() {
+    let book = fixture_book();
+    let rust = "fn measure() -> Result<Figures> {\n    todo!()\n}\n";
+    fs::write(book.path().join("snippets/examples/veth/measure.rs"), rust).unwrap();
+    let chapter = "# veth\n\n{{#include ../snippets/examples/veth/measure.rs}}\n";
+    fs::write(book.path().join("src/veth.md"), chapter).unwrap();
+    let out = tempfile::tempdir().expect("create a temp dir");
+    let warnings = build_warnings(book.path(), out.path()).expect("build the book");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("unclosed HTML tag `<figures>`")),
+        "mdBook warns of the tag the Rust made: {warnings:?}"
     );
 }
 

@@ -192,6 +192,7 @@ fn directives_lists_what_a_chapter_uses() {
     let expected = [
         Directive::Example {
             name: "bridge".into(),
+            file: None,
             anchor: Some("main".into()),
         },
         Directive::Output {
@@ -279,7 +280,7 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}} or {{#claims NAME:vm}}";
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
@@ -364,7 +365,7 @@ fn a_topology_that_is_not_an_svg_is_refused() {
 #[test]
 fn topology_directive_misuse() {
     assert!(
-        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}} or {{#claims NAME:vm}}")
+        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}")
     );
     assert_eq!(
         expand_err("See {{#topology bridge}} here."),
@@ -498,4 +499,16 @@ fn vm_claims_are_the_vm_runs_checks() {
         "{out}"
     );
     assert!(out.contains("claims-vm.txt"), "{out}");
+}
+
+#[test]
+fn a_value_is_quoted_from_its_recording_where_it_stands() {
+    let out = expand_ok(
+        "The bridge was {{#value bridge created {} }}, twice: {{#value bridge docker0 <{}>}}.\n",
+    );
+    assert_eq!(out, "The bridge was `docker0`, twice: `up`.\n");
+    assert_eq!(
+        expand_err("Was {{#value bridge deleted {} }}.\n"),
+        "src/bridge.md:1: snippets/examples/bridge/output.txt has no line with `deleted `"
+    );
 }

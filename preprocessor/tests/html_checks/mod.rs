@@ -58,10 +58,16 @@ pub fn check(root: &Path, out: &Path) -> Report {
             ));
         }
         for directive in directives {
+            // A value is a word in a sentence, checked by its own test
+            // (prose_values.rs); the rest are blocks of a file.
+            if matches!(directive, Directive::Value { .. }) {
+                continue;
+            }
             report.examples += 1;
             let (file, anchor) = match &directive {
-                Directive::Example { name, anchor } => {
-                    (format!("{name}/main.rs"), anchor.as_deref())
+                Directive::Example { name, file, anchor } => {
+                    let file = file.as_deref().unwrap_or("main.rs");
+                    (format!("{name}/{file}"), anchor.as_deref())
                 }
                 Directive::Output { name, variant } => {
                     let file = mdbook_netlab::snippets::output_file(variant.as_deref());
@@ -72,6 +78,7 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     let file = mdbook_netlab::snippets::claims_file(variant.as_deref());
                     (format!("{name}/{file}"), None)
                 }
+                Directive::Value { .. } => continue,
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
