@@ -18,8 +18,13 @@ pub enum Directive {
         name: String,
         variant: Option<String>,
     },
-    /// `{{#topology NAME}}`: the picture of the lab the recorded run drew.
-    Topology { name: String },
+    /// `{{#topology NAME}}`: the picture of the lab the recorded run drew;
+    /// `{{#topology NAME:vm}}`, the one its run in the VM drew
+    /// (`topology-vm.svg`), for a lab this machine's kernel cannot build.
+    Topology {
+        name: String,
+        variant: Option<String>,
+    },
     /// `{{#claims NAME}}`: the chapter's claims, as the recorded run's
     /// `--check` found them (`claims.txt`); `{{#claims NAME:vm}}`, as the
     /// run inside the VM found them (`claims-vm.txt`), for an example this
@@ -62,7 +67,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -87,10 +92,13 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
     let directive = match (kind, args.as_slice()) {
         ("example", [arg]) => parse_example(arg),
         ("output", [arg]) => parse_output(arg),
-        ("topology", [arg]) if arg.contains(':') => Err(format!(
+        ("topology", [arg]) if arg.contains(':') && !arg.ends_with(":vm") => Err(format!(
             "`{whole}`: a topology picture is the whole lab, it has no anchors; {USAGE}"
         )),
-        ("topology", [name]) => check_name(name).map(|name| Directive::Topology { name }),
+        ("topology", [arg]) => match parse_output(arg)? {
+            Directive::Output { name, variant } => Ok(Directive::Topology { name, variant }),
+            _ => unreachable!("parse_output makes an Output"),
+        },
         ("claims", [arg]) => match parse_output(arg)? {
             Directive::Output { name, variant } => Ok(Directive::Claims { name, variant }),
             _ => unreachable!("parse_output makes an Output"),
@@ -236,7 +244,15 @@ mod tests {
         assert_eq!(
             ours("{{#topology same_bridge}}"),
             Directive::Topology {
-                name: "same_bridge".into()
+                name: "same_bridge".into(),
+                variant: None,
+            }
+        );
+        assert_eq!(
+            ours("{{#topology ipvlan:vm}}"),
+            Directive::Topology {
+                name: "ipvlan".into(),
+                variant: Some("vm".into()),
             }
         );
     }

@@ -2,7 +2,7 @@
 //! the block it stands for.
 
 use crate::directive::{self, Directive, Parsed};
-use crate::snippets::{Snippets, claims_file, output_file};
+use crate::snippets::{Snippets, claims_file, output_file, topology_file};
 use anyhow::{Result, anyhow};
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
@@ -203,9 +203,9 @@ fn render(directive: &Directive, snippets: &Snippets) -> Result<String, String> 
         // Inlined, not linked: an `<img src>` would need the file copied
         // next to each page (and the print page sits elsewhere); an inline
         // picture goes wherever the page goes, printed handouts included.
-        Directive::Topology { name } => {
-            let svg = snippets.topology(name)?;
-            let file = snippets.shown_path(name, "topology.svg");
+        Directive::Topology { name, variant } => {
+            let svg = snippets.topology(name, variant.as_deref())?;
+            let file = snippets.shown_path(name, &topology_file(variant.as_deref()));
             Ok(format!(
                 "<figure class=\"netlab-topology\">\n{svg}\n<figcaption class=\"netlab-caption\">\
                  the lab as the kernel reported it, drawn by the recorded run: <code>{}</code>\

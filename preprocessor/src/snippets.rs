@@ -118,10 +118,11 @@ impl Snippets {
     /// The recorded topology picture of an example, as SVG text to inline in
     /// the page, without blank lines: in Markdown, a blank line would end
     /// the HTML block and turn the rest of the picture into text.
-    pub fn topology(&self, name: &str) -> Result<String, String> {
+    pub fn topology(&self, name: &str, variant: Option<&str>) -> Result<String, String> {
         self.check_exists(name)?;
-        let shown = self.shown_path(name, "topology.svg");
-        let path = self.dir.join("examples").join(name).join("topology.svg");
+        let file = topology_file(variant);
+        let shown = self.shown_path(name, &file);
+        let path = self.dir.join("examples").join(name).join(&file);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == ErrorKind::NotFound => {
@@ -192,6 +193,15 @@ impl Snippets {
                 examples.join(", ")
             )
         })
+    }
+}
+
+/// The picture of the recording `variant`: `topology.svg`, or
+/// `topology-vm.svg` for the run in the VM.
+pub fn topology_file(variant: Option<&str>) -> String {
+    match variant {
+        None => "topology.svg".to_string(),
+        Some(variant) => format!("topology-{variant}.svg"),
     }
 }
 

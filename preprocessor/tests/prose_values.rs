@@ -89,7 +89,10 @@ fn included_files(markdown: &str, source: &str) -> String {
                 (name, output_file(variant.as_deref()))
             }
             Directive::Claims { name, variant } => (name, claims_file(variant.as_deref())),
-            Directive::Topology { name } => (name, "topology.svg".into()),
+            Directive::Topology { name, variant } => (
+                name,
+                mdbook_netlab::snippets::topology_file(variant.as_deref()),
+            ),
         };
         let path = examples.join(&name).join(&file);
         text.push_str(

@@ -239,13 +239,12 @@ fn problems(svg: &str) -> Vec<String> {
 
 fn recorded_pictures() -> Vec<PathBuf> {
     let examples = netlab_tests::run::workspace_root().join("snippets/examples");
+    // The native runs' pictures, and the VM's (`topology-vm.svg`).
     let mut pictures: Vec<PathBuf> = fs::read_dir(&examples)
         .unwrap_or_else(|e| panic!("list {}: {e}", examples.display()))
-        .map(|entry| {
-            entry
-                .expect("read snippets/examples")
-                .path()
-                .join("topology.svg")
+        .flat_map(|entry| {
+            let folder = entry.expect("read snippets/examples").path();
+            ["topology.svg", "topology-vm.svg"].map(|file| folder.join(file))
         })
         .filter(|path| path.exists())
         .collect();
@@ -257,8 +256,9 @@ fn recorded_pictures() -> Vec<PathBuf> {
 fn every_recorded_picture_is_legible_and_no_two_lines_share_a_stretch() {
     let pictures = recorded_pictures();
     assert!(
-        pictures.len() >= 8,
-        "the eight from-syscalls chapters record a picture each, found {pictures:?}"
+        pictures.len() >= 11,
+        "the eleven from-syscalls chapters record a picture each (ipvlan's in the VM), found \
+         {pictures:?}"
     );
     let mut report = Vec::new();
     for path in &pictures {

@@ -99,6 +99,10 @@ fn every_example_runs_in_the_vm_as_in_the_book() {
         }
     }
     for (example, _) in NEEDS_DRIVER {
+        // Its lab is built only here: the VM's run draws its picture.
+        let picture = std::fs::read_to_string(out.join(format!("{example}.svg"))).ok();
+        assert!(picture.is_some(), "{example} drew its lab inside the VM");
+        record::check_topology_at(example, picture.as_deref(), "vm");
         let read = |extension: &str| {
             let path: PathBuf = out.join(format!("{example}.check.{extension}"));
             std::fs::read_to_string(&path)

@@ -249,11 +249,14 @@ fn build_examples(root: &Path, target: &Path, names: &[String]) -> Result<Vec<(S
 }
 
 /// `DIR/NAME.stdout`, `DIR/NAME.stderr` and `DIR/NAME.rc` (the exit code, or
-/// `none` when the example never finished).
+/// `none` when the example never finished), and `DIR/NAME.svg`, the picture
+/// of its lab, when it drew one.
 fn write_outcomes(out: &Path, outcomes: &[Outcome]) -> Result<()> {
     for o in outcomes {
         let rc = o.rc.map_or("none".to_string(), |rc| rc.to_string());
-        for (extension, text) in [("stdout", &o.stdout), ("stderr", &o.stderr), ("rc", &rc)] {
+        let picture = o.picture.as_ref().map(|svg| ("svg", svg));
+        let files = [("stdout", &o.stdout), ("stderr", &o.stderr), ("rc", &rc)];
+        for (extension, text) in files.into_iter().chain(picture) {
             let path = out.join(format!("{}.{extension}", o.name));
             fs::write(&path, text).with_context(|| format!("write {}", path.display()))?;
         }
@@ -261,13 +264,13 @@ fn write_outcomes(out: &Path, outcomes: &[Outcome]) -> Result<()> {
     Ok(())
 }
 
-/// An earlier run's `NAME.stdout`, `.stderr`, `.rc`: a file left from it
+/// An earlier run's `NAME.stdout`, `.stderr`, `.rc`, `.svg`: a file left from it
 /// must not pass for this run's.
 fn remove_old_outcomes(out: &Path) -> Result<()> {
     for entry in fs::read_dir(out).with_context(|| format!("list {}", out.display()))? {
         let path = entry?.path();
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ["stdout", "stderr", "rc"].contains(&extension) {
+        if ["stdout", "stderr", "rc", "svg"].contains(&extension) {
             fs::remove_file(&path).with_context(|| format!("remove {}", path.display()))?;
         }
     }
@@ -339,6 +342,7 @@ mod tests {
             name: name.into(),
             stdout: format!("{name}$ ip link add docker0 type bridge\n"),
             stderr: format!("Error: {name} failed"),
+            picture: None,
             rc,
         };
         let (out, log) = (Path::new("/tmp/out"), Path::new("/tmp/out/console.log"));

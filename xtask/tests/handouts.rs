@@ -138,10 +138,18 @@ fn must_show(markdown_without_blocks: &str, source: &str) -> Vec<String> {
     let snippets = Snippets::new(root().join("snippets"), "snippets");
     for directive in directives(markdown_without_blocks, source).expect("parse the directives") {
         let text = match &directive {
-            Directive::Example { name, anchor } => snippets.code(name, anchor.as_deref()),
+            Directive::Example { name, file, anchor } => snippets.code(
+                name,
+                file.as_deref().unwrap_or("main.rs"),
+                anchor.as_deref(),
+            ),
             Directive::Output { name, variant } => snippets.output(name, variant.as_deref()),
             // The picture's words: the names and addresses it labels.
-            Directive::Topology { name } => snippets.topology(name).map(|svg| svg_text(&svg)),
+            Directive::Topology { name, variant } => snippets
+                .topology(name, variant.as_deref())
+                .map(|svg| svg_text(&svg)),
+            // A value is a word of a sentence, not a block of its own.
+            Directive::Value { .. } => continue,
             Directive::Claims { name, variant } => snippets
                 .claims(name, variant.as_deref())
                 .map(|claims| claims.join("\n")),

@@ -73,7 +73,10 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     let file = mdbook_netlab::snippets::output_file(variant.as_deref());
                     (format!("{name}/{file}"), None)
                 }
-                Directive::Topology { name } => (format!("{name}/topology.svg"), None),
+                Directive::Topology { name, variant } => {
+                    let file = mdbook_netlab::snippets::topology_file(variant.as_deref());
+                    (format!("{name}/{file}"), None)
+                }
                 Directive::Claims { name, variant } => {
                     let file = mdbook_netlab::snippets::claims_file(variant.as_deref());
                     (format!("{name}/{file}"), None)

@@ -30,8 +30,8 @@ fn main() -> ExitCode {
 }
 
 async fn recap(lab: &Lab) -> Result<()> {
-    // The story is the files, not the network: two boxes with `lo` only.
-    lab.without_picture();
+    // The picture shows each container's system and hostname: the story
+    // here is the files, and the network is `lo` only.
     let (bookworm, trixie) = (rootfs::find("bookworm")?, rootfs::find("trixie")?);
     let (os_release_before, root_before) = (read_os_release(), root_identity()?);
     // ANCHOR: kernel

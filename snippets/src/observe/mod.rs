@@ -72,9 +72,33 @@ pub async fn read(namespaces: &[Netns]) -> Result<Topology> {
             name: ns.name.clone(),
             devices,
             default_route,
+            system: ns.system.clone(),
         });
     }
     Ok(topology)
+}
+
+/// For a container with a root of its own, what it runs: `PRETTY_NAME` of
+/// its `/etc/os-release` and its hostname, read inside its mount and UTS
+/// namespaces (`cat /etc/os-release; hostname` there).
+fn system_of(netns: &Netns) -> Result<Option<String>> {
+    if !netns.has_own_root() {
+        return Ok(None);
+    }
+    netns.run(|| {
+        let release = std::fs::read_to_string("/etc/os-release")
+            .with_context(|| format!("read {}'s /etc/os-release", netns.name))?;
+        let name = release
+            .lines()
+            .find_map(|line| line.strip_prefix("PRETTY_NAME="))
+            .map(|value| value.trim_matches('"').to_string())
+            .unwrap_or_else(|| "an unnamed system".to_string());
+        let hostname = nix::unistd::gethostname()
+            .map_err(crate::error::errno_error)?
+            .to_string_lossy()
+            .into_owned();
+        Ok(Some(format!("{name}, hostname {hostname}")))
+    })
 }
 
 /// What one namespace reported, with its ifindexes and netnsids still in.
@@ -85,6 +109,8 @@ struct RawNamespace {
     routes: Vec<crate::ip::route::Route>,
     /// netnsid (as this namespace numbers them) -> index into the lab's list.
     nsids: Vec<(i32, usize)>,
+    /// A container with its own root: its system and hostname.
+    system: Option<String>,
 }
 
 impl RawNamespace {
@@ -99,6 +125,7 @@ impl RawNamespace {
             }
         }
         Ok(RawNamespace {
+            system: system_of(netns)?,
             name: netns.name.clone(),
             links: netns.links().await?,
             addrs: netns.addrs().await?,

@@ -19,6 +19,10 @@ pub struct Namespace {
     pub devices: Vec<Device>,
     /// `default via GATEWAY dev DEVICE`, if there is one.
     pub default_route: Option<(Ipv4Addr, String)>,
+    /// For a container with a root filesystem of its own: its system, as
+    /// its `/etc/os-release` names it, and its hostname
+    /// (`Debian GNU/Linux 12 (bookworm), hostname red`).
+    pub system: Option<String>,
 }
 
 /// One network device.

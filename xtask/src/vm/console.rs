@@ -19,6 +19,9 @@ pub struct Outcome {
     pub name: String,
     pub stdout: String,
     pub stderr: String,
+    /// The picture of its lab it drew (`--topology`), printed between
+    /// `=== PICTURE NAME ===` and `=== END PICTURE NAME ===`.
+    pub picture: Option<String>,
     /// `None` when the console stops before the END marker (the guest
     /// crashed or was killed while the example ran), or it never began.
     pub rc: Option<i32>,
@@ -36,6 +39,7 @@ fn outcome(console: &str, name: &str) -> Outcome {
         name: name.to_string(),
         stdout: String::new(),
         stderr: String::new(),
+        picture: picture(console, name),
         rc: None,
     };
     let begin = format!("=== BEGIN {name} ===\n");
@@ -64,6 +68,14 @@ fn outcome(console: &str, name: &str) -> Outcome {
     outcome
 }
 
+/// The picture `name` drew, if the console holds one.
+fn picture(console: &str, name: &str) -> Option<String> {
+    let begin = format!("=== PICTURE {name} ===\n");
+    let start = console.find(&begin)? + begin.len();
+    let end = console[start..].find(&format!("\n=== END PICTURE {name} ==="))?;
+    Some(console[start..start + end].to_string())
+}
+
 /// The guest's uptime when `/init` started, from its first line.
 pub fn init_uptime(console: &str) -> Option<f64> {
     let line = console
@@ -82,6 +94,7 @@ mod tests {
         let console = "[    1.0] some kernel line\r\n\
             netlab-vm: init running, kernel 6.1.0-56-amd64, uptime 3.52 s\r\n\
             === BEGIN veth ===\r\nhost$ ip a\r\n1: lo\r\n\r\n=== STDERR veth ===\r\n\r\n=== END veth rc=0 ===\r\n\
+            === PICTURE veth ===\r\n<svg>\r\n</svg>\r\n=== END PICTURE veth ===\r\n\
             === BEGIN bridge ===\r\npartial\r\n=== STDERR bridge ===\r\nError: create docker0\r\n=== END bridge rc=1 ===\r\n\
             === BEGIN unshare ===\r\nhalf a line";
         let names: Vec<String> = ["veth", "bridge", "unshare", "dns"]
@@ -93,6 +106,8 @@ mod tests {
             "veth's stdout, last newline kept"
         );
         assert_eq!((outcomes[0].stderr.as_str(), outcomes[0].rc), ("", Some(0)));
+        assert_eq!(outcomes[0].picture.as_deref(), Some("<svg>\n</svg>"));
+        assert_eq!(outcomes[1].picture, None, "bridge drew none");
         // Output without a final newline keeps having none.
         assert_eq!(outcomes[1].stdout, "partial");
         assert_eq!(

@@ -43,7 +43,8 @@ ip link set lo up
 
 for name in $(cat /etc/netlab/examples); do
   echo "=== BEGIN $name ==="
-  timeout 300 "/netlab/examples/$name" >"/tmp/$name.out" 2>"/tmp/$name.err"
+  timeout 300 "/netlab/examples/$name" --topology "/tmp/$name.svg" \
+    >"/tmp/$name.out" 2>"/tmp/$name.err"
   rc=$?
   cat "/tmp/$name.out"
   # A newline first: the marker must start a line even after output that
@@ -51,6 +52,12 @@ for name in $(cat /etc/netlab/examples); do
   printf '\n=== STDERR %s ===\n' "$name"
   cat "/tmp/$name.err"
   printf '\n=== END %s rc=%s ===\n' "$name" "$rc"
+  # The picture of the lab the run drew (--topology), if it drew one.
+  if [ -s "/tmp/$name.svg" ]; then
+    echo "=== PICTURE $name ==="
+    cat "/tmp/$name.svg"
+    printf '\n=== END PICTURE %s ===\n' "$name"
+  fi
 done
 
 # The claims of the examples asked for (`cargo xtask vm --check NAME`).

@@ -4,7 +4,7 @@ use super::grid::Grid;
 use super::layout::Layout;
 use super::route::{End as Device, route_all};
 use super::style::{Line, PAD, Rect, text_width};
-use super::text::route_text;
+use super::text::footer_lines;
 use crate::observe::topology::{End, Kind};
 
 /// A device, as (namespace, device) positions in the topology.
@@ -33,8 +33,10 @@ fn grid(layout: &Layout, size: (i32, i32)) -> Grid {
             w,
             h: 14,
         });
-        if let Some(route) = route_text(ns) {
-            let (y, w) = (r.y + r.h - PAD - 12, text_width(&route, 11));
+        let footer = footer_lines(ns);
+        for (k, line) in footer.iter().enumerate() {
+            let above = (footer.len() - 1 - k) as i32 * super::style::FOOTER;
+            let (y, w) = (r.y + r.h - PAD - 12 - above, text_width(line, 11));
             texts.push(Rect { x, y, w, h: 13 });
         }
     }

@@ -33,7 +33,7 @@ use draw::{draw_device, draw_legend, legend_size};
 use layout::Layout;
 use lines::connections;
 use style::{DETAIL_INK, INK, LEGEND, LEGEND_LINE, Line, NS_FILL, NS_STROKE, PAD, escape};
-use text::route_text;
+use text::footer_lines;
 
 pub mod chart;
 mod draw;
@@ -120,13 +120,16 @@ pub fn render(example: &str, topology: &Topology) -> String {
             escape(&ns.name)
         )
         .unwrap();
-        if let Some(route) = route_text(ns) {
+        let footer = footer_lines(ns);
+        for (k, line) in footer.iter().enumerate() {
+            // The last line sits at the foot, the others above it.
+            let above = (footer.len() - 1 - k) as i32 * style::FOOTER;
             writeln!(
                 out,
                 "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{DETAIL_INK}\">{}</text>",
                 r.x + PAD,
-                r.y + r.h - PAD - 2,
-                escape(&route)
+                r.y + r.h - PAD - 2 - above,
+                escape(line)
             )
             .unwrap();
         }

@@ -3,7 +3,7 @@
 
 use super::layout::Layout;
 use super::style::{DETAIL_LINE, FOOTER, GAP, HEADER, NAME_LINE, PAD, PORT_GAP, Rect, text_width};
-use super::text::{details, route_text};
+use super::text::{details, footer_lines};
 use crate::observe::topology::{Device, Topology};
 
 /// Per namespace: the devices of its upper row, then of its ports row, in
@@ -70,20 +70,19 @@ impl Layout<'_> {
         let ns = &self.topology.namespaces[n];
         let (upper_w, upper_h) = self.row_size(n, 0);
         let (lower_w, lower_h) = self.row_size(n, 1);
-        let route = route_text(ns);
+        let footer = footer_lines(ns);
+        let widest_footer = footer.iter().map(|line| text_width(line, 11)).max();
         let width = [
             text_width(&ns.name, 14),
             upper_w,
             lower_w,
-            route.as_deref().map_or(0, |r| text_width(r, 11)),
+            widest_footer.unwrap_or(0),
         ];
         let mut height = PAD + HEADER + upper_h + PAD;
         if lower_h > 0 {
             height += PORT_GAP + lower_h;
         }
-        if route.is_some() {
-            height += FOOTER;
-        }
+        height += FOOTER * footer.len() as i32;
         (width.into_iter().max().unwrap_or(0) + 2 * PAD, height)
     }
 

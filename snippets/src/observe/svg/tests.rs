@@ -28,6 +28,7 @@ fn bridge_lab() -> Topology {
                     device("veth-red", veth("red", "eth0"), Some("docker0"), &[]),
                 ],
                 default_route: None,
+                system: None,
             },
             Namespace {
                 name: "red".into(),
@@ -38,6 +39,7 @@ fn bridge_lab() -> Topology {
                     &["172.17.0.2/16"],
                 )],
                 default_route: Some(("172.17.0.1".parse().unwrap(), "eth0".into())),
+                system: None,
             },
         ],
     }
@@ -95,12 +97,14 @@ fn same_bridge_lab() -> Topology {
             name: name.into(),
             devices: vec![device("eth0", veth("host", &port), None, &[address])],
             default_route: None,
+            system: None,
         });
     }
     let host = Namespace {
         name: "host".into(),
         devices: host,
         default_route: None,
+        system: None,
     };
     namespaces.insert(0, host);
     Topology { namespaces }
@@ -171,6 +175,7 @@ fn a_lab_wider_than_the_book_wraps_into_rows() {
             ),
         ],
         default_route: None,
+        system: None,
     };
     let topology = Topology {
         namespaces: (1..=4).map(machine).collect(),
@@ -207,6 +212,7 @@ fn a_legend_too_wide_for_the_book_takes_two_lines() {
         name: name.into(),
         devices,
         default_route: None,
+        system: None,
     };
     let host = vec![
         device("br0", Kind::Bridge, None, &[]),

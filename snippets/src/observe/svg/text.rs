@@ -52,3 +52,9 @@ pub(super) fn route_text(ns: &Namespace) -> Option<String> {
     let (gateway, device) = ns.default_route.as_ref()?;
     Some(format!("default via {gateway} dev {device}"))
 }
+
+/// The lines at the foot of a namespace's box, top to bottom: the system of
+/// a container with its own root, then the default route.
+pub(super) fn footer_lines(ns: &Namespace) -> Vec<String> {
+    ns.system.iter().cloned().chain(route_text(ns)).collect()
+}
