@@ -171,6 +171,10 @@ fn device(ns: &RawNamespace, link: &Link, lab: &[RawNamespace]) -> Device {
             mode: link.macvlan_mode.clone().unwrap_or("?".to_string()),
             parent: end(link.peer_index),
         },
+        Some("ipvlan") => Kind::Ipvlan {
+            mode: link.ipvlan_mode.clone().unwrap_or("?".to_string()),
+            parent: end(link.peer_index),
+        },
         Some(other) => Kind::Other(other.to_string()),
         None => Kind::Other("device".to_string()),
     };

@@ -61,6 +61,11 @@ pub enum Kind {
         mode: String,
         parent: Option<End>,
     },
+    /// An IPvlan device on `parent`, in `mode` ("l2", "l3", ...).
+    Ipvlan {
+        mode: String,
+        parent: Option<End>,
+    },
     /// Any other driver, by its name.
     Other(String),
 }

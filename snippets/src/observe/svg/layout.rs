@@ -84,7 +84,9 @@ impl<'t> Layout<'t> {
             let peer = self.topology.peer(&parent.name, name);
             peer.is_some_and(|peer| peer.namespace == child.name)
                 || child.devices.iter().any(|d| match &d.kind {
-                    Kind::Macvlan { parent, .. } => parent.as_ref() == Some(&end),
+                    Kind::Macvlan { parent, .. } | Kind::Ipvlan { parent, .. } => {
+                        parent.as_ref() == Some(&end)
+                    }
                     Kind::Vxlan { dev, .. } => dev.as_ref() == Some(&end),
                     _ => false,
                 })
@@ -208,6 +210,9 @@ fn parent_of(topology: &Topology, n: usize, parent: &[Option<usize>]) -> Option<
                 .then_some(peer),
             Kind::Macvlan {
                 parent: Some(end), ..
+            }
+            | Kind::Ipvlan {
+                parent: Some(end), ..
             } => Some(end),
             Kind::Vxlan { dev: Some(end), .. } => Some(end),
             _ => None,
@@ -239,6 +244,9 @@ fn behind_an_uplink(topology: &Topology, n: usize) -> Option<usize> {
                     links.push((true, position(&end.namespace)));
                 }
                 Kind::Macvlan {
+                    parent: Some(end), ..
+                }
+                | Kind::Ipvlan {
                     parent: Some(end), ..
                 }
                 | Kind::Vxlan { dev: Some(end), .. }

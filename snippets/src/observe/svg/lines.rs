@@ -87,6 +87,16 @@ fn wanted(layout: &Layout) -> Vec<(Line, At, At, String)> {
                     );
                     add(Line::Macvlan, layout.index_of(parent), title);
                 }
+                Kind::Ipvlan {
+                    parent: Some(parent),
+                    ..
+                } => {
+                    let title = format!(
+                        "ipvlan {} ({}) on its parent {} ({})",
+                        device.name, ns.name, parent.device, parent.namespace
+                    );
+                    add(Line::Ipvlan, layout.index_of(parent), title);
+                }
                 Kind::Vxlan { dev: Some(dev), .. } => {
                     let title = format!(
                         "vxlan {} ({}) sends through {} ({})",

@@ -29,6 +29,7 @@ pub(super) enum Line {
     Veth,
     Port,
     Macvlan,
+    Ipvlan,
     Vxlan,
 }
 
@@ -38,6 +39,7 @@ impl Line {
             Line::Veth => ("#1f5fa8", "2.5", "", "veth pair"),
             Line::Port => ("#8a5a00", "1.5", "", "port of a bridge"),
             Line::Macvlan => ("#7b3fa0", "2", "6 4", "macvlan on its parent"),
+            Line::Ipvlan => ("#b3261e", "2", "6 2 2 2", "ipvlan on its parent"),
             Line::Vxlan => ("#2e7d32", "2", "2 3", "vxlan over its underlay device"),
         }
     }

@@ -39,6 +39,11 @@ pub(super) fn details(device: &Device, here: &str) -> Vec<String> {
             lines.extend(parent.as_ref().map(|p| format!("on {}", place(p))));
             lines
         }
+        Kind::Ipvlan { mode, parent } => {
+            let mut lines = vec![format!("ipvlan mode {mode}")];
+            lines.extend(parent.as_ref().map(|p| format!("on {}", place(p))));
+            lines
+        }
         Kind::Other(kind) => vec![kind.clone()],
     };
     if !device.up {
