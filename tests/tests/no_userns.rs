@@ -55,7 +55,7 @@ fn a_wrong_argument_gets_the_usage() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(64), "EX_USAGE: {stderr}");
     assert!(
-        stderr.contains("usage: cargo run --example bridge [-- --keep]"),
+        stderr.contains("usage: cargo run --example bridge -- [--keep]"),
         "{stderr}"
     );
     assert!(stderr.contains("unknown argument: --kep"), "{stderr}");

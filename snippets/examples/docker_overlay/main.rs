@@ -80,7 +80,6 @@ async fn overlay(nodes: &[Engine]) -> Result<()> {
     node1
         .network_create("netlab-overlay", "overlay", args)
         .await?;
-    node1.claim_swarm_networks("netlab-overlay").await?;
     node2.claim_network_unknown("netlab-overlay").await?;
     let on_overlay = || RunArgs {
         network: Some("netlab-overlay"),
@@ -92,6 +91,7 @@ async fn overlay(nodes: &[Engine]) -> Result<()> {
         .show_networks(&["docker_gwbridge", "ingress", "netlab-overlay"])
         .await?;
     node1.show_network_inspect("netlab-overlay").await?;
+    node1.claim_swarm_networks("netlab-overlay").await?;
     let address = node1.address(&red, "netlab-overlay").await?;
     node1.claim_overlay_mac(&red, &address).await?;
     node1.claim_gwbridge().await?;
