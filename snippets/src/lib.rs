@@ -40,20 +40,21 @@
 //! - [`narrate`]: the transcript: `red$ ip a` and what it printed.
 //! - [`mac`]: [`Mac`], an Ethernet address, and Docker's address-made ones.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
-//! - [`docker`]: the Docker way, for real: the lab's `docker` commands sent
-//!   to a Docker Engine (bollard), its objects removed at the end.
+//! - [`cli`]: the one command-line parser of every example.
 //!
-//! Apart from `docker`, a module uses only modules listed after it: no two
-//! of them import each other, directly or around a loop.
+//! A module uses only modules listed after it (and `cli`): no two of them
+//! import each other, directly or around a loop.
 //!
-//! Apart from [`docker`] (dockerd changes the machine's namespace; see
-//! there), nothing here touches the namespace, `/etc` or firewall of the program
+//! The Docker way, the lab's `docker` commands sent to a real Docker
+//! Engine, is a package of its own, `netlab-docker` (`snippets/docker/`),
+//! built on this one: a syscall example compiles no Docker client.
+//!
+//! Nothing here touches the namespace, `/etc` or firewall of the program
 //! that runs an example: every change happens in namespaces the example's
 //! own process created, which the kernel removes when the process ends.
 
 pub mod bridge;
 pub mod cli;
-pub mod docker;
 pub mod error;
 pub mod etc;
 pub mod ip;
@@ -69,7 +70,7 @@ pub mod tools;
 
 pub use anyhow::Result;
 pub use cli::Flag;
-/// `netlab::link`: the path of `ip::link` that the `docker` module uses.
+/// `netlab::link`: the path of `ip::link` that netlab-docker uses.
 pub use ip::link;
 pub use lab::Lab;
 pub use lab::cli::{run, run_with_flags};

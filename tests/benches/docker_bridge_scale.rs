@@ -16,9 +16,9 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use netlab::docker::{Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, image};
 use netlab::tools::ping::echo;
 use netlab::{Lab, Netns, Result};
+use netlab_docker::{Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, image};
 
 /// The same_bridge example's `docker_run`, for the library's side.
 #[allow(dead_code)]

@@ -10,10 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use netlab::docker::{
-    self, Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, reach,
-};
 use netlab::{Lab, Netns, Result};
+use netlab_docker::{self, Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, reach};
 
 /// The example itself, compiled in, as in the same_bridge benchmark.
 #[allow(dead_code)]
@@ -95,7 +93,7 @@ fn main() -> Result<()> {
     }
     if let Ok(api) = runtime.block_on(reach::connect()) {
         let engine = Engine::new(api, runtime.block_on(Netns::current("host"))?);
-        runtime.block_on(docker::cleanup::remove_leftovers(&engine))?;
+        runtime.block_on(netlab_docker::cleanup::remove_leftovers(&engine))?;
         engines.push(("your Engine".to_string(), engine, None));
     }
     println!("same_bridge topology (a bridge, red, blue), build + tear down, mean of N rounds");
@@ -105,7 +103,7 @@ fn main() -> Result<()> {
         library.as_secs_f64() * 1e3
     );
     for (name, engine, daemon) in &engines {
-        runtime.block_on(docker::image::ensure(engine))?;
+        runtime.block_on(netlab_docker::image::ensure(engine))?;
         let docker = time(DOCKER_ROUNDS, || runtime.block_on(with_docker(engine)))?;
         println!(
             "  {name} ({DOCKER_ROUNDS} rounds): {:9.2} ms, {:.1} times the library's",
@@ -113,7 +111,7 @@ fn main() -> Result<()> {
             docker.as_secs_f64() / library.as_secs_f64()
         );
         if daemon.is_none() {
-            runtime.block_on(docker::cleanup::remove_leftovers(engine))?;
+            runtime.block_on(netlab_docker::cleanup::remove_leftovers(engine))?;
         }
     }
     Ok(())

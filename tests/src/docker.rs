@@ -26,7 +26,7 @@ pub fn serial() -> MutexGuard<'static, ()> {
 /// Outside CI, without one, they return early with the reason; in CI
 /// (`CI=true`) a missing Engine is a failure: CI starts one (`.ci/run`).
 pub fn have_docker(test: &str) -> bool {
-    let path = netlab::docker::reach::socket_path();
+    let path = netlab_docker::reach::socket_path();
     let answer = Command::new("docker")
         .args(["version", "-f", "{{.Server.Version}}"])
         .output();

@@ -112,6 +112,7 @@ pub fn example_path(name: &str) -> PathBuf {
         } else {
             cargo()
                 .args(["build", "--quiet", "--examples", "--package", "netlab"])
+                .args(["--package", "netlab-docker"])
                 .current_dir(workspace_root())
                 .status()
                 .expect("run cargo to build the examples")

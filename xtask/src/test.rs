@@ -87,12 +87,19 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     let _ = std::fs::remove_file(&skipped);
     // The examples, once, for every test process (see tests/src/run.rs).
     let built = crate::cargo()
-        .args(["build", "--quiet", "--examples", "--package", "netlab"])
+        .args([
+            "build",
+            "--examples",
+            "--package",
+            "netlab",
+            "--package",
+            "netlab-docker",
+        ])
         .current_dir(root)
         .status()
         .context("run cargo build --examples")?;
     if !built.success() {
-        bail!("cargo build --examples --package netlab failed ({built})");
+        bail!("cargo build --examples of netlab and netlab-docker failed ({built})");
     }
     // cargo-nextest, when installed, runs the test binaries side by side:
     // first everything but the tests of your Docker Engine, which change

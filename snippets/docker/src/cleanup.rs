@@ -87,11 +87,11 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
         *engine.gwbridge_ours.lock().expect("no panics while held") = false;
         removed.push("network docker_gwbridge".to_string());
     }
-    if let Ok(link) = engine.host.link(MACVLAN_PARENT).await {
+    if engine.host.link(MACVLAN_PARENT).await.is_ok() {
         // Deleting one end of a veth pair deletes both. Not narrated: this
         // is housekeeping, not a step of the lab.
-        let request = engine.host.handle.link().del(link.index);
-        match request.execute().await.map_err(crate::error::netlink_error) {
+        let _quiet = netlab::narrate::hush();
+        match engine.host.del_link(MACVLAN_PARENT).await {
             Ok(()) => removed.push(format!("link {MACVLAN_PARENT}")),
             Err(error) => failed.push(format!(
                 "delete the lab's veth pair {MACVLAN_PARENT}: {error}"

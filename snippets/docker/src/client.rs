@@ -15,7 +15,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use super::Engine;
-use crate::narrate;
+use netlab::narrate;
 
 impl Engine {
     /// `docker ARGS` at the host's prompt, run by the docker CLI, and what it

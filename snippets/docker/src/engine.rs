@@ -17,7 +17,7 @@ use bollard::models::{
 use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
 
 use super::{IMAGE, LABEL, PREFIX, Session};
-use crate::{Netns, narrate};
+use netlab::{Netns, narrate};
 
 /// A connection to the Docker Engine, and the host's own namespace.
 pub struct Engine {

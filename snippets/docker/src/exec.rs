@@ -7,7 +7,7 @@ use bollard::models::ExecConfig;
 use futures::StreamExt;
 
 use super::{Container, Engine};
-use crate::narrate;
+use netlab::narrate;
 
 impl Engine {
     /// `docker exec CONTAINER ARGV...`, shown as `red$ ARGV...`: runs a

@@ -11,7 +11,7 @@
 use anyhow::{Context, Result, bail};
 
 use super::{Engine, Forwarding};
-use crate::narrate;
+use netlab::narrate;
 
 impl Engine {
     /// `iptables-save -t TABLE` in the Docker host's namespace, not in the

@@ -5,8 +5,8 @@
 use anyhow::{Context, Result, bail};
 
 use super::{Container, Engine};
-use crate::link::Link;
-use crate::{Mac, narrate};
+use netlab::link::Link;
+use netlab::{Mac, narrate};
 
 impl Engine {
     /// Which host veth is this container's? `cat /sys/class/net/eth0/iflink`
@@ -215,7 +215,7 @@ impl Engine {
              {}: {name}{peer}, mtu {}, link/ether {}",
             link.index,
             link.mtu,
-            crate::show::mac(link.mac)
+            netlab::show::mac(link.mac)
         ));
         Ok(link.clone())
     }
@@ -248,7 +248,7 @@ impl Engine {
 /// connection has no answer: `timeout` (coreutils) ends the wait after 2 s,
 /// with exit code 124, which the transcript says in a comment. (BusyBox's
 /// own `-T SECONDS` crashes Debian 12's static build.)
-pub fn wget(netns: &crate::Netns, address: &str, port: u16) -> Result<(bool, String)> {
+pub fn wget(netns: &netlab::Netns, address: &str, port: u16) -> Result<(bool, String)> {
     let url = format!("http://{address}:{port}/");
     let argv = ["timeout", "2", "busybox", "wget", "-q", "-O", "-", &url];
     let (code, body) = netns

@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use super::kernel::wget;
 use super::{Engine, Forwarding};
-use crate::Netns;
+use netlab::Netns;
 
 /// The LAN machine, `lan` (192.168.20.150), on the Docker host's `eth0`
 /// (192.168.20.200): the lab's LAN, `192.168.20.0/24`, as in MACVLAN.

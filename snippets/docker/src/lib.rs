@@ -56,10 +56,10 @@ pub use network::NetworkArgs;
 pub use private::{Choice, Forwarding, PrivateEngine};
 pub use reach::EXIT_NO_DOCKER;
 
-use crate::Netns;
-use crate::cli::{self, Flag, Given, Parsed};
-use crate::lab::check::Claims;
-use crate::narrate;
+use netlab::Netns;
+use netlab::cli::{self, Flag, Given, Parsed};
+use netlab::lab::check::Claims;
+use netlab::narrate;
 
 /// The label on every container and network these examples create (and on
 /// the image and on a swarm this lab initialized).
@@ -129,13 +129,13 @@ fn run_hosts_with_flags(
     flags: &[Flag],
     example: impl AsyncFnOnce(&[Engine]) -> Result<()>,
 ) -> ExitCode {
-    let name = crate::lab::cli::program_name();
+    let name = netlab::lab::cli::program_name();
     let session = match Session::from_command_line(&name, hosts.len(), flags) {
         Ok(Some(session)) => Arc::new(session),
         Ok(None) => return ExitCode::SUCCESS,
         Err(usage) => {
             eprintln!("{usage}");
-            return ExitCode::from(crate::error::EXIT_USAGE);
+            return ExitCode::from(netlab::error::EXIT_USAGE);
         }
     };
     // `--check` prints the claims instead of the transcript.
@@ -160,7 +160,7 @@ fn run_hosts_with_flags(
                     daemons.extend(daemon);
                 }
                 Ok(None) => return ExitCode::from(EXIT_NO_DOCKER),
-                Err(error) => return crate::error::report(&name, &error),
+                Err(error) => return netlab::error::report(&name, &error),
             }
         }
         // One Docker example at a time on your Engine: each removes the
@@ -169,7 +169,7 @@ fn run_hosts_with_flags(
         let _lock = match session.choice {
             Choice::System => match one_at_a_time(&name) {
                 Ok(lock) => Some(lock),
-                Err(error) => return crate::error::report(&name, &error),
+                Err(error) => return netlab::error::report(&name, &error),
             },
             _ => None,
         };
@@ -206,7 +206,7 @@ fn run_hosts_with_flags(
         match result {
             Ok(()) if session.claims.counts().1 > 0 => ExitCode::FAILURE,
             Ok(()) => ExitCode::SUCCESS,
-            Err(error) => crate::error::report(&name, &error),
+            Err(error) => netlab::error::report(&name, &error),
         }
     });
     if session.claims.is_checking() {
@@ -342,7 +342,7 @@ fn one_at_a_time(name: &str) -> Result<Flock<File>> {
         Err((file, _)) => {
             eprintln!("{name}: another Docker example is running; waiting for it to finish");
             Flock::lock(file, FlockArg::LockExclusive)
-                .map_err(|(_, errno)| crate::error::errno_error(errno))
+                .map_err(|(_, errno)| netlab::error::errno_error(errno))
                 .with_context(|| format!("lock {path}"))
         }
     }

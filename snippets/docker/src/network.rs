@@ -9,7 +9,7 @@ use bollard::models::{Ipam, NetworkCreateRequest};
 
 use super::Engine;
 use super::engine::labels;
-use crate::narrate;
+use netlab::narrate;
 
 /// What `docker network create` is given besides the name and driver.
 #[derive(Default)]

@@ -61,7 +61,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 use super::folder::{new_folder, remove_stale_folders};
-use crate::error::errno_error;
+use netlab::error::errno_error;
 
 /// Which Docker Engine an example talks to: `--engine ENGINE`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -14,7 +14,7 @@ use bollard::Docker;
 
 /// The exit code of a Docker example when no Docker Engine answers (69 is
 /// `EX_UNAVAILABLE` in sysexits.h). Documented in the README.
-pub const EXIT_NO_DOCKER: u8 = crate::error::EXIT_UNAVAILABLE;
+pub const EXIT_NO_DOCKER: u8 = netlab::error::EXIT_UNAVAILABLE;
 
 /// The socket bollard will use: `DOCKER_HOST` when it is a `unix://` path.
 pub fn socket_path() -> String {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use bollard::models::NetworkInspect;
 
 use super::Engine;
-use crate::narrate;
+use netlab::narrate;
 
 impl Engine {
     /// `docker info --format '{{.Plugins.Network}}'`: the network drivers

@@ -7,8 +7,8 @@ use bollard::models::{SwarmInitRequest, SwarmJoinRequest, SwarmSpec};
 
 use super::Engine;
 use super::engine::labels;
-use crate::link::Link;
-use crate::{Netns, narrate};
+use netlab::link::Link;
+use netlab::{Netns, narrate};
 
 impl Engine {
     /// `docker swarm init --advertise-addr ADDRESS --listen-addr ADDRESS:2377`,
@@ -277,7 +277,7 @@ impl Engine {
         address: &str,
     ) -> Result<()> {
         let (_, _, mac) = self.eth0_of(container).await?;
-        let derived = crate::Mac::docker(address.parse()?);
+        let derived = netlab::Mac::docker(address.parse()?);
         self.claim(
             &format!(
                 "on the overlay, {}'s MAC is still 02:42 and its address, {derived}, on every Engine",

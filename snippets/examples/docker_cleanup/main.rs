@@ -19,7 +19,7 @@
 use std::process::ExitCode;
 
 use netlab::Netns;
-use netlab::docker::{EXIT_NO_DOCKER, Engine, cleanup, reach};
+use netlab_docker::{EXIT_NO_DOCKER, Engine, cleanup, reach};
 
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -26,7 +26,7 @@
 use std::process::ExitCode;
 
 use netlab::Result;
-use netlab::docker::{self, Engine, NetworkArgs, RunArgs};
+use netlab_docker::{self as docker, Engine, NetworkArgs, RunArgs};
 
 fn main() -> ExitCode {
     docker::run(dns)

@@ -14,7 +14,7 @@
 use std::process::ExitCode;
 
 use netlab::Result;
-use netlab::docker::{self, Engine};
+use netlab_docker::{self as docker, Engine};
 
 fn main() -> ExitCode {
     docker::run(drivers)

@@ -20,8 +20,8 @@
 
 use std::process::ExitCode;
 
-use netlab::docker::{self, Engine, NetworkArgs, RunArgs, cleanup::MACVLAN_PARENT};
 use netlab::{Flag, Result};
+use netlab_docker::{self as docker, Engine, NetworkArgs, RunArgs, cleanup::MACVLAN_PARENT};
 
 /// `--parent IFACE`: a real interface of yours instead of the lab's veth.
 const PARENT: Flag = Flag::optional(

@@ -29,8 +29,8 @@
 
 use std::process::ExitCode;
 
-use netlab::docker::{self, Engine, NetworkArgs, RunArgs, swarm};
 use netlab::{Netns, Result};
+use netlab_docker::{self as docker, Engine, NetworkArgs, RunArgs, swarm};
 
 fn main() -> ExitCode {
     docker::run_hosts(&["node1", "node2"], overlay)

@@ -18,7 +18,7 @@
 use std::process::ExitCode;
 
 use netlab::Result;
-use netlab::docker::{self, Engine, RunArgs};
+use netlab_docker::{self as docker, Engine, RunArgs};
 
 fn main() -> ExitCode {
     docker::run(same_bridge)

@@ -6,7 +6,8 @@
 //! containers on the container's networks. Its socket is opened inside the
 //! container's namespace but served by the daemon, outside it. Ours is the
 //! same: a socket bound on a thread inside the container's namespace, and a
-//! server ([`hickory_server`]) on a thread of our own.
+//! server on a thread of our own: [`answer`], a dozen lines over the DNS
+//! message format of `hickory_proto` (the resolver's own).
 //!
 //! Lookups ([`Netns::nslookup`], [`Netns::ping_name`]) run on a thread that
 //! has entered the container's network *and* mount namespaces, so the
@@ -14,8 +15,6 @@
 //! `/etc/resolv.conf` and `/etc/hosts`, as its programs would.
 
 use std::net::{IpAddr, Ipv4Addr, UdpSocket};
-use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -23,12 +22,10 @@ use hickory_resolver::Resolver;
 use hickory_resolver::config::{LookupIpStrategy, ResolveHosts};
 use hickory_resolver::net::NetError;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::proto::rr::rdata::{A, SOA};
-use hickory_resolver::proto::rr::{LowerName, Name, RData, Record};
+use hickory_resolver::proto::op::{Message, ResponseCode};
+use hickory_resolver::proto::rr::rdata::A;
+use hickory_resolver::proto::rr::{RData, Record, RecordType};
 use hickory_resolver::system_conf::read_system_conf;
-use hickory_server::Server;
-use hickory_server::store::in_memory::InMemoryZoneHandler;
-use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
 
 use crate::etc::EMBEDDED_DNS;
 use crate::{Netns, narrate};
@@ -46,15 +43,15 @@ impl Netns {
             UdpSocket::bind((EMBEDDED_DNS, 53))
                 .with_context(|| format!("bind UDP {EMBEDDED_DNS}:53 in {}", self.name))
         })?;
-        socket
-            .set_nonblocking(true)
-            .context("make the DNS socket non-blocking")?;
-        let catalog = catalog(names)?;
+        let names: Vec<(String, Ipv4Addr)> = names
+            .iter()
+            .map(|(name, address)| (name.to_string(), *address))
+            .collect();
         let name = self.name.clone();
         std::thread::Builder::new()
             .name(format!("dns-{name}"))
             .spawn(move || {
-                if let Err(error) = serve(socket, catalog) {
+                if let Err(error) = serve(&socket, &names) {
                     eprintln!("error: the embedded DNS server of {name} stopped: {error:#}");
                 }
             })
@@ -99,41 +96,53 @@ impl Netns {
     }
 }
 
-/// One zone, the root (`.`), with an A record per container name. A real
-/// zone starts with an SOA record (who is in charge of it); the server
-/// needs one to answer "no such name".
-fn catalog(names: &[(&str, Ipv4Addr)]) -> Result<Catalog> {
-    let root = Name::root();
-    let mut zone = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
-        root.clone(),
-        ZoneType::Primary,
-        AxfrPolicy::Deny,
-    );
-    let soa = SOA::new(root.clone(), root.clone(), 1, 3600, 600, 86400, 600);
-    zone.upsert_mut(Record::from_rdata(root.clone(), 600, RData::SOA(soa)), 1);
-    for (name, address) in names {
-        let owner = Name::from_str(&format!("{name}."))
-            .with_context(|| format!("make a DNS name of {name}"))?;
-        // A short TTL: Docker answers with 600 seconds.
-        zone.upsert_mut(Record::from_rdata(owner, 600, RData::A(A(*address))), 1);
+/// Serves DNS on `socket` until the program ends, on this thread: one
+/// question in, one answer out ([`answer`]). A datagram that is not a DNS
+/// query gets no answer, as from any server.
+fn serve(socket: &UdpSocket, names: &[(String, Ipv4Addr)]) -> Result<()> {
+    let mut buffer = [0u8; 512];
+    loop {
+        let (len, client) = socket
+            .recv_from(&mut buffer)
+            .context("receive a DNS query")?;
+        let Ok(query) = Message::from_vec(&buffer[..len]) else {
+            continue;
+        };
+        let reply = answer(&query, names)
+            .to_vec()
+            .context("write a DNS answer")?;
+        socket
+            .send_to(&reply, client)
+            .context("send a DNS answer")?;
     }
-    let mut catalog = Catalog::new();
-    catalog.upsert(LowerName::new(&root), vec![Arc::new(zone)]);
-    Ok(catalog)
 }
 
-/// Serves DNS on `socket` until the program ends, on this thread.
-fn serve(socket: UdpSocket, catalog: Catalog) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("start the DNS server's runtime")?;
-    runtime.block_on(async {
-        let mut server = Server::new(catalog);
-        let socket = tokio::net::UdpSocket::from_std(socket).context("register the DNS socket")?;
-        server.register_socket(socket);
-        server.block_until_done().await.context("serve DNS")
-    })
+/// The answer to one query: for an A question about a container's name,
+/// its address (with a TTL of 600 s, as Docker's server gives); for another
+/// type of a known name (AAAA), no record but no error; for any other name,
+/// NXDOMAIN, "no such name". Docker's server would ask the host's servers
+/// for names it does not know; the lab has no way out, so ours does not.
+fn answer(query: &Message, names: &[(String, Ipv4Addr)]) -> Message {
+    let mut reply = Message::response(query.metadata.id, query.metadata.op_code);
+    reply.metadata.authoritative = true;
+    reply.metadata.recursion_desired = query.metadata.recursion_desired;
+    reply.queries = query.queries.clone();
+    for question in &query.queries {
+        let asked = question.name().to_ascii();
+        let known = names
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(asked.trim_end_matches('.')));
+        match (known, question.query_type()) {
+            (Some((_, address)), RecordType::A) => {
+                let record =
+                    Record::from_rdata(question.name().clone(), 600, RData::A(A(*address)));
+                reply.answers.push(record);
+            }
+            (Some(_), _) => {}
+            (None, _) => reply.metadata.response_code = ResponseCode::NXDomain,
+        }
+    }
+    reply
 }
 
 /// Looks `name` up with a resolver configured from this thread's
@@ -190,5 +199,37 @@ fn nslookup_says(name: &str, error: &NetError) -> String {
         format!("** server can't find {name}: NXDOMAIN")
     } else {
         ";; connection timed out; no servers could be reached".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_resolver::proto::op::Query;
+    use hickory_resolver::proto::rr::Name;
+
+    fn ask(name: &str, kind: RecordType) -> Message {
+        let mut query = Message::query();
+        query.add_query(Query::query(Name::from_ascii(name).unwrap(), kind));
+        let names = [("netlab-blue".to_string(), Ipv4Addr::new(172, 18, 0, 2))];
+        answer(&query, &names)
+    }
+
+    #[test]
+    fn a_container_name_has_its_address_and_others_are_unknown() {
+        let found = ask("netlab-blue.", RecordType::A);
+        assert_eq!(found.metadata.response_code, ResponseCode::NoError);
+        assert_eq!(found.answers.len(), 1);
+        assert_eq!(
+            found.answers[0].data,
+            RData::A(A(Ipv4Addr::new(172, 18, 0, 2)))
+        );
+        let no_ipv6 = ask("NETLAB-BLUE.", RecordType::AAAA);
+        assert_eq!(
+            (no_ipv6.metadata.response_code, no_ipv6.answers.len()),
+            (ResponseCode::NoError, 0)
+        );
+        let unknown = ask("netlab-green.", RecordType::A);
+        assert_eq!(unknown.metadata.response_code, ResponseCode::NXDomain);
     }
 }
