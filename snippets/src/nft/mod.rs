@@ -3,9 +3,9 @@
 //!
 //! The kernel's firewall is nftables; `iptables` on Debian 12 is
 //! `iptables-nft`, which stores its rules as nftables rules too. We speak to
-//! it through Debian's `nft` program, in its JSON dialect, with the
-//! `nftables` crate's types: every verb here builds one JSON command, which
-//! is the `nft` command narrated above it, and runs `nft -j -f -` with it.
+//! it through Debian's `nft` program: every verb here builds one command,
+//! the `nft` command narrated in the transcript, and hands nft exactly that
+//! text (`nft -f -`, the command on its standard input).
 //!
 //! A firewall belongs to a network namespace, like links and routes. `nft`
 //! changes the namespace it runs in, and a child process starts in the
@@ -25,9 +25,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
-use nftables::batch::Batch;
-use nftables::schema::{Chain, NfListObject, Table};
-use nftables::types::{NfChainPolicy, NfChainType, NfFamily, NfHook};
 use nix::errno::Errno;
 
 use crate::error::errno_error;
@@ -59,12 +56,13 @@ pub enum Hook {
 }
 
 impl Hook {
-    fn parts(self) -> (NfHook, &'static str) {
+    /// The hook's name in nft's words.
+    fn name(self) -> &'static str {
         match self {
-            Hook::Prerouting => (NfHook::Prerouting, "prerouting"),
-            Hook::Forward => (NfHook::Forward, "forward"),
-            Hook::Output => (NfHook::Output, "output"),
-            Hook::Postrouting => (NfHook::Postrouting, "postrouting"),
+            Hook::Prerouting => "prerouting",
+            Hook::Forward => "forward",
+            Hook::Output => "output",
+            Hook::Postrouting => "postrouting",
         }
     }
 
@@ -98,12 +96,7 @@ impl Hook {
 impl Netns {
     /// `nft add table ip TABLE`: a table is a namespace for chains.
     pub fn add_table(&self, table: &str) -> Result<()> {
-        let json = NfListObject::Table(Table {
-            family: NfFamily::IP,
-            name: table.to_string().into(),
-            handle: None,
-        });
-        self.nft(&format!("add table ip {table}"), json)
+        self.nft(&format!("add table ip {table}"))
     }
 
     /// `nft add chain ip TABLE CHAIN '{ type nat hook HOOK priority P; }'`:
@@ -111,7 +104,7 @@ impl Netns {
     /// NAT chains see only the first packet of each connection: conntrack
     /// applies the same translation to the rest, and undoes it on replies.
     pub fn add_nat_chain(&self, table: &str, chain: &str, hook: Hook) -> Result<()> {
-        self.add_base_chain(table, chain, NfChainType::NAT, hook, hook.nat_priority())
+        self.add_base_chain(table, chain, "nat", hook, hook.nat_priority())
     }
 
     /// `nft add chain ip TABLE CHAIN '{ type filter hook HOOK priority P; }'`:
@@ -125,51 +118,26 @@ impl Netns {
         hook: Hook,
         priority: i32,
     ) -> Result<()> {
-        self.add_base_chain(table, chain, NfChainType::Filter, hook, priority)
+        self.add_base_chain(table, chain, "filter", hook, priority)
     }
 
     fn add_base_chain(
         &self,
         table: &str,
         chain: &str,
-        kind: NfChainType,
+        kind: &str,
         hook: Hook,
         priority: i32,
     ) -> Result<()> {
-        let (nf_hook, hook_name) = hook.parts();
-        let kind_name = match kind {
-            NfChainType::NAT => "nat",
-            _ => "filter",
-        };
-        let json = NfListObject::Chain(Chain {
-            family: NfFamily::IP,
-            table: table.to_string().into(),
-            name: chain.to_string().into(),
-            _type: Some(kind),
-            hook: Some(nf_hook),
-            prio: Some(priority),
-            policy: Some(NfChainPolicy::Accept),
-            ..Chain::default()
-        });
-        let priority_name = hook.priority_name(priority);
-        let spec =
-            format!("type {kind_name} hook {hook_name} priority {priority_name}; policy accept;");
-        self.nft(
-            &format!("add chain ip {table} {chain} '{{ {spec} }}'"),
-            json,
-        )
+        let (hook_name, priority_name) = (hook.name(), hook.priority_name(priority));
+        let spec = format!("type {kind} hook {hook_name} priority {priority_name}; policy accept;");
+        self.nft(&format!("add chain ip {table} {chain} '{{ {spec} }}'"))
     }
 
     /// `nft add chain ip TABLE CHAIN`: a regular chain, which runs only when
     /// a rule jumps to it (as iptables' `DOCKER` chain).
     pub fn add_chain(&self, table: &str, chain: &str) -> Result<()> {
-        let json = NfListObject::Chain(Chain {
-            family: NfFamily::IP,
-            table: table.to_string().into(),
-            name: chain.to_string().into(),
-            ..Chain::default()
-        });
-        self.nft(&format!("add chain ip {table} {chain}"), json)
+        self.nft(&format!("add chain ip {table} {chain}"))
     }
 
     /// `nft list ruleset`: every table of this namespace, as nft prints it
@@ -183,13 +151,14 @@ impl Netns {
         self.nft_list(&format!("list chain ip {table} {chain}"))
     }
 
-    /// `nft COMMAND`, sent as one JSON object (`nft -j -f -`).
-    fn nft(&self, command: &str, object: NfListObject<'static>) -> Result<()> {
+    /// `nft COMMAND`, as the shell line the transcript shows; nft reads the
+    /// same command from its standard input (`nft -f -`), where the shell's
+    /// single quotes are not needed: they only keep `"`, `;` and `!` from
+    /// the shell.
+    fn nft(&self, command: &str) -> Result<()> {
         narrate::command(self, &format!("nft {command}"));
-        let mut batch = Batch::new();
-        batch.add(object);
-        let json = serde_json::to_string(&batch.to_nftables()).context("write nft's JSON")?;
-        self.run_nft(command, &["-j", "-f", "-"], &json).map(drop)
+        let unquoted = command.replace('\'', "");
+        self.run_nft(command, &["-f", "-"], &unquoted).map(drop)
     }
 
     fn nft_list(&self, command: &str) -> Result<String> {

@@ -4,8 +4,6 @@
 //! hook every frame the device is about to send, whoever sent it.
 
 use anyhow::Result;
-use nftables::schema::{Chain, NfListObject, Table};
-use nftables::types::{NfChainPolicy, NfChainType, NfFamily, NfHook};
 
 use super::Stmt;
 use crate::Netns;
@@ -22,12 +20,7 @@ pub enum NetdevHook {
 impl Netns {
     /// `nft add table netdev TABLE`.
     pub fn add_netdev_table(&self, table: &str) -> Result<()> {
-        let json = NfListObject::Table(Table {
-            family: NfFamily::NetDev,
-            name: table.to_string().into(),
-            handle: None,
-        });
-        self.nft(&format!("add table netdev {table}"), json)
+        self.nft(&format!("add table netdev {table}"))
     }
 
     /// `nft add chain netdev TABLE CHAIN '{ type filter hook HOOK device
@@ -40,31 +33,17 @@ impl Netns {
         hook: NetdevHook,
         device: &str,
     ) -> Result<()> {
-        let (nf_hook, name) = match hook {
-            NetdevHook::Ingress => (NfHook::Ingress, "ingress"),
-            NetdevHook::Egress => (NfHook::Egress, "egress"),
+        let name = match hook {
+            NetdevHook::Ingress => "ingress",
+            NetdevHook::Egress => "egress",
         };
-        let json = NfListObject::Chain(Chain {
-            family: NfFamily::NetDev,
-            table: table.to_string().into(),
-            name: chain.to_string().into(),
-            _type: Some(NfChainType::Filter),
-            hook: Some(nf_hook),
-            prio: Some(0),
-            dev: Some(device.to_string().into()),
-            policy: Some(NfChainPolicy::Accept),
-            ..Chain::default()
-        });
         let spec =
             format!("type filter hook {name} device \"{device}\" priority filter; policy accept;");
-        self.nft(
-            &format!("add chain netdev {table} {chain} '{{ {spec} }}'"),
-            json,
-        )
+        self.nft(&format!("add chain netdev {table} {chain} '{{ {spec} }}'"))
     }
 
     /// `nft add rule netdev TABLE CHAIN ...`.
     pub fn add_netdev_rule(&self, table: &str, chain: &str, rule: &[Stmt]) -> Result<()> {
-        self.add_rule_in(NfFamily::NetDev, table, chain, rule)
+        self.add_rule_in("netdev", table, chain, rule)
     }
 }
