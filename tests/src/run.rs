@@ -179,15 +179,19 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `nobody` must be able to execute the examples, wherever the checkout is
-/// (a home directory may be closed to others): link them somewhere open.
-///
-/// Hard links cost no space (a copy of every example is hundreds of MB per
-/// test binary); across file systems we copy. No destructor runs for a
-/// static, so each test process removes the folders of processes that have
-/// ended instead.
+/// `nobody` must be able to execute the examples, wherever the checkout is.
+/// Usually it can, where cargo put them: then they are run from there, and
+/// nothing is copied. Where it cannot (a home directory closed to others),
+/// they are linked somewhere open: hard links cost no space; across file
+/// systems (a `/tmp` that is a tmpfs, memory) they are copied. No
+/// destructor runs for a static, so each test process removes the folders
+/// of processes that have ended, and `cargo xtask test` removes the rest
+/// when the suite ends.
 fn world_readable_copy(examples: &Path) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
+    if others_may_run_from(examples) {
+        return examples.to_path_buf();
+    }
     let tmp = std::env::temp_dir();
     remove_stale_copies(&tmp);
     let dir = tmp.join(format!("{COPY_PREFIX}{}", std::process::id()));
@@ -208,6 +212,20 @@ fn world_readable_copy(examples: &Path) -> PathBuf {
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     dir
+}
+
+/// Whether a user who is neither owner nor group can reach `dir` (every
+/// folder on the way lets others search it) and run the examples in it.
+fn others_may_run_from(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let searchable = |path: &Path| {
+        std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0)
+    };
+    let runnable = |name: &&str| {
+        std::fs::metadata(dir.join(name))
+            .is_ok_and(|meta| meta.permissions().mode() & 0o005 == 0o005)
+    };
+    dir.ancestors().all(searchable) && EXAMPLES.iter().all(runnable)
 }
 
 const COPY_PREFIX: &str = "netlab-examples-";

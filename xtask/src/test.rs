@@ -144,6 +144,7 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
             failed = Some(status);
         }
     }
+    sweep_temp();
     let summary = Summary::of(
         &output,
         &std::fs::read_to_string(&skipped).unwrap_or_default(),
@@ -271,6 +272,27 @@ impl Summary {
     }
 }
 
+/// Removes what the suite's processes left in the temporary directory
+/// (`$TMPDIR`, a tmpfs on many systems: memory): the folders of example
+/// binaries a test process linked or copied for `nobody` when it could not
+/// run them where cargo put them (`netlab-examples-PID`). Every test
+/// process has ended by now.
+fn sweep_temp() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ended = name
+            .strip_prefix("netlab-examples-")
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !Path::new("/proc").join(pid.to_string()).exists());
+        if ended && let Err(error) = std::fs::remove_dir_all(entry.path()) {
+            eprintln!("test: could not remove {}: {error}", entry.path().display());
+        }
+    }
+}
+
 /// Installs the packages of the programs missing from the PATH, or says
 /// which line to run and stops.
 fn install_missing() -> Result<()> {
@@ -283,8 +305,13 @@ fn install_missing() -> Result<()> {
     if packages.is_empty() {
         return Ok(());
     }
-    let line = format!("apt-get install -y {}", packages.join(" "));
-    let root = nix::unistd::Uid::effective().is_root();
+    // Just these packages: no recommended extras (avahi, cups, gstreamer
+    // plugins, ...), which would start services on the reader's machine.
+    let line = format!(
+        "apt-get install -y --no-install-recommends {}",
+        packages.join(" ")
+    );
+    let root = effective_uid_is_root();
     if !root || !on_path("apt-get") {
         bail!(
             "the tests need {}: run `sudo {line}` (Debian/Ubuntu), then this again{}",
@@ -301,7 +328,7 @@ fn install_missing() -> Result<()> {
     crate::vm::kernel::run(Command::new("apt-get").args(["update", "-q"]))
         .context("apt-get update")?;
     let status = Command::new("apt-get")
-        .args(["install", "-y", "-q"])
+        .args(["install", "-y", "-q", "--no-install-recommends"])
         .args(&packages)
         .env("DEBIAN_FRONTEND", "noninteractive")
         .status()
@@ -364,4 +391,16 @@ mod tests {
             "both runs' tests"
         );
     }
+}
+
+/// Whether we run as root: the effective uid in `/proc/self/status` (its
+/// `Uid:` line: real, effective, saved, filesystem), read there rather
+/// than through a system-call crate xtask would otherwise not need.
+fn effective_uid_is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1))
+        == Some("0")
 }

@@ -22,15 +22,15 @@ pub(crate) mod kernel;
 mod modules;
 mod qemu;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use console::Outcome;
 use qemu::{Accel, Ended};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// What `cargo xtask vm` was asked to do.
-#[derive(Debug, PartialEq)]
+/// What `cargo xtask vm` was asked to do (read by `cli`).
+#[derive(Debug, Default, PartialEq)]
 pub struct Options {
     /// Empty: every example in `snippets/examples/` with a recorded
     /// transcript, but the `docker_*` ones.
@@ -43,36 +43,6 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// The whole boot's limit; by default 2 minutes plus 1 per example.
     pub timeout: Option<Duration>,
-}
-
-impl Options {
-    /// Parses the words after `vm`.
-    pub fn parse(args: &[&str]) -> Result<Options> {
-        let mut options = Options {
-            examples: Vec::new(),
-            checks: Vec::new(),
-            out: None,
-            timeout: None,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |flag: &str| args.next().ok_or_else(|| anyhow!("{flag} needs a value"));
-            match *arg {
-                "--out" => options.out = Some(PathBuf::from(value("--out")?)),
-                "--check" => options.checks.push(value("--check")?.to_string()),
-                "--timeout" => {
-                    let text = value("--timeout")?;
-                    let seconds: u64 = text
-                        .parse()
-                        .map_err(|_| anyhow!("--timeout takes seconds, not `{text}`"))?;
-                    options.timeout = Some(Duration::from_secs(seconds));
-                }
-                flag if flag.starts_with('-') => bail!("unknown option `{flag}`"),
-                name => options.examples.push(name.to_string()),
-            }
-        }
-        Ok(options)
-    }
 }
 
 /// Builds, boots, runs, reports. Fails when any example failed or the
@@ -310,31 +280,6 @@ fn report(outcomes: &[Outcome], out: &Path, log: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_examples_and_options() {
-        let options = Options::parse(&[
-            "bridge",
-            "--out",
-            "/tmp/x",
-            "veth",
-            "--timeout",
-            "90",
-            "--check",
-            "veth",
-        ])
-        .unwrap();
-        assert_eq!(options.examples, ["bridge", "veth"]);
-        assert_eq!(options.checks, ["veth"]);
-        assert_eq!(options.out, Some(PathBuf::from("/tmp/x")));
-        assert_eq!(options.timeout, Some(Duration::from_secs(90)));
-        assert!(Options::parse(&["--out"]).is_err(), "--out needs a value");
-        assert!(Options::parse(&["--kvm"]).is_err(), "unknown option");
-        assert!(
-            Options::parse(&["--timeout", "soon"]).is_err(),
-            "seconds only"
-        );
-    }
 
     #[test]
     fn a_failed_example_is_an_error_that_shows_its_output() {

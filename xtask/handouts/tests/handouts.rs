@@ -18,7 +18,7 @@ use std::process::Command;
 const BOOK_TITLE: &str = "Container networking from the syscalls up";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The chapters in reading order, as SUMMARY.md lists them (`namespaces.md`).
@@ -235,8 +235,8 @@ fn handouts_hold_the_chapters_in_both_editions() {
         return;
     }
     let out = tempfile::tempdir().expect("create a temp dir");
-    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["handouts", "--out"])
+    let run = Command::new(env!("CARGO_BIN_EXE_netlab-handouts"))
+        .args(["--out"])
         .arg(out.path())
         .output()
         .expect("run xtask handouts");
