@@ -346,6 +346,18 @@ fn on_path(program: &str) -> bool {
         .any(|dir| Path::new(dir).join(program).is_file())
 }
 
+/// Whether we run as root: the effective uid in `/proc/self/status` (its
+/// `Uid:` line: real, effective, saved, filesystem), read there rather
+/// than through a system-call crate xtask would otherwise not need.
+fn effective_uid_is_root() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1))
+        == Some("0")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,16 +403,4 @@ mod tests {
             "both runs' tests"
         );
     }
-}
-
-/// Whether we run as root: the effective uid in `/proc/self/status` (its
-/// `Uid:` line: real, effective, saved, filesystem), read there rather
-/// than through a system-call crate xtask would otherwise not need.
-fn effective_uid_is_root() -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().nth(1))
-        == Some("0")
 }
