@@ -41,6 +41,9 @@
 //! - [`mac`]: [`Mac`], an Ethernet address, and Docker's address-made ones.
 //! - [`error`]: hints for the errnos a student meets, and exit codes.
 //! - [`cli`]: the one command-line parser of every example.
+//! - [`container`]: a container's first process, as `docker run` starts
+//!   it: PID namespace, `/proc`, Docker's masked and read-only paths and
+//!   default capabilities.
 //!
 //! A module uses only modules listed after it (and `cli`): no two of them
 //! import each other, directly or around a loop.
@@ -55,6 +58,7 @@
 
 pub mod bridge;
 pub mod cli;
+pub mod container;
 pub mod error;
 pub mod etc;
 pub mod ip;

@@ -44,10 +44,13 @@ pub struct Netns {
 }
 
 /// A mount namespace (the container's own /etc/hosts, ...) and, for a
-/// container, a UTS namespace (its own hostname), each held by a descriptor.
+/// container, a UTS namespace (its own hostname) and, for one started as
+/// `docker run` does (`container.rs`), a PID namespace, each held by a
+/// descriptor.
 pub(crate) struct FsNamespaces {
     pub(crate) mnt: OwnedFd,
     pub(crate) uts: Option<OwnedFd>,
+    pub(crate) pid: Option<OwnedFd>,
     /// Whether `/` inside is another folder than ours (after `pivot_root`).
     pub(crate) own_root: bool,
 }
@@ -151,11 +154,12 @@ impl Netns {
         self.fd.as_raw_fd()
     }
 
-    /// The fd numbers of the mount and UTS namespaces, for `nsenter
+    /// The fd numbers of the mount, UTS and PID namespaces, for `nsenter
     /// --mount=/proc/PID/fd/N` while `--keep` waits.
-    pub fn fs_raw_fds(&self) -> Option<(i32, Option<i32>)> {
+    pub fn fs_raw_fds(&self) -> Option<(i32, Option<i32>, Option<i32>)> {
         let fs = self.fs.get()?;
-        Some((fs.mnt.as_raw_fd(), fs.uts.as_ref().map(AsRawFd::as_raw_fd)))
+        let raw = |fd: &Option<OwnedFd>| fd.as_ref().map(AsRawFd::as_raw_fd);
+        Some((fs.mnt.as_raw_fd(), raw(&fs.uts), raw(&fs.pid)))
     }
 
     /// Whether this container has a root of its own (`pivot_root`), so
@@ -192,15 +196,35 @@ impl Netns {
                 let uts = if uts { Some(open_ns("uts")?) } else { None };
                 build()?;
                 let own_root = root_identity()? != root_before;
-                anyhow::Ok(FsNamespaces { mnt, uts, own_root })
+                anyhow::Ok(FsNamespaces {
+                    mnt,
+                    uts,
+                    pid: None,
+                    own_root,
+                })
             })
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })?;
+        self.set_fs(namespaces)
+    }
+
+    /// Keeps the container's own namespaces, which work run inside enters.
+    pub(crate) fn set_fs(&self, namespaces: FsNamespaces) -> Result<()> {
         if self.fs.set(namespaces).is_err() {
-            anyhow::bail!("{name} already has its own mount namespace");
+            anyhow::bail!("{} already has its own mount namespace", self.name);
         }
         Ok(())
+    }
+
+    /// Enters this network namespace on the calling thread itself, and runs
+    /// `work` there: for a thread of our own that must outlive `work` (the
+    /// one whose child is a container's init: see `container.rs`).
+    pub(crate) fn in_own_thread<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        setns(self.fd.as_fd(), CloneFlags::CLONE_NEWNET)
+            .map_err(errno_error)
+            .with_context(|| format!("enter the network namespace {}", self.name))?;
+        work()
     }
 
     /// The file descriptor, to move links into this namespace.
@@ -286,6 +310,13 @@ fn enter_fs(fs: &FsNamespaces, name: &str) -> Result<()> {
         setns(uts.as_fd(), CloneFlags::CLONE_NEWUTS)
             .map_err(errno_error)
             .with_context(|| format!("enter the UTS namespace of {name}"))?;
+    }
+    // The thread stays in its PID namespace; the programs it starts from
+    // now on are born in the container's (`nsenter --pid` forks for this).
+    if let Some(pid) = &fs.pid {
+        setns(pid.as_fd(), CloneFlags::CLONE_NEWPID)
+            .map_err(errno_error)
+            .with_context(|| format!("enter the PID namespace of {name}"))?;
     }
     Ok(())
 }

@@ -92,13 +92,15 @@ pub struct TestDaemon {
 impl TestDaemon {
     /// Starts a daemon of `release`, and imports the image `netlab/busybox`.
     pub fn start(release: &Release) -> TestDaemon {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("netlab-test-engine-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("make the daemon's folder");
+        use std::os::unix::fs::PermissionsExt;
+        // A folder of its own, as the library makes one: a random name,
+        // one exclusive mkdir, mode 700.
+        let dir = tempfile::Builder::new()
+            .prefix("netlab-test-engine-")
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir()
+            .expect("make the daemon's folder")
+            .keep();
         let d = dir.display();
         // Forwarding off in its namespace before dockerd starts, as on a
         // fresh machine and as `--engine private` does: a new namespace

@@ -276,6 +276,19 @@ pub fn command(name: &str, who: As, args: &[&str]) -> Command {
     command
 }
 
+/// Makes `command` run as `nobody`, an ordinary user with no groups.
+pub fn as_nobody(command: &mut Command) -> &mut Command {
+    // SAFETY: between fork and exec only system calls (setgroups, setgid,
+    // setuid).
+    unsafe {
+        command.pre_exec(|| {
+            setgroups(&[]).map_err(std::io::Error::from)?;
+            setgid(Gid::from_raw(NOBODY)).map_err(std::io::Error::from)?;
+            setuid(Uid::from_raw(NOBODY)).map_err(std::io::Error::from)
+        })
+    }
+}
+
 /// Runs the example to the end and returns what it printed.
 pub fn output(name: &str, who: As, args: &[&str]) -> Output {
     let mut command = assert_cmd::Command::from_std(command(name, who, args));

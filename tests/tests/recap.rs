@@ -66,7 +66,8 @@ fn from_outside_each_container_has_its_own_root_and_yours_is_untouched() {
         return;
     }
     let our_os_release = std::fs::read("/etc/os-release").ok();
-    let hint = Regex::new(r"(?m)^#   (red|blue): .*--mount=(\S+) --uts=(\S+) --net=").unwrap();
+    let hint =
+        Regex::new(r"(?m)^#   (red|blue): .*--mount=(\S+) --uts=(\S+) --pid=\S+ --net=").unwrap();
     for who in [As::Root, As::Rootless] {
         let lab = Kept::start("recap", who);
         let mut seen = Vec::new();
@@ -128,4 +129,54 @@ fn without_the_root_filesystems_it_says_how_to_fetch_them() {
         "one line naming the command: {stderr}"
     );
     assert!(run.stdout.is_empty(), "nothing narrated, nothing built");
+}
+
+/// `--shell red`: a shell as closed as a Docker container's. It sees red's
+/// processes only (its first is PID 1), and cannot write a sysctl: as root
+/// and rootless.
+#[test]
+fn a_shell_in_red_sees_its_own_processes_and_cannot_write_proc_sys() {
+    if !netlab_tests::have_root("a_shell_in_red_sees_its_own_processes_and_cannot_write_proc_sys") {
+        return;
+    }
+    for who in [As::Root, As::Rootless] {
+        let mut shell = netlab_tests::run::command("recap", who, &["--shell", "red"])
+            .env("SHELL", "/bin/sh")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start recap --shell red");
+        let typed = "echo pids $(ps -o pid | tail -n +2)\n\
+                     echo 1 > /proc/sys/kernel/panic_on_oops\n\
+                     echo host $(cat /proc/1/comm)\nexit\n";
+        std::io::Write::write_all(&mut shell.stdin.take().unwrap(), typed.as_bytes()).unwrap();
+        let run = shell.wait_with_output().expect("wait for the shell");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(run.status.success(), "{who:?}: {text}");
+        let pids: Vec<u32> = text
+            .lines()
+            .find_map(|l| l.strip_prefix("pids "))
+            .unwrap_or_else(|| panic!("{who:?}: ps answered:\n{text}"))
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect();
+        assert!(
+            pids.first() == Some(&1) && pids.len() <= 5,
+            "{who:?}: red's ps lists red's few processes, the first PID 1: {pids:?}"
+        );
+        assert!(
+            text.contains("panic_on_oops: Read-only file system"),
+            "{who:?}: /proc/sys is read-only in red:\n{text}"
+        );
+        // PID 1 of red is red's first process, not this machine's init.
+        assert!(
+            text.contains("host busybox"),
+            "{who:?}: PID 1 is red's:\n{text}"
+        );
+    }
 }

@@ -99,4 +99,12 @@ fn a_shell_opens_inside_the_lab(example: &str) {
         text.contains(&format!("# {example}: the shell exited")),
         "{example}: the lab ends with the shell:\n{text}"
     );
+    // A shell in a namespace that is only a network namespace says so; a
+    // container with a root of its own (the recap's) is closed as Docker's.
+    let warned = text.contains(&format!("# Only the network is {first}'s"));
+    assert_eq!(
+        warned,
+        example != "recap",
+        "{example}: the shell in {first} says whether it is only a network namespace:\n{text}"
+    );
 }

@@ -1,30 +1,42 @@
-//! A private Engine's folder, `$TMPDIR/netlab-engine-PID-N`: its data,
-//! exec root, socket and log. Locked while its run lives (`flock(2)`: the
-//! kernel drops the lock when the run dies, even by `kill -9`); the next
-//! run removes a folder whose lock is free and whose run has ended.
+//! A private Engine's folder, `$TMPDIR/netlab-engine-XXXXXXXXXXXX`: its
+//! data, exec root, socket and log.
+//!
+//! A daemon that runs as root keeps its socket and data there, so nobody
+//! else may own the folder or reach into it:
+//! - it is made with one `mkdir` that fails if the name exists, under a
+//!   name with 12 random characters, so no one can make it first; with mode
+//!   700 (the `tempfile` crate does both), so only its owner can enter it,
+//!   reach the socket inside, or read the data;
+//! - it is checked to be ours, a folder and not a link, before use.
+//!
+//! It is locked while its run lives (`flock(2)`: the kernel drops the lock
+//! when the run dies, even by `kill -9`). The next run removes a folder of
+//! this prefix only when it is the caller's own and its lock is free: the
+//! folder of a run that was killed. Another user's folders are left alone.
 
 use std::fs::File;
-use std::path::PathBuf;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use nix::fcntl::{Flock, FlockArg};
 
 /// The prefix of a private Engine's folder in the temporary directory.
-const FOLDER_PREFIX: &str = "netlab-engine-";
+pub const FOLDER_PREFIX: &str = "netlab-engine-";
 
-/// A new folder `$TMPDIR/netlab-engine-PID-N`, locked.
+/// A new folder `$TMPDIR/netlab-engine-XXXXXXXXXXXX`, ours alone, locked.
 pub(super) fn new_folder() -> Result<(PathBuf, Flock<File>)> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "{FOLDER_PREFIX}{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
-    let dir = std::env::temp_dir().join(name);
-    // The folder of a run killed long ago whose PID we now have: start over.
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix(FOLDER_PREFIX)
+        .rand_bytes(12)
+        // Made so (mkdir with mode 700), not changed after.
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .context("make a private Engine's folder in the temporary directory")?
+        // Kept: PrivateEngine removes it when the daemon has stopped.
+        .keep();
+    check_ours(&dir)?;
     let lock = File::open(&dir)
         .and_then(|file| {
             Flock::lock(file, FlockArg::LockExclusiveNonblock)
@@ -34,45 +46,53 @@ pub(super) fn new_folder() -> Result<(PathBuf, Flock<File>)> {
     Ok((dir, lock))
 }
 
-/// Removes the folders of private Engines whose run has ended (its PID is
-/// gone and the folder's lock is free); returns their paths. Their daemons
-/// died with those runs.
+/// That `dir` is a folder (not a link to one), owned by us, that no one
+/// else may enter (mode 700).
+fn check_ours(dir: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(dir).with_context(|| format!("stat {}", dir.display()))?;
+    let uid = nix::unistd::Uid::effective().as_raw();
+    if !meta.is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0 {
+        bail!(
+            "{} is not a folder of ours that only we may enter (owner {}, mode {:o})",
+            dir.display(),
+            meta.uid(),
+            meta.mode() & 0o7777
+        );
+    }
+    Ok(())
+}
+
+/// Removes the folders of private Engines whose run has ended: ours (our
+/// uid owns them) and unlocked. Returns their paths. Their daemons died
+/// with those runs.
 pub fn remove_stale_folders() -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+    remove_stale_folders_in(&std::env::temp_dir())
+}
+
+/// [`remove_stale_folders`] in `tmp`.
+pub fn remove_stale_folders_in(tmp: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
         return Vec::new();
     };
+    let uid = nix::unistd::Uid::effective().as_raw();
     let mut removed = Vec::new();
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix(FOLDER_PREFIX)
-            .and_then(|rest| rest.split('-').next())
-            .and_then(|pid| pid.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        // A live PID is a run still going (or, rarely, a new process that
-        // got an old run's PID: its folder waits until that one ends). A
-        // zombie, killed but not yet reaped by its parent, is not.
-        if alive(pid) {
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(FOLDER_PREFIX)
+        {
             continue;
         }
         let dir = entry.path();
-        let free = File::open(&dir)
-            .is_ok_and(|file| Flock::lock(file, FlockArg::LockExclusiveNonblock).is_ok());
+        let ours = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir() && m.uid() == uid);
+        // The lock is free once its run has ended, however it ended.
+        let free = ours
+            && File::open(&dir)
+                .is_ok_and(|file| Flock::lock(file, FlockArg::LockExclusiveNonblock).is_ok());
         if free && std::fs::remove_dir_all(&dir).is_ok() {
             removed.push(dir.display().to_string());
         }
     }
     removed
-}
-
-/// Whether the process `pid` exists and is not a zombie (state `Z` in
-/// `/proc/PID/stat`, after the command name in parentheses).
-fn alive(pid: i32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
-    !state.is_some_and(|rest| rest.starts_with('Z'))
 }

@@ -33,7 +33,7 @@ mod client;
 mod engine;
 mod exec;
 mod firewall;
-mod folder;
+pub mod folder;
 pub mod image;
 pub mod kernel;
 pub mod lan;

@@ -39,9 +39,11 @@
 //!   libnetwork/drivers/bridge/setup_ip_forwarding.go).
 //!   [`Forwarding::AlreadyOn`] starts it as on such a machine instead.
 //!
-//! Its folder (data, exec root, socket, log) is `$TMPDIR/netlab-engine-PID-N`.
-//! We hold a lock on the folder while we run (`flock(2)`; the kernel drops
-//! it when we die). A folder whose lock is free and whose PID has ended
+//! Its folder (data, exec root, socket, log) is
+//! `$TMPDIR/netlab-engine-XXXXXXXXXXXX`: a random name no one can take
+//! first, mode 700, so only its owner reaches the daemon's socket
+//! (`folder.rs`). We hold a lock on the folder while we run (`flock(2)`;
+//! the kernel drops it when we die). A folder of ours whose lock is free
 //! belongs to a run that was killed: the next run removes it.
 
 use std::fs::File;

@@ -19,11 +19,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use caps::Capability;
-use netlab::error::errno_error;
 use netlab::{Lab, Netns, Result, narrate, rootfs};
-use nix::mount::{MntFlags, MsFlags, mount, umount2};
-use nix::unistd::{chdir, pivot_root, sethostname};
+
+mod root;
 
 fn main() -> ExitCode {
     netlab::run(recap)
@@ -71,6 +69,44 @@ async fn recap(lab: &Lab) -> Result<()> {
     lab.claim("uname -r prints your kernel's release in both", same)?;
     // ANCHOR_END: one_kernel
 
+    // ANCHOR: closed
+    lab.say("as closed as Docker's: red sees its own processes, and cannot change the kernel");
+    let ps = red.sh("ps -o pid,comm")?;
+    let pids: Vec<&str> = ps
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let own = pids.first() == Some(&"1") && pids.len() <= 3;
+    lab.claim(
+        "ps in red lists red's processes only, its first one PID 1",
+        own,
+    )?;
+    let sysctl = red.sh("echo 1 > /proc/sys/kernel/panic_on_oops")?;
+    let read_only = |said: &str| said.contains("Read-only file system");
+    lab.claim(
+        "/proc/sys is read-only in red: a sysctl write fails, EROFS",
+        read_only(&sysctl),
+    )?;
+    let sysrq = red.sh("test -w /proc/sysrq-trigger || echo not writable")?;
+    let sysrq_closed = sysrq.trim() == "not writable";
+    lab.claim(
+        "/proc/sysrq-trigger, which reboots a machine, cannot be written",
+        sysrq_closed,
+    )?;
+    let keys = red.sh("wc -c < /proc/keys")?;
+    lab.claim(
+        "/proc/keys, the kernel's keyrings, is masked: empty",
+        keys.trim() == "0",
+    )?;
+    let caps = red.sh("grep CapBnd /proc/self/status")?;
+    let docker_caps = caps.contains("00000000a80425fb");
+    lab.claim(
+        "red has Docker's 14 default capabilities, no more",
+        docker_caps,
+    )?;
+    // ANCHOR_END: closed
+
     // ANCHOR: clock
     lab.say("what no container may change: the kernel's clock, one for all");
     let refused = red
@@ -96,16 +132,19 @@ async fn recap(lab: &Lab) -> Result<()> {
 
 // ANCHOR: docker_run
 /// `docker run --name NAME --hostname NAME IMAGE`, the half this chapter
-/// is about: the container's own root filesystem, hostname and
+/// is about: the container's first process, with its own PID, mount and
+/// UTS namespaces, its root filesystem (`root.rs`), hostname and
 /// capabilities. (`lab.container` made its network namespace.)
 fn docker_run(container: &Netns, rootfs: &Path) -> Result<()> {
     let suite = rootfs.file_name().unwrap_or_default().to_string_lossy();
     let (name, shown) = (container.name.as_str(), format!("target/rootfs/{suite}"));
     for command in [
-        "unshare --mount --uts".to_string(),
+        "unshare --pid --fork --mount --uts".to_string(),
         "mount --make-rprivate /".to_string(),
         format!("mount --bind {shown} {shown}"),
-        format!("mount --rbind /proc {shown}/proc"),
+        format!("mount -t proc proc {shown}/proc"),
+        format!("mount --bind /dev/null {shown}/proc/kcore    # and Docker's other masks"),
+        format!("mount -o remount,bind,ro {shown}/proc/sys    # and its other read-only paths"),
         format!("cd {shown}"),
         "pivot_root . .".to_string(),
         "umount --lazy .".to_string(),
@@ -113,55 +152,15 @@ fn docker_run(container: &Netns, rootfs: &Path) -> Result<()> {
     ] {
         narrate::command(container, &command);
     }
-    let none: Option<&str> = None;
-    container.unshare_fs(true, || {
-        // Our copy of the mount table first stops sharing mount events
-        // with yours: systemd makes / shared, so a mount made here would
-        // appear in your namespace too; and pivot_root(2) refuses (EINVAL)
-        // when the new or the old root hangs on a shared mount.
-        mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
-            .map_err(errno_error)
-            .context("make every mount private")?;
-        // pivot_root swaps whole mounts, so the new root must be one (else
-        // EINVAL): a folder becomes a mount bind-mounted onto itself.
-        mount(Some(rootfs), rootfs, none, MsFlags::MS_BIND, none)
-            .map_err(errno_error)
-            .context("bind-mount the root filesystem onto itself")?;
-        // The programs inside read their namespaces in /proc. Docker
-        // mounts a new proc, which needs a PID namespace of the container's
-        // own; we have none, so we bring ours along (with what is mounted
-        // under it, MS_REC: a user namespace may not uncover those).
-        let proc = rootfs.join("proc");
-        mount(
-            Some("/proc"),
-            &proc,
-            none,
-            MsFlags::MS_BIND | MsFlags::MS_REC,
-            none,
-        )
-        .map_err(errno_error)
-        .context("bind-mount /proc into the root filesystem")?;
-        // pivot_root(".", "."): the folder we stand in becomes `/` for
-        // every thread of this mount namespace (ours alone), and the old
-        // root is stacked on top of it, at the same place...
-        chdir(rootfs).context("enter the root filesystem")?;
-        pivot_root(".", ".")
-            .map_err(errno_error)
-            .context("pivot_root into the root filesystem")?;
-        // ...from where we detach it, with every mount under it
-        // (MNT_DETACH: at once, even while in use). Your files are gone
-        // from this namespace; in yours, nothing changed.
-        umount2(".", MntFlags::MNT_DETACH)
-            .map_err(errno_error)
-            .context("detach the old root")?;
-        chdir("/").context("go to the new /")?;
-        sethostname(name)
-            .map_err(errno_error)
-            .with_context(|| format!("set the hostname {name}"))
-    })?;
+    let root = root::Root::new(rootfs, name)?;
+    container.start_init(move || root.enter())?;
     // Docker's default capability set leaves out those that act on the
     // whole kernel, such as loading a module or setting the clock.
-    container.cap_drop(&[Capability::CAP_SYS_MODULE, Capability::CAP_SYS_TIME])
+    narrate::say(&format!(
+        "{name} keeps Docker's {} default capabilities (CapBnd 00000000a80425fb) and drops the rest",
+        netlab::container::DEFAULT_CAPABILITIES.len()
+    ));
+    Ok(())
 }
 // ANCHOR_END: docker_run
 

@@ -57,10 +57,16 @@ impl Lab {
             let fd = netns.raw_fd();
             // A container with its own files: its mount and UTS namespaces too.
             let fs = match netns.fs_raw_fds() {
-                Some((mnt, Some(uts))) => {
-                    format!("--mount=/proc/{pid}/fd/{mnt} --uts=/proc/{pid}/fd/{uts} ")
+                Some((mnt, uts, pids)) => {
+                    let mut fs = format!("--mount=/proc/{pid}/fd/{mnt} ");
+                    if let Some(uts) = uts {
+                        fs.push_str(&format!("--uts=/proc/{pid}/fd/{uts} "));
+                    }
+                    if let Some(pids) = pids {
+                        fs.push_str(&format!("--pid=/proc/{pid}/fd/{pids} "));
+                    }
+                    fs
                 }
-                Some((mnt, None)) => format!("--mount=/proc/{pid}/fd/{mnt} "),
                 None => String::new(),
             };
             // A container with a root of its own has its own programs:
@@ -125,6 +131,15 @@ impl Lab {
             println!(
                 "# --shell {name}: {shell} inside {name}'s namespaces. Try `{try_this}`; `exit` ends the lab."
             );
+            // Only a network namespace (and perhaps a few /etc files): as
+            // with `ip netns exec`, everything else is your machine's.
+            if !netns.has_own_root() {
+                println!(
+                    "# Only the network is {name}'s, as with `ip netns exec`: the files, the processes and \
+                     the rest of the kernel are this machine's, and a root shell here can change them \
+                     (a file, a process, a sysctl outside net.*). It is not a container."
+                );
+            }
             let mut command = std::process::Command::new(&shell);
             if shell.ends_with("busybox") {
                 command.arg("sh");
