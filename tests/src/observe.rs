@@ -134,6 +134,23 @@ impl Kept {
             .collect()
     }
 
+    /// Types `check` while the lab waits: the example checks its claims
+    /// about the lab's state again, as it is now, and prints a `PASS` or
+    /// `FAIL` line each; returns them.
+    pub fn check_again(&mut self, claims: usize) -> Vec<String> {
+        let stdin = self.stdin.as_mut().expect("the example's stdin");
+        writeln!(stdin, "check").expect("type check");
+        let stdout = self.stdout.as_mut().expect("the example's stdout");
+        let mut lines = Vec::new();
+        while lines.len() < claims {
+            let mut line = String::new();
+            let read = stdout.read_line(&mut line).expect("read the verdicts");
+            assert!(read > 0, "the example ended while checking: {lines:?}");
+            lines.push(line.trim_end().to_string());
+        }
+        lines
+    }
+
     /// Presses Enter and waits for the example to clean up and exit.
     pub fn finish(mut self) -> std::process::ExitStatus {
         if let Some(mut stdin) = self.stdin.take() {

@@ -5,17 +5,30 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// The parts of a network namespace a lab could leave behind, each as
-/// sorted lines: links, addresses, routes, named namespaces under
+/// The parts of a network namespace a lab could leave behind or change,
+/// each as sorted lines: links, addresses, routes, the firewall (`nft list
+/// ruleset`), the sysctls an example writes, named namespaces under
 /// /run/netns, and nsfs mounts (how a namespace outlives its process).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Snapshot {
     pub links: Vec<String>,
     pub addrs: Vec<String>,
     pub routes: Vec<String>,
+    pub ruleset: Vec<String>,
+    pub sysctls: Vec<String>,
     pub named_netns: Vec<String>,
     pub nsfs_mounts: Vec<String>,
 }
+
+/// The sysctls the examples write (in their own namespaces), read here in
+/// the test's: `net.ipv4.ip_forward`, the IPv6 switch; and the forwarding
+/// of every interface, which writing `ip_forward` sets.
+pub const SYSCTLS: [&str; 4] = [
+    "net/ipv4/ip_forward",
+    "net/ipv4/conf/all/forwarding",
+    "net/ipv6/conf/default/disable_ipv6",
+    "net/ipv6/conf/all/disable_ipv6",
+];
 
 impl Snapshot {
     pub fn take() -> Snapshot {
@@ -31,6 +44,16 @@ impl Snapshot {
                 infos
                     .into_iter()
                     .map(move |a| format!("{name} {}/{}", a["local"], a["prefixlen"]))
+            })
+            .collect();
+        let ruleset = nft_ruleset();
+        let sysctls = SYSCTLS
+            .iter()
+            .map(|name| {
+                let path = format!("/proc/sys/{name}");
+                let value =
+                    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+                format!("{name} = {}", value.trim())
             })
             .collect();
         let routes = ip(&["route", "show", "table", "all"])
@@ -63,13 +86,22 @@ impl Snapshot {
             links,
             addrs,
             routes,
+            ruleset,
+            sysctls,
             named_netns,
             nsfs_mounts,
         };
+        assert!(
+            snapshot.links.iter().any(|link| link.contains("\"lo\"")),
+            "a namespace has `lo`: the snapshot read no links: {:?}",
+            snapshot.links
+        );
         for list in [
             &mut snapshot.links,
             &mut snapshot.addrs,
             &mut snapshot.routes,
+            &mut snapshot.ruleset,
+            &mut snapshot.sysctls,
             &mut snapshot.named_netns,
             &mut snapshot.nsfs_mounts,
         ] {
@@ -85,6 +117,12 @@ impl Snapshot {
             ("links", &self.links, &after.links),
             ("addresses", &self.addrs, &after.addrs),
             ("routes", &self.routes, &after.routes),
+            (
+                "the firewall (nft list ruleset)",
+                &self.ruleset,
+                &after.ruleset,
+            ),
+            ("sysctls", &self.sysctls, &after.sysctls),
             ("/run/netns", &self.named_netns, &after.named_netns),
             ("nsfs mounts", &self.nsfs_mounts, &after.nsfs_mounts),
         ] {
@@ -113,7 +151,57 @@ fn ip(args: &[&str]) -> Vec<Value> {
         "ip -j {args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap_or_default()
+    parse_ip_json(&output.stdout, args)
+}
+
+/// What `ip -j ARGS` printed, read as JSON; a panic, naming what it
+/// printed, if it is not: a snapshot that read nothing must not pass as
+/// "nothing changed".
+pub fn parse_ip_json(stdout: &[u8], args: &[&str]) -> Vec<Value> {
+    serde_json::from_slice(stdout).unwrap_or_else(|error| {
+        panic!(
+            "ip -j {args:?} printed no JSON ({error}): {}",
+            String::from_utf8_lossy(stdout)
+        )
+    })
+}
+
+/// `nft list ruleset`, line by line (without the handles and counters a
+/// listing may number differently); empty where nft has nothing.
+fn nft_ruleset() -> Vec<String> {
+    let output = Command::new("nft")
+        .args(["list", "ruleset"])
+        .output()
+        .expect("run nft (Debian: nftables)");
+    assert!(
+        output.status.success(),
+        "nft list ruleset: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let without_counters = line.split(" counter packets").next().unwrap_or(line);
+            without_counters.to_string()
+        })
+        .collect()
+}
+
+/// What the suite's processes left in `dir` (the temporary directory):
+/// every entry named `netlab-*`, with who owns it.
+pub fn netlab_leftovers_in(dir: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap_or_else(|e| panic!("read {}: {e}", dir.display())))
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("netlab-"))
+        .map(|entry| {
+            let owner = entry.metadata().map(|m| m.uid()).unwrap_or(u32::MAX);
+            format!("{} (uid {owner})", entry.path().display())
+        })
+        .collect()
 }
 
 /// What still refers to the namespaces of kind `kind` (`net`, `mnt`) with

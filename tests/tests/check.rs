@@ -105,7 +105,7 @@ fn a_failing_claim_prints_fail_and_the_run_exits_non_zero() {
         "the run goes on after a failure, and TCP still works:\n{stdout}"
     );
     assert!(
-        stdout.ends_with("check: 7 claims, 6 passed, 1 failed\n"),
+        stdout.ends_with("check: 10 claims, 9 passed, 1 failed\n"),
         "the summary counts the failure:\n{stdout}"
     );
 
@@ -162,4 +162,40 @@ fn deny_sendto_ipv4() -> BpfProgram {
     )
     .expect("a valid filter");
     filter.try_into().expect("compile the filter")
+}
+
+/// Claims can be seen to fail: same_bridge's lab, kept, broken from
+/// outside as a student would break it (docker0 down, red's default route
+/// deleted), and `check` typed: those claims FAIL, the others still PASS.
+#[test]
+fn a_lab_broken_from_outside_fails_the_claims_about_what_broke() {
+    if !netlab_tests::root() {
+        return;
+    }
+    let mut lab = netlab_tests::observe::Kept::start("same_bridge", As::Root);
+    let before = lab.check_again(7);
+    assert!(
+        before.iter().all(|line| line.starts_with("PASS ")),
+        "the lab as built holds every state claim: {before:?}"
+    );
+    for (namespace, argv) in [
+        ("host", &["ip", "link", "set", "docker0", "down"][..]),
+        ("red", &["ip", "route", "del", "default"][..]),
+    ] {
+        let run = lab.exec(namespace, argv);
+        assert!(run.status.success(), "{argv:?} in {namespace}: {run:?}");
+    }
+    let after = lab.check_again(7);
+    for expected in [
+        "FAIL docker0 is up",
+        "FAIL red's default route goes via docker0's address, 172.17.0.1",
+        "PASS blue's default route goes via docker0's address, 172.17.0.1",
+        "PASS veth-red is a port of docker0",
+    ] {
+        assert!(
+            after.iter().any(|line| line == expected),
+            "after the breakage, `check` prints {expected:?}: {after:?}"
+        );
+    }
+    assert!(lab.finish().success(), "the example ends well");
 }

@@ -1,6 +1,7 @@
 //! The "container DNS" chapter: `cargo run --example dns`.
 
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -205,14 +206,27 @@ fn dns_never_changes_the_machines_files_even_when_killed() {
     for who in [As::Root, As::Rootless] {
         for attempt in 0..6 {
             // Spread the kills over the run: each lands in another step.
-            let delay = whole_run.mul_f64(f64::from(attempt) / 6.0);
-            let mut child = command("dns", who, &[])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("start the example");
-            std::thread::sleep(delay);
-            child.kill().expect("SIGKILL the example");
-            child.wait().expect("reap the example");
+            // The kill must land while the example runs: one that ended
+            // first is tried again, sooner.
+            let mut delay = whole_run.mul_f64(f64::from(attempt) / 6.0);
+            let killed = loop {
+                let mut child = command("dns", who, &[])
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .expect("start the example");
+                std::thread::sleep(delay);
+                child.kill().expect("SIGKILL the example");
+                let status = child.wait().expect("reap the example");
+                if status.signal() == Some(9) || delay.is_zero() {
+                    break status;
+                }
+                delay /= 2;
+            };
+            assert_eq!(
+                killed.signal(),
+                Some(9),
+                "the kill at {delay:?} landed while dns ran ({who:?}): {killed:?}"
+            );
             assert_eq!(
                 machine_state(),
                 before,

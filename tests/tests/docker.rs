@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader};
 
 use netlab_tests::docker::{DockerObjects, docker, have_docker, serial};
 use netlab_tests::run::{As, DOCKER_EXAMPLES, output};
+use netlab_tests::snapshot::Snapshot;
 use netlab_tests::{have_root, record, root};
 
 /// Root and a Docker Engine, or the reason this test does not run.
@@ -19,14 +20,38 @@ fn ready(test: &str) -> bool {
     have_root(test) && have_docker(test)
 }
 
-/// Nothing labelled `io.netlab` is left in Docker.
-fn assert_nothing_left(what: &str) {
+/// Nothing labelled `io.netlab` is left in Docker, and the machine's
+/// namespace is as it was `before` (its links, addresses, routes,
+/// firewall and sysctls: a container's veth, a network's bridge or its
+/// rules, the MACVLAN example's parent).
+fn assert_nothing_left(what: &str, before: &Snapshot) {
     let containers = docker(&["ps", "-aq", "--filter", "label=io.netlab"]);
     let networks = docker(&["network", "ls", "-q", "--filter", "label=io.netlab"]);
     assert!(
         containers.is_empty() && networks.is_empty(),
         "{what} removed its containers ({containers:?}) and networks ({networks:?})"
     );
+    before.assert_unchanged(&Snapshot::take(), what);
+}
+
+/// The check above can fail: a labelled network planted on your Engine
+/// (and the bridge dockerd makes for it) is found.
+#[test]
+fn a_planted_docker_leftover_is_found() {
+    if !ready("a_planted_docker_leftover_is_found") {
+        return;
+    }
+    let _one = serial();
+    let before = Snapshot::take();
+    let mut objects = DockerObjects::default();
+    objects.network("netlab-planted", &[]);
+    let found = std::panic::catch_unwind(|| assert_nothing_left("the planted network", &before))
+        .err()
+        .and_then(|panic| panic.downcast::<String>().ok())
+        .expect("the planted network is found");
+    assert!(found.contains("networks ([\""), "{found}");
+    drop(objects);
+    assert_nothing_left("the planted network, removed", &before);
 }
 
 /// What the lab does: the examples talk to your Engine by default. It may
@@ -38,6 +63,7 @@ fn docker_bridge_runs_against_your_engine() {
         return;
     }
     let _one = serial();
+    let before = Snapshot::take();
     let run = output("docker_bridge", As::Root, &[]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
@@ -56,7 +82,7 @@ fn docker_bridge_runs_against_your_engine() {
             "the transcript has {line:?}:\n{stdout}"
         );
     }
-    assert_nothing_left("docker_bridge");
+    assert_nothing_left("docker_bridge", &before);
 }
 
 /// Killed with SIGKILL at any point (right after it sends a request),
@@ -72,6 +98,7 @@ fn every_docker_example_killed_midway_is_followed_by_a_run_that_succeeds() {
         return;
     }
     let _one = serial();
+    let before = Snapshot::take();
     // docker_overlay needs two Docker hosts: it never uses yours.
     let examples = DOCKER_EXAMPLES
         .iter()
@@ -106,7 +133,7 @@ fn every_docker_example_killed_midway_is_followed_by_a_run_that_succeeds() {
             );
         }
     }
-    assert_nothing_left("the runs after the kills");
+    assert_nothing_left("the runs after the kills", &before);
     let swarm = docker(&["info", "-f", "{{.Swarm.LocalNodeState}}"]);
     assert_eq!(swarm, "inactive", "no swarm of the lab's is left");
 }
@@ -227,6 +254,7 @@ fn an_interrupted_runs_leftovers_are_removed_at_the_next_start() {
         return;
     }
     let _one = serial();
+    let before = Snapshot::take();
     // What a killed run leaves: a labelled container and network.
     let mut objects = DockerObjects::default();
     objects.network("netlab-leftover", &[]);
@@ -250,7 +278,7 @@ fn an_interrupted_runs_leftovers_are_removed_at_the_next_start() {
         ),
         "it says what it removed: {stderr}"
     );
-    assert_nothing_left("the leftover sweep");
+    assert_nothing_left("the leftover sweep", &before);
 }
 
 #[test]
@@ -259,6 +287,7 @@ fn a_docker_example_killed_midway_is_cleaned_up_by_the_next_run() {
         return;
     }
     let _one = serial();
+    let before = Snapshot::take();
     let mut child = netlab_tests::run::command("docker_dns", As::Root, &[])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -299,7 +328,7 @@ fn a_docker_example_killed_midway_is_cleaned_up_by_the_next_run() {
             "the next run says it removed the {thing} left behind: {stderr}"
         );
     }
-    assert_nothing_left("the next run after a kill");
+    assert_nothing_left("the next run after a kill", &before);
 }
 
 #[test]
@@ -308,6 +337,7 @@ fn docker_cleanup_removes_everything_and_says_what() {
         return;
     }
     let _one = serial();
+    let before = Snapshot::take();
     let mut objects = DockerObjects::default();
     objects.run("forgotten", &["netlab/busybox", "sleep", "60"]);
     let run = output("docker_cleanup", As::Root, &[]);
@@ -318,7 +348,7 @@ fn docker_cleanup_removes_everything_and_says_what() {
             && stdout.contains("removed image netlab/busybox\n"),
         "it lists what it removed: {stdout}"
     );
-    assert_nothing_left("docker_cleanup");
+    assert_nothing_left("docker_cleanup", &before);
     // What the README shows it printing: this run's transcript, recorded.
     record::check("docker_cleanup", &stdout);
     let images = docker(&["images", "-q", "netlab/busybox"]);

@@ -232,3 +232,89 @@ fn sigkill_frees_the_labs_namespaces() {
         }
     }
 }
+
+/// Each check above can fail: in a namespace of this test's own, a
+/// snapshot, then one planted leak at a time (a veth pair, a firewall
+/// table, a sysctl), and the comparison must name it. Output `ip -j`
+/// cannot have printed stops the snapshot too.
+#[test]
+fn the_snapshot_sees_each_planted_leak() {
+    if !root() {
+        return;
+    }
+    let plants: [(&str, &[&str], &str); 3] = [
+        (
+            "links",
+            &[
+                "ip",
+                "link",
+                "add",
+                "netlab-leak0",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "netlab-leak1",
+            ],
+            "netlab-leak0",
+        ),
+        (
+            "firewall",
+            &["nft", "add", "table", "ip", "netlab_leak"],
+            "netlab_leak",
+        ),
+        (
+            "sysctls",
+            &["sysctl", "-qw", "net.ipv4.ip_forward=1"],
+            "net/ipv4/ip_forward = 1",
+        ),
+    ];
+    for (what, plant, named) in plants {
+        // A thread in a network namespace of its own: the programs it
+        // starts (ip, nft, sysctl) are born there, and so is what it reads.
+        let found = std::thread::spawn(move || {
+            nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET).expect("unshare -n");
+            let status = std::process::Command::new("ip")
+                .args(["link", "set", "lo", "up"])
+                .status()
+                .expect("run ip");
+            assert!(status.success());
+            let before = Snapshot::take();
+            let planted = std::process::Command::new(plant[0])
+                .args(&plant[1..])
+                .status()
+                .expect("plant the leak");
+            assert!(planted.success(), "planted {plant:?}");
+            let after = Snapshot::take();
+            std::panic::catch_unwind(|| before.assert_unchanged(&after, "the planted leak"))
+                .err()
+                .and_then(|panic| panic.downcast::<String>().ok())
+        })
+        .join()
+        .expect("the thread ends");
+        let message = found.unwrap_or_else(|| panic!("the snapshot missed the planted {what}"));
+        assert!(
+            message.contains(named),
+            "the difference names the planted {what} ({named}): {message}"
+        );
+    }
+    let garbage = std::panic::catch_unwind(|| {
+        netlab_tests::snapshot::parse_ip_json(b"not json", &["link", "show"])
+    });
+    assert!(
+        garbage.is_err(),
+        "output that is not JSON stops the snapshot"
+    );
+}
+
+/// The check of the temporary folder finds what was left in it.
+#[test]
+fn the_temporary_folder_check_sees_a_planted_leftover() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    assert!(netlab_tests::snapshot::netlab_leftovers_in(tmp.path()).is_empty());
+    std::fs::create_dir(tmp.path().join("netlab-engine-planted")).unwrap();
+    std::fs::write(tmp.path().join("other"), "").unwrap();
+    let left = netlab_tests::snapshot::netlab_leftovers_in(tmp.path());
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].contains("netlab-engine-planted"), "{left:?}");
+}

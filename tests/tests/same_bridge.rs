@@ -39,12 +39,37 @@ fn same_bridge_containers_reach_each_other() {
     }
     for who in [As::Root, As::Rootless] {
         let lab = Kept::start("same_bridge", who);
+        let docker0 = lab.link("host", "docker0");
+        let flags = docker0["flags"].as_array().cloned().unwrap_or_default();
+        assert!(
+            flags.iter().any(|f| f == "UP") && docker0["operstate"] == "UP",
+            "docker0 is up, and has carrier ({who:?}): {docker0}"
+        );
+        assert_eq!(
+            lab.ipv4("host", "docker0"),
+            ["172.17.0.1/16"],
+            "docker0 has the containers' gateway address ({who:?})"
+        );
         for (name, ip) in [("red", "172.17.0.2/16"), ("blue", "172.17.0.3/16")] {
+            let routes = lab.json(name, &["ip", "route", "show", "default"]);
+            assert!(
+                routes.len() == 1
+                    && routes[0]["gateway"] == "172.17.0.1"
+                    && routes[0]["dev"] == "eth0",
+                "{name}'s default route goes via docker0's address on eth0 ({who:?}): {routes:?}"
+            );
+            let gateway = lab.exec(name, &["ping", "-c", "1", "-W", "2", "172.17.0.1"]);
+            assert!(
+                gateway.status.success(),
+                "{name} reaches docker0's address, its gateway ({who:?}): {gateway:?}"
+            );
             assert_eq!(
                 lab.ipv4(name, "eth0"),
                 [ip],
                 "{name}'s eth0 address ({who:?})"
             );
+        }
+        for name in ["red", "blue"] {
             let veth = lab.link("host", &format!("veth-{name}"));
             assert_eq!(
                 veth["master"], "docker0",

@@ -18,6 +18,7 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
+use netlab::observe::topology::Topology;
 use netlab::{Lab, Netns, Result};
 
 fn main() -> ExitCode {
@@ -60,13 +61,21 @@ async fn same_bridge(lab: &Lab) -> Result<()> {
     host.show_brctl_macs("docker0").await?;
     // ANCHOR_END: macs
 
-    // What the tests also check from outside, with `ip -j` and `bridge -j`.
-    let seen = lab.topology().await?;
+    // What the tests also check from outside, with `ip -j` and `bridge -j`;
+    // with `--keep`, `check` asks these again once you changed the lab.
+    let up = |seen: &Topology| seen.device("host", "docker0").is_some_and(|d| d.up);
+    lab.claim_state("docker0 is up", up).await?;
     for (name, cidr) in [("red", "172.17.0.2/16"), ("blue", "172.17.0.3/16")] {
-        let port = seen.master("host", &format!("veth-{name}")) == Some("docker0");
-        lab.claim(&format!("veth-{name} is a port of docker0"), port)?;
-        let address = seen.addrs(name, "eth0") == [cidr];
-        lab.claim(&format!("{name}'s eth0 has {cidr}"), address)?;
+        let veth = format!("veth-{name}");
+        let port = move |seen: &Topology| seen.master("host", &veth) == Some("docker0");
+        lab.claim_state(&format!("veth-{name} is a port of docker0"), port)
+            .await?;
+        let address = move |seen: &Topology| seen.addrs(name, "eth0") == [cidr];
+        lab.claim_state(&format!("{name}'s eth0 has {cidr}"), address)
+            .await?;
+        let gateway = move |seen: &Topology| seen.gateway(name) == Some([172, 17, 0, 1].into());
+        let route = format!("{name}'s default route goes via docker0's address, 172.17.0.1");
+        lab.claim_state(&route, gateway).await?;
     }
     let learned = host
         .fdb("docker0")

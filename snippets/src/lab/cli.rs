@@ -81,9 +81,30 @@ impl Lab {
                 netns.name
             );
         }
+        let checkable = !self
+            .state_claims
+            .lock()
+            .expect("no panics while held")
+            .is_empty();
+        if checkable {
+            println!(
+                "# Change the lab from there (`ip link set docker0 down`), then type `check` and \
+                 Enter: the chapter's claims about its state, checked again."
+            );
+        }
         println!("# Enter or Ctrl-C ends it: the kernel then removes every namespace.");
-        let mut line = String::new();
-        tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await??;
+        loop {
+            let line = tokio::task::spawn_blocking(|| {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map(|_| line)
+            })
+            .await??;
+            if checkable && line.trim() == "check" {
+                self.check_state_again().await?;
+                continue;
+            }
+            break;
+        }
         println!("# {}: done", self.example);
         Ok(())
     }

@@ -39,7 +39,14 @@ pub struct Lab {
     drawn: AtomicBool,
     /// Whether the example skipped its lab ([`Lab::skip`]).
     skipped: AtomicBool,
+    /// The claims about the lab's state ([`Lab::claim_state`]), which
+    /// `--keep` can check again once you have changed the lab.
+    state_claims: Mutex<Vec<(String, StateCheck)>>,
 }
+
+/// A claim about what the kernel holds, as a question to ask the lab's
+/// topology: asked when the example states it, and again on demand.
+type StateCheck = Box<dyn Fn(&Topology) -> bool + Send + Sync>;
 
 impl Lab {
     /// A lab with no namespaces yet. Examples get theirs from
@@ -54,6 +61,7 @@ impl Lab {
             picture: None,
             drawn: AtomicBool::new(false),
             skipped: AtomicBool::new(false),
+            state_claims: Mutex::new(Vec::new()),
         }
     }
 
@@ -162,6 +170,35 @@ impl Lab {
     /// ```
     pub fn claim(&self, claim: &str, holds: bool) -> Result<()> {
         self.claims.record(claim, holds)
+    }
+
+    /// A claim about the lab's state, a question `check` asks of its
+    /// topology as the kernel reports it (`seen.master("host", "veth-red")
+    /// == Some("docker0")`): checked now, like [`Lab::claim`], and kept, so
+    /// that `--keep` can check it again after you changed something.
+    pub async fn claim_state(
+        &self,
+        claim: &str,
+        check: impl Fn(&Topology) -> bool + Send + Sync + 'static,
+    ) -> Result<()> {
+        let holds = check(&self.topology().await?);
+        self.state_claims
+            .lock()
+            .expect("no panics while held")
+            .push((claim.to_string(), Box::new(check)));
+        self.claims.record(claim, holds)
+    }
+
+    /// The state claims again, against the lab as it is now: a `PASS` or
+    /// `FAIL` line each (`check`, typed while `--keep` waits).
+    pub(crate) async fn check_state_again(&self) -> Result<()> {
+        let seen = self.topology().await?;
+        let claims = self.state_claims.lock().expect("no panics while held");
+        for (claim, check) in claims.iter() {
+            let verdict = if check(&seen) { "PASS" } else { "FAIL" };
+            println!("{verdict} {claim}");
+        }
+        Ok(())
     }
 
     /// Reads the live state of every namespace of this lab.
