@@ -36,7 +36,7 @@ impl Snapshot {
             .iter()
             .map(|l| format!("{} {} master={}", l["ifindex"], l["ifname"], l["master"]))
             .collect();
-        let addrs = ip(&["addr", "show"])
+        let addrs: Vec<String> = ip(&["addr", "show"])
             .iter()
             .flat_map(|l| {
                 let name = l["ifname"].clone();
@@ -45,6 +45,7 @@ impl Snapshot {
                     .into_iter()
                     .map(move |a| format!("{name} {}/{}", a["local"], a["prefixlen"]))
             })
+            .filter(|addr| !kernel_made_ipv6(addr))
             .collect();
         let ruleset = nft_ruleset();
         let sysctls = SYSCTLS
@@ -64,6 +65,7 @@ impl Snapshot {
                     r["dst"], r["gateway"], r["dev"], r["table"]
                 )
             })
+            .filter(|route: &String| !kernel_made_ipv6(route))
             .collect();
         let named_netns = match std::fs::read_dir("/run/netns") {
             Ok(entries) => entries
@@ -182,11 +184,32 @@ fn nft_ruleset() -> Vec<String> {
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
-        .map(|line| {
-            let without_counters = line.split(" counter packets").next().unwrap_or(line);
-            without_counters.to_string()
-        })
+        .map(without_counters)
         .collect()
+}
+
+/// A rule without what it counted (`counter packets 58 bytes 4628`):
+/// traffic changes the numbers, not the rule.
+fn without_counters(line: &str) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut rest = line.split_whitespace().peekable();
+    while let Some(word) = rest.next() {
+        if matches!(word, "packets" | "bytes")
+            && rest.peek().is_some_and(|n| n.parse::<u64>().is_ok())
+        {
+            rest.next();
+            continue;
+        }
+        words.push(word);
+    }
+    words.join(" ")
+}
+
+/// Whether an address or route is the IPv6 link-local kind the kernel
+/// adds by itself when a device first comes up (`fe80::/64`, `ff00::/8`):
+/// not something a lab made. A leaked device shows in the links.
+fn kernel_made_ipv6(line: &str) -> bool {
+    line.contains("\"fe80:") || line.contains("\"ff00::/8\"")
 }
 
 /// What the suite's processes left in `dir` (the temporary directory):

@@ -263,10 +263,15 @@ fn the_snapshot_sees_each_planted_leak() {
             &["nft", "add", "table", "ip", "netlab_leak"],
             "netlab_leak",
         ),
+        // The other value than the one it has (copied from the machine's).
         (
             "sysctls",
-            &["sysctl", "-qw", "net.ipv4.ip_forward=1"],
-            "net/ipv4/ip_forward = 1",
+            &[
+                "sh",
+                "-c",
+                "f=/proc/sys/net/ipv4/ip_forward; echo $((1 - $(cat $f))) > $f",
+            ],
+            "net/ipv4/ip_forward = ",
         ),
     ];
     for (what, plant, named) in plants {
