@@ -1,7 +1,7 @@
 //! A container's first process, as `docker run` starts it: PID 1 of a PID
 //! namespace of its own, in mount and UTS namespaces of its own, with a
-//! `/proc` of that PID namespace, Docker's masked and read-only paths, and
-//! Docker's default capabilities. What runs in the container afterwards
+//! `/dev` and a `/proc` of its own, Docker's masked and read-only paths,
+//! and Docker's default capabilities. What runs in the container afterwards
 //! (`red.sh(...)`, `--shell red`) enters all of them.
 //!
 //! Why a process: a PID namespace is entered by processes, not threads.
@@ -82,9 +82,16 @@ pub const DEFAULT_CAPABILITIES: [Capability; 14] = [
     Capability::CAP_AUDIT_WRITE,
 ];
 
+/// The devices Docker gives every container, in a `/dev` of its own (a
+/// tmpfs): the host's, bind-mounted (making a device needs a capability a
+/// user namespace does not grant; binding one does not).
+pub const DEVICES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
+
 /// The paths of Docker's protections under a root filesystem, made before
 /// the fork.
 pub struct Protections {
+    dev: CString,
+    devices: Vec<(CString, CString)>,
     proc: CString,
     masked: Vec<CString>,
     read_only: Vec<CString>,
@@ -102,7 +109,13 @@ impl Protections {
             )
             .context("a path without NUL bytes")
         };
+        let host_device = |name: &str| CString::new(format!("/dev/{name}")).context("a path");
         Ok(Protections {
+            dev: inside("/dev")?,
+            devices: DEVICES
+                .iter()
+                .map(|name| Ok((host_device(name)?, inside(&format!("/dev/{name}"))?)))
+                .collect::<Result<_>>()?,
             proc: inside("/proc")?,
             masked: MASKED
                 .iter()
@@ -116,11 +129,39 @@ impl Protections {
     }
 
     /// In the container's init (PID 1 of its PID namespace, in its mount
-    /// namespace, before `pivot_root`): a new `/proc`, which shows this PID
-    /// namespace's processes only, then the masked and read-only paths.
-    /// A path this kernel does not have is skipped.
+    /// namespace, before `pivot_root`): a `/dev` of its own with Docker's
+    /// devices, a new `/proc`, which shows this PID namespace's processes
+    /// only, then the masked and read-only paths. A path this kernel does
+    /// not have is skipped.
     pub fn apply(&self) -> nix::Result<()> {
         let none: Option<&str> = None;
+        let dev_flags = MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC;
+        mount(
+            Some("tmpfs"),
+            self.dev.as_c_str(),
+            Some("tmpfs"),
+            dev_flags,
+            Some("mode=755"),
+        )?;
+        for (host, inside) in &self.devices {
+            // A file to mount the device on, then the device itself.
+            let flags = nix::fcntl::OFlag::O_CREAT
+                | nix::fcntl::OFlag::O_WRONLY
+                | nix::fcntl::OFlag::O_CLOEXEC;
+            drop(nix::fcntl::open(
+                inside.as_c_str(),
+                flags,
+                nix::sys::stat::Mode::from_bits_truncate(0o666),
+            )?);
+            // A device the machine lacks stays an empty file.
+            let _ = mount(
+                Some(host.as_c_str()),
+                inside.as_c_str(),
+                none,
+                MsFlags::MS_BIND,
+                none,
+            );
+        }
         let proc_flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
         mount(
             Some("proc"),

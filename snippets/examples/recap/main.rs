@@ -89,7 +89,7 @@ async fn recap(lab: &Lab) -> Result<()> {
         read_only(&sysctl),
     )?;
     // `h`, the harmless key: it prints SysRq's help to the kernel's log.
-    let sysrq = red.sh("echo h > /proc/sysrq-trigger 2>/dev/null || echo refused")?;
+    let sysrq = red.sh("{ echo h > /proc/sysrq-trigger; } 2>/dev/null || echo refused")?;
     let sysrq_closed = sysrq.trim() == "refused";
     lab.claim(
         "/proc/sysrq-trigger, which reboots a machine, cannot be written",
@@ -143,6 +143,7 @@ fn docker_run(container: &Netns, rootfs: &Path) -> Result<()> {
         "unshare --pid --fork --mount --uts".to_string(),
         "mount --make-rprivate /".to_string(),
         format!("mount --bind {shown} {shown}"),
+        format!("mount -t tmpfs tmpfs {shown}/dev    # with null, zero, urandom, ... bound in"),
         format!("mount -t proc proc {shown}/proc"),
         format!("mount --bind /dev/null {shown}/proc/kcore    # and Docker's other masks"),
         format!("mount -o remount,bind,ro {shown}/proc/sys    # and its other read-only paths"),
