@@ -12,7 +12,7 @@
 //! single namespace with more devices than one row of the column holds is
 //! still drawn wider; no lab of the book has one.)
 
-use super::namespace::{device_size, split_rows};
+use super::rows::{device_size, split_rows};
 use super::style::{COLUMN, MARGIN, NS_GAP, Rect, TIER_GAP};
 use crate::observe::topology::{End, Kind, Topology};
 

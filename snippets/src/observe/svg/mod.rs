@@ -15,8 +15,10 @@
 //!   another one (a container whose veth is a port of the host's bridge, or
 //!   whose MACVLAN sits on the host's device) goes below it; rows wrap at the
 //!   book's column, 750 px, so that a browser never shrinks the picture and
-//!   its 11 px text stays 11 px. `namespace`: the devices inside a box,
-//!   bridge ports in a lower row above the containers they lead to.
+//!   its 11 px text stays 11 px. `rows`: which device of a namespace goes
+//!   in which row, and each one's size; `namespace`: placing the devices
+//!   inside a box, bridge ports in a lower row above the containers they
+//!   lead to.
 //! - `lines` and `route`: which lines to draw, and the way each one takes on
 //!   a fine `grid`: at right angles, round the boxes it does not join, and
 //!   never along another line.
@@ -42,6 +44,7 @@ mod layout;
 mod lines;
 mod namespace;
 mod route;
+mod rows;
 mod style;
 mod text;
 
