@@ -271,8 +271,9 @@ fn in_netns<T: Send>(
     })
 }
 
-/// The device and inode of `/` as the calling thread sees it.
-fn root_identity() -> Result<(u64, u64)> {
+/// The device and inode of `/` as the calling thread sees it: which
+/// folder `/` is (two that differ name two folders).
+pub fn root_identity() -> Result<(u64, u64)> {
     let stat = nix::sys::stat::stat("/").context("stat /")?;
     Ok((stat.st_dev, stat.st_ino))
 }

@@ -22,8 +22,16 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::nft::{Hook, ip_saddr, masquerade, oifname_not};
-use netlab::{Lab, Netns, Result};
-use nix::errno::Errno;
+use netlab::{Lab, Result};
+
+// `docker run` on docker0, the same-bridge chapter's; the lab host on its
+// LAN, the iptables chapter's; the table of what each reached.
+#[path = "../same_bridge/docker_run.rs"]
+mod docker_run;
+#[path = "../port_publish/lan.rs"]
+mod lan;
+mod table;
+use docker_run::docker_run;
 
 const LOCALHOST: Ipv4Addr = Ipv4Addr::LOCALHOST;
 const DOCKER0: Ipv4Addr = Ipv4Addr::new(172, 17, 0, 1);
@@ -35,13 +43,7 @@ fn main() -> ExitCode {
 
 async fn drivers(lab: &Lab) -> Result<()> {
     // ANCHOR: host
-    let host = lab.host().await?;
-    let outside = lab.machine("outside", "another machine on the LAN").await?;
-    host.add_veth_into("eth0", "eth0", &outside).await?;
-    host.add_addr("eth0", "192.168.20.200/24").await?;
-    host.set_up("eth0").await?;
-    outside.add_addr("eth0", "192.168.20.150/24").await?;
-    outside.set_up("eth0").await?;
+    let (host, outside) = lan::host_on_lan(lab).await?;
     outside.serve_http(80, "hello from outside")?;
     lab.say("what dockerd sets up when it starts: docker0, forwarding, masquerade");
     host.add_bridge("docker0").await?;
@@ -86,90 +88,34 @@ async fn drivers(lab: &Lab) -> Result<()> {
         .iter()
         .map(|c| c.show_identity())
         .collect::<Result<_>>()?;
-    lab.claim(
-        "on-host is in the host's network namespace",
-        ns[0] == host_ns,
-    )?;
+    let shared = ns[0] == host_ns;
+    lab.claim("on-host is in the host's network namespace", shared)?;
     let own = ns[1] != host_ns && ns[2] != host_ns && ns[1] != ns[2];
     lab.claim(
         "none and red each have a network namespace of their own",
         own,
     )?;
-    lab.claim(
-        "on-host has a hostname of its own",
-        on_host.show_hostname()? == "on-host",
-    )?;
+    let hostname = on_host.show_hostname()?;
+    lab.claim("on-host has a hostname of its own", hostname == "on-host")?;
     // ANCHOR_END: look
 
     // ANCHOR: reach
     lab.say("what each reaches: the host's two services, then the machine outside");
     let mut pages = Vec::new();
-    let mut table = format!("{:<9}{:<15}{:<15}outside", "", "127.0.0.1", "172.17.0.1");
     for container in containers {
-        let mut row = format!("{:<9}", container.name);
         for target in [LOCALHOST, DOCKER0, OUTSIDE] {
-            let page = container.http_get(target, 80)?;
-            let cell = page
-                .as_ref()
-                .map_or_else(|e| format!("{e:?}"), |_| "yes".into());
-            row += &format!("{cell:<15}");
-            pages.push(page);
+            pages.push(container.http_get(target, 80)?);
         }
-        table += &format!("\n{}", row.trim_end());
     }
+    let table = table::render(&containers, &pages);
     lab.say(&format!("what each reached:\n{table}"));
     // ANCHOR_END: reach
 
-    // The table's rows, as the chapter states them.
-    let row = |n: usize| {
-        pages[3 * n..3 * n + 3]
-            .iter()
-            .map(|p| p.as_ref().err().copied())
-            .collect::<Vec<_>>()
-    };
-    let (refused, unreachable) = (Some(Errno::ECONNREFUSED), Some(Errno::ENETUNREACH));
-    lab.claim(
-        "on-host reaches the host's 127.0.0.1 and 172.17.0.1, and outside",
-        row(0) == [None; 3],
-    )?;
-    lab.claim(
-        "none reaches nothing: its 127.0.0.1 is its own, and it has no route",
-        row(1) == [refused, unreachable, unreachable],
-    )?;
-    lab.claim(
-        "red reaches the host's 172.17.0.1 and outside, but 127.0.0.1 is its own",
-        row(2) == [refused, None, None],
-    )?;
-    let as_host = |page: &Result<String, Errno>| {
-        page.as_ref()
-            .is_ok_and(|p| p.contains("from 192.168.20.200"))
-    };
-    lab.claim(
-        "outside sees on-host and red both as 192.168.20.200",
-        as_host(&pages[2]) && as_host(&pages[8]),
-    )?;
+    // The table's rows, as the chapter states them; then the lab's state.
+    table::claim_rows(lab, &pages)?;
     let seen = lab.topology().await?;
     lab.claim("none has lo only", seen.device_names("none") == ["lo"])?;
-    lab.claim(
-        "red's default route goes via 172.17.0.1",
-        seen.gateway("red") == Some(DOCKER0),
-    )?;
+    let gateway = seen.gateway("red") == Some(DOCKER0);
+    lab.claim("red's default route goes via 172.17.0.1", gateway)?;
     Ok(())
 }
-
-// ANCHOR: docker_run
-/// `docker run`'s network part on the default bridge, as in the
-/// same_bridge example: a namespace, a veth pair from docker0 into it
-/// (`eth0` inside), an address and a default route via docker0.
-async fn docker_run(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
-    let container = lab.container(name).await?;
-    let veth = format!("veth-{name}");
-    host.add_veth_into(&veth, "eth0", &container).await?;
-    host.set_master(&veth, "docker0").await?;
-    host.set_up(&veth).await?;
-    container.add_addr("eth0", cidr).await?;
-    container.set_up("eth0").await?;
-    container.add_default_route(DOCKER0).await?;
-    Ok(container)
-}
-// ANCHOR_END: docker_run

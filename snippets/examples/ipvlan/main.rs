@@ -24,8 +24,12 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::ip::link::ipvlan::kernel_has_ipvlan;
-use netlab::{Lab, Netns, Result};
+use netlab::lab::lan::Lan;
+use netlab::{Lab, Result};
 use netlink_packet_route::link::LinkFlags;
+
+mod docker_run;
+use docker_run::docker_run;
 
 const GATEWAY: Ipv4Addr = Ipv4Addr::new(192, 168, 20, 1);
 const HOST: Ipv4Addr = Ipv4Addr::new(192, 168, 20, 200);
@@ -47,15 +51,7 @@ async fn ipvlan(lab: &Lab) -> Result<()> {
 
     // ANCHOR: lan
     // The MACVLAN chapter's LAN: a switch, a router, and the host's eth0.
-    let lan = lab
-        .machine("lan", "the LAN's switch, the bridge lan0")
-        .await?;
-    lan.add_bridge("lan0").await?;
-    lan.set_up("lan0").await?;
-    let router = lab.machine("router", "the LAN's router").await?;
-    plug_into_lan(&lan, &router, "192.168.20.1/24").await?;
-    let host = lab.host().await?;
-    plug_into_lan(&lan, &host, "192.168.20.200/24").await?;
+    let Lan { lan, router, host } = lab.lan().await?;
     // ANCHOR_END: lan
 
     // ANCHOR: l2
@@ -78,21 +74,13 @@ async fn ipvlan(lab: &Lab) -> Result<()> {
     lab.claim("the router reaches red", router.ping(red_ip)?)?;
     lab.claim("the router reaches blue", router.ping(blue_ip)?)?;
     let neighbours = router.show_neigh(None).await?;
-    let at_host = neighbours.iter().filter(|n| n.mac == parent.mac).count();
-    lab.claim(
-        "the router has red and blue at the host's MAC",
-        at_host == 2,
-    )?;
-    let learned = lan.count_fdb("lan0", "veth-host").await?;
-    lab.claim(
-        "the switch learned one MAC behind the host's cable",
-        learned == 1,
-    )?;
+    let at_host = neighbours.iter().filter(|n| n.mac == parent.mac).count() == 2;
+    lab.claim("the router has red and blue at the host's MAC", at_host)?;
+    let one = lan.count_fdb("lan0", "veth-host").await? == 1;
+    lab.claim("the switch learned one MAC behind the host's cable", one)?;
     lab.claim("red reaches blue", red.ping(blue_ip)?)?;
-    lab.claim(
-        "the host does not reach red through eth0",
-        !host.ping(red_ip)?,
-    )?;
+    let reaches = host.ping(red_ip)?;
+    lab.claim("the host does not reach red through eth0", !reaches)?;
     // ANCHOR_END: l2_reach
 
     // ANCHOR: l3
@@ -109,19 +97,15 @@ async fn ipvlan(lab: &Lab) -> Result<()> {
     let green = docker_run(lab, &host, "green", "l3", green_ip, None).await?;
     let yellow = docker_run(lab, &host, "yellow", "l3", yellow_ip, None).await?;
     let eth0 = green.show_link_details("eth0").await?;
-    lab.claim(
-        "an L3 device sends no ARP (NOARP)",
-        eth0.flags.contains(LinkFlags::Noarp),
-    )?;
+    let noarp = eth0.flags.contains(LinkFlags::Noarp);
+    lab.claim("an L3 device sends no ARP (NOARP)", noarp)?;
     green.show_routes().await?;
     // ANCHOR_END: l3
 
     // ANCHOR: l3_reach
     lab.say("the router has no route to 192.168.30.0/24 yet; then one, via the host");
-    lab.claim(
-        "without a route, the router does not reach green",
-        !router.ping(green_ip)?,
-    )?;
+    let reaches = router.ping(green_ip)?;
+    lab.claim("without a route, the router does not reach green", !reaches)?;
     router.add_route_via("192.168.30.0/24", HOST).await?;
     lab.claim("with it, the router reaches green", router.ping(green_ip)?)?;
     lab.claim("and yellow", router.ping(yellow_ip)?)?;
@@ -138,43 +122,4 @@ async fn ipvlan(lab: &Lab) -> Result<()> {
     )?;
     // ANCHOR_END: l3_reach
     Ok(())
-}
-
-// ANCHOR: docker_run
-/// What `docker run --network=ipvlan-...` does for a container's network: a
-/// namespace, and an IPvlan device on the parent, born inside it under a
-/// temporary name (the host has an eth0), renamed eth0, with the address
-/// and the default route: via the LAN's router in L2 mode; in L3 mode
-/// through the device itself, since no router can be found by ARP there.
-async fn docker_run(
-    lab: &Lab,
-    host: &Netns,
-    name: &str,
-    mode: &str,
-    ip: Ipv4Addr,
-    gateway: Option<Ipv4Addr>,
-) -> Result<Netns> {
-    let container = lab.container(name).await?;
-    let temporary = format!("iv-{name}");
-    host.add_ipvlan_into(&temporary, "eth0", mode, &container)
-        .await?;
-    container.rename(&temporary, "eth0").await?;
-    container.add_addr("eth0", &format!("{ip}/24")).await?;
-    container.set_up("eth0").await?;
-    match gateway {
-        Some(gateway) => container.add_default_route(gateway).await?,
-        None => container.add_default_route_dev("eth0").await?,
-    }
-    Ok(container)
-}
-// ANCHOR_END: docker_run
-
-/// A cable from `machine` into the LAN switch: its `eth0`, at `cidr`.
-async fn plug_into_lan(lan: &Netns, machine: &Netns, cidr: &str) -> Result<()> {
-    let port = format!("veth-{}", machine.name);
-    lan.add_veth_into(&port, "eth0", machine).await?;
-    lan.set_master(&port, "lan0").await?;
-    lan.set_up(&port).await?;
-    machine.add_addr("eth0", cidr).await?;
-    machine.set_up("eth0").await
 }

@@ -20,8 +20,17 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use netlab::nft::{Hook, ip_saddr, masquerade, nftrace, oifname_not, udp_dport};
-use netlab::{Lab, Mac, Netns, Result};
+use netlab::nft::{Hook, nftrace, udp_dport};
+use netlab::{Lab, Result};
+
+mod gwbridge;
+mod host;
+mod trace;
+
+use gwbridge::docker_gwbridge;
+// `pub`: overlay_two_machines and drivers_measured compile this file in and
+// build their overlays with these very steps.
+pub use host::{add_peer, overlay_host};
 
 fn main() -> ExitCode {
     netlab::run(overlay)
@@ -97,100 +106,12 @@ async fn overlay(lab: &Lab) -> Result<()> {
 
     // The trace: host1's output hook saw one packet, the VXLAN one from
     // 10.0.0.1 to 10.0.0.2, and its postrouting hook after it.
-    let output: Vec<_> = lines
-        .iter()
-        .filter(|l| l.contains("ip trace output packet: oif \"eth0\""))
-        .collect();
-    let one_vxlan = output.len() == 1
-        && output[0].contains("ip saddr 10.0.0.1 ip daddr 10.0.0.2 ")
-        && output[0].contains("udp dport 4789");
+    let one_vxlan = trace::one_vxlan_packet_in_output(&lines);
     lab.claim(
         "host1's output hook saw one packet: the VXLAN one",
         one_vxlan,
     )?;
-    let postrouting = lines
-        .iter()
-        .any(|l| l.contains("ip trace postrouting policy accept"));
+    let postrouting = trace::passed_postrouting(&lines);
     lab.claim("it passed host1's postrouting hook", postrouting)?;
     Ok(())
 }
-
-// `pub`: overlay_two_machines runs this very step, and add_peer, on a real machine.
-// ANCHOR: overlay_host
-/// One host's part of overlay-net: the overlay's own namespace with br0 and
-/// vxlan0 (made by the host, on its underlay device), and a container on br0.
-pub async fn overlay_host(
-    lab: &Lab,
-    host: &Netns,
-    name: &str,
-    local: Ipv4Addr,
-    parent: &str,
-    container: &str,
-    ip: Ipv4Addr,
-) -> Result<(Netns, Netns)> {
-    let role = format!(
-        "{}'s namespace for overlay-net (Docker's 1-<id>)",
-        host.name
-    );
-    let overlay = lab.machine(name, &role).await?;
-    overlay.add_bridge("br0").await?;
-    host.add_vxlan_into("vxlan0", 4097, local, parent, &overlay)
-        .await?;
-    overlay.set_master("vxlan0", "br0").await?;
-    overlay.set_up("vxlan0").await?;
-    overlay.set_up("br0").await?;
-    let ns = lab.container(container).await?;
-    let veth = format!("veth-{container}");
-    overlay.add_veth_into(&veth, "eth0", &ns).await?;
-    overlay.set_master(&veth, "br0").await?;
-    overlay.set_up(&veth).await?;
-    // Docker: a MAC made from the address, and room for 50 bytes of headers.
-    ns.set_address("eth0", Mac::docker(ip)).await?;
-    ns.set_mtu("eth0", 1450).await?;
-    ns.add_addr("eth0", &format!("{ip}/24")).await?;
-    ns.set_up("eth0").await?;
-    Ok((overlay, ns))
-}
-// ANCHOR_END: overlay_host
-
-// ANCHOR: add_peer
-/// A remote container: its MAC is behind the VTEP at `vtep` (FDB), and its
-/// address has that MAC (the neighbour entry vxlan0's `proxy` answers ARP with).
-pub async fn add_peer(overlay: &Netns, ip: Ipv4Addr, vtep: Ipv4Addr) -> Result<()> {
-    overlay.fdb_append("vxlan0", Mac::docker(ip), vtep).await?;
-    overlay.add_neigh(ip, Mac::docker(ip), "vxlan0").await
-}
-// ANCHOR_END: add_peer
-
-// ANCHOR: docker_gwbridge
-/// docker_gwbridge on the host, the container's eth1 on it and its default
-/// route through it, forwarding on, and masquerade for what leaves the host.
-async fn docker_gwbridge(host: &Netns, container: &Netns) -> Result<()> {
-    host.add_bridge("docker_gwbridge").await?;
-    host.add_addr("docker_gwbridge", "172.18.0.1/16").await?;
-    host.set_up("docker_gwbridge").await?;
-    let veth = format!("gw-{}", container.name);
-    host.add_veth_into(&veth, "eth1", container).await?;
-    host.set_master(&veth, "docker_gwbridge").await?;
-    host.set_up(&veth).await?;
-    container.add_addr("eth1", "172.18.0.2/16").await?;
-    container.set_up("eth1").await?;
-    container
-        .add_default_route(Ipv4Addr::new(172, 18, 0, 1))
-        .await?;
-    host.sysctl("net.ipv4.ip_forward", "1")?;
-    // The port_publish chapter explains these: a nat chain on the
-    // postrouting hook, and masquerade for what leaves by another device.
-    host.add_table("nat")?;
-    host.add_nat_chain("nat", "postrouting", Hook::Postrouting)?;
-    host.add_rule(
-        "nat",
-        "postrouting",
-        &[
-            ip_saddr("172.18.0.0/16")?,
-            oifname_not("docker_gwbridge"),
-            masquerade(),
-        ],
-    )
-}
-// ANCHOR_END: docker_gwbridge

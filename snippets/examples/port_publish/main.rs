@@ -20,55 +20,29 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::nft::{
-    Hook, counter, ct_original_proto_dst, ct_original_saddr, dnat_to, fib_daddr_type_local,
-    iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace, oifname_not, ret,
+    Hook, counter, ct_original_proto_dst, ct_original_saddr, dnat_to, iifname_not, nftrace,
     tcp_dport, tcp_flags_syn,
 };
-use netlab::{Lab, Netns, Result};
+use netlab::{Lab, Result};
 use nix::errno::Errno;
+
+// The lab host on its LAN, dockerd's start, and the trace read for the
+// claims, each in a file of its own; `docker run`, the same-bridge chapter's.
+#[path = "../same_bridge/docker_run.rs"]
+mod docker_run;
+mod dockerd;
+mod lan;
+mod trace;
+use docker_run::docker_run;
 
 fn main() -> ExitCode {
     netlab::run(port_publish)
 }
 
 async fn port_publish(lab: &Lab) -> Result<()> {
-    // ANCHOR: lan
-    let host = lab.host().await?;
-    let outside = lab.machine("outside", "another machine on the LAN").await?;
-    host.add_veth_into("eth0", "eth0", &outside).await?;
-    host.add_addr("eth0", "192.168.20.200/24").await?;
-    host.set_up("eth0").await?;
-    outside.add_addr("eth0", "192.168.20.150/24").await?;
-    outside.set_up("eth0").await?;
-    // ANCHOR_END: lan
-
-    // ANCHOR: dockerd
-    lab.say("what dockerd sets up when it starts: docker0, forwarding, the nat table");
-    host.add_bridge("docker0").await?;
-    host.add_addr("docker0", "172.17.0.1/16").await?;
-    host.set_up("docker0").await?;
-    host.sysctl("net.ipv4.ip_forward", "1")?;
-    host.add_table("nat")?;
-    host.add_nat_chain("nat", "prerouting", Hook::Prerouting)?;
-    host.add_nat_chain("nat", "output", Hook::Output)?;
-    host.add_nat_chain("nat", "postrouting", Hook::Postrouting)?;
-    host.add_chain("nat", "docker")?;
-    // ANCHOR_END: dockerd
-
-    // ANCHOR: dockerd_rules
-    let local = fib_daddr_type_local();
-    host.add_rule("nat", "prerouting", &[local.clone(), jump("docker")])?;
-    let not_loopback = ip_daddr_not("127.0.0.0/8")?;
-    host.add_rule("nat", "output", &[not_loopback, local, jump("docker")])?;
-    let outbound = [
-        ip_saddr("172.17.0.0/16")?,
-        oifname_not("docker0"),
-        counter(),
-        masquerade(),
-    ];
-    host.add_rule("nat", "postrouting", &outbound)?;
-    host.add_rule("nat", "docker", &[iifname("docker0"), ret()])?;
-    // ANCHOR_END: dockerd_rules
+    // The lab host on its LAN, and what dockerd set up when it started.
+    let (host, outside) = lan::host_on_lan(lab).await?;
+    dockerd::start(lab, &host).await?;
 
     // ANCHOR: before
     lab.say("iptables -L, before: the rules dockerd made at its start");
@@ -127,15 +101,10 @@ async fn port_publish(lab: &Lab) -> Result<()> {
 
     // ANCHOR: from_host
     lab.say("from the host itself: its LAN address passes the output chain; localhost does not");
-    lab.claim(
-        "the host reaches red",
-        host.http_get(host_ip, 8443)?.is_ok(),
-    )?;
-    let localhost = host.http_get(Ipv4Addr::LOCALHOST, 8443)?;
-    lab.claim(
-        "no docker-proxy here",
-        localhost == Err(Errno::ECONNREFUSED),
-    )?;
+    let page = host.http_get(host_ip, 8443)?;
+    lab.claim("the host reaches red", page.is_ok())?;
+    let refused = host.http_get(Ipv4Addr::LOCALHOST, 8443)? == Err(Errno::ECONNREFUSED);
+    lab.claim("no docker-proxy here", refused)?;
     // ANCHOR_END: from_host
 
     // ANCHOR: masquerade
@@ -150,49 +119,7 @@ async fn port_publish(lab: &Lab) -> Result<()> {
     host.list_chain("nat", "postrouting")?;
     // ANCHOR_END: counters
 
-    // What the trace shows: the SYN's lines, then the SYN-ACK's, which
-    // enters from docker0.
-    let reply = lines
-        .iter()
-        .position(|l| l.contains(r#"packet: iif "docker0""#));
-    let (syn, syn_ack) = lines.split_at(reply.unwrap_or(lines.len()));
-    let in_syn = |text: &str| syn.iter().any(|l| l.contains(text));
-    let dnat = "ip nat docker rule iifname != \"docker0\" tcp dport 8443";
-    lab.claim("the SYN passed the DNAT rule in prerouting", in_syn(dnat))?;
-    lab.claim(
-        "the SYN was forwarded",
-        in_syn("ip trace forward policy accept"),
-    )?;
-    let nat = |l: &String| l.contains(" ip nat ");
-    lab.claim(
-        "no nat chain saw the SYN-ACK",
-        !syn_ack.is_empty() && !syn_ack.iter().any(nat),
-    )?;
-    let unnat = "ip trace postrouting packet: iif \"docker0\" oif \"eth0\"";
-    let from_8443 = syn_ack.iter().any(|l| {
-        l.contains(unnat) && l.contains("ip saddr 192.168.20.200") && l.contains("tcp sport 8443")
-    });
-    lab.claim(
-        "conntrack gave the SYN-ACK the source 192.168.20.200:8443",
-        from_8443,
-    )?;
+    // What the trace showed, read for the chapter's claims.
+    trace::claim_path(lab, &lines)?;
     Ok(())
 }
-
-// ANCHOR: container
-/// `docker run`'s network part for a container on docker0, as in the
-/// same_bridge example: a namespace, a veth pair from the bridge into it
-/// (`eth0` inside), an address and a default route via docker0.
-async fn docker_run(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
-    let container = lab.container(name).await?;
-    let veth = format!("veth-{name}");
-    host.add_veth_into(&veth, "eth0", &container).await?;
-    host.set_master(&veth, "docker0").await?;
-    host.set_up(&veth).await?;
-    container.add_addr("eth0", cidr).await?;
-    container.set_up("eth0").await?;
-    let docker0 = Ipv4Addr::new(172, 17, 0, 1);
-    container.add_default_route(docker0).await?;
-    Ok(container)
-}
-// ANCHOR_END: container

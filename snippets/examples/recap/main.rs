@@ -15,13 +15,14 @@
 //! then `cargo run --example recap` (add `-- --shell red` for a shell on
 //! Debian 12).
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use netlab::{Lab, Netns, Result, narrate, rootfs};
+use netlab::netns::root_identity;
+use netlab::{Lab, Result, rootfs};
 
 mod root;
+
+use root::docker_run;
 
 fn main() -> ExitCode {
     netlab::run(recap)
@@ -31,7 +32,8 @@ async fn recap(lab: &Lab) -> Result<()> {
     // The picture shows each container's system and hostname: the story
     // here is the files, and the network is `lo` only.
     let (bookworm, trixie) = (rootfs::find("bookworm")?, rootfs::find("trixie")?);
-    let (os_release_before, root_before) = (read_os_release(), root_identity()?);
+    let os_release = || std::fs::read("/etc/os-release").ok();
+    let (os_release_before, root_before) = (os_release(), root_identity()?);
     // ANCHOR: kernel
     lab.say("your machine: one kernel");
     let release = rootfs::uname_r()?;
@@ -72,21 +74,18 @@ async fn recap(lab: &Lab) -> Result<()> {
     // ANCHOR: closed
     lab.say("as closed as Docker's: red sees its own processes, and cannot change the kernel");
     let ps = red.sh("ps -o pid,comm")?;
-    let pids: Vec<&str> = ps
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    let own = pids.first() == Some(&"1") && pids.len() <= 3;
+    // Under the header, a PID a line: red's first process, then ps (and its sh).
+    let mut pids = ps.lines().skip(1).flat_map(|l| l.split_whitespace().next());
+    let own = pids.next() == Some("1") && pids.count() <= 2;
     lab.claim(
         "ps in red lists red's processes only, its first one PID 1",
         own,
     )?;
     let sysctl = red.sh("echo 1 > /proc/sys/kernel/panic_on_oops")?;
-    let read_only = |said: &str| said.contains("Read-only file system");
+    let read_only = sysctl.contains("Read-only file system");
     lab.claim(
         "/proc/sys is read-only in red: a sysctl write fails, EROFS",
-        read_only(&sysctl),
+        read_only,
     )?;
     // `h`, the harmless key: it prints SysRq's help to the kernel's log.
     let sysrq = red.sh("{ echo h > /proc/sysrq-trigger; } 2>/dev/null || echo refused")?;
@@ -95,11 +94,8 @@ async fn recap(lab: &Lab) -> Result<()> {
         "/proc/sysrq-trigger, which reboots a machine, cannot be written",
         sysrq_closed,
     )?;
-    let keys = red.sh("wc -c < /proc/keys")?;
-    lab.claim(
-        "/proc/keys, the kernel's keyrings, is masked: empty",
-        keys.trim() == "0",
-    )?;
+    let empty = red.sh("wc -c < /proc/keys")?.trim() == "0";
+    lab.claim("/proc/keys, the kernel's keyrings, is masked: empty", empty)?;
     let caps = red.sh("grep CapBnd /proc/self/status")?;
     let docker_caps = caps.contains("00000000a80425fb");
     lab.claim(
@@ -110,69 +106,19 @@ async fn recap(lab: &Lab) -> Result<()> {
 
     // ANCHOR: clock
     lab.say("what no container may change: the kernel's clock, one for all");
-    let refused = red
-        .sh("date -s @$(date +%s)")?
-        .contains("Operation not permitted");
+    let date = red.sh("date -s @$(date +%s)")?;
+    let refused = date.contains("Operation not permitted");
     lab.claim("setting the clock in a container fails with EPERM", refused)?;
     // ANCHOR_END: clock
 
     // ANCHOR: untouched
     lab.say("your machine: nothing of the lab is mounted in your mount namespace");
-    let mounts = rootfs::grep_mountinfo()?;
-    lab.claim(
-        "no mount of the lab is in your mount namespace",
-        mounts == 0,
-    )?;
+    let unmounted = rootfs::grep_mountinfo()? == 0;
+    lab.claim("no mount of the lab is in your mount namespace", unmounted)?;
     // ANCHOR_END: untouched
     let same_root = root_identity()? == root_before;
     lab.claim("your / is the folder it was", same_root)?;
-    let same_file = read_os_release() == os_release_before;
+    let same_file = os_release() == os_release_before;
     lab.claim("your /etc/os-release reads as before", same_file)?;
     Ok(())
-}
-
-// ANCHOR: docker_run
-/// `docker run --name NAME --hostname NAME IMAGE`, the half this chapter
-/// is about: the container's first process, with its own PID, mount and
-/// UTS namespaces, its root filesystem (`root.rs`), hostname and
-/// capabilities. (`lab.container` made its network namespace.)
-fn docker_run(container: &Netns, rootfs: &Path) -> Result<()> {
-    let suite = rootfs.file_name().unwrap_or_default().to_string_lossy();
-    let (name, shown) = (container.name.as_str(), format!("target/rootfs/{suite}"));
-    for command in [
-        "unshare --pid --fork --mount --uts".to_string(),
-        "mount --make-rprivate /".to_string(),
-        format!("mount --bind {shown} {shown}"),
-        format!("mount -t tmpfs tmpfs {shown}/dev    # with null, zero, urandom, ... bound in"),
-        format!("mount -t proc proc {shown}/proc"),
-        format!("mount --bind /dev/null {shown}/proc/kcore    # and Docker's other masks"),
-        format!("mount -o remount,bind,ro {shown}/proc/sys    # and its other read-only paths"),
-        format!("cd {shown}"),
-        "pivot_root . .".to_string(),
-        "umount --lazy .".to_string(),
-        format!("hostname {name}"),
-    ] {
-        narrate::command(container, &command);
-    }
-    let root = root::Root::new(rootfs, name)?;
-    container.start_init(move || root.enter())?;
-    // Docker's default capability set leaves out those that act on the
-    // whole kernel, such as loading a module or setting the clock.
-    narrate::say(&format!(
-        "{name} keeps Docker's {} default capabilities (CapBnd 00000000a80425fb) and drops the rest",
-        netlab::container::DEFAULT_CAPABILITIES.len()
-    ));
-    Ok(())
-}
-// ANCHOR_END: docker_run
-
-/// Your machine's /etc/os-release, if it has one.
-fn read_os_release() -> Option<Vec<u8>> {
-    std::fs::read("/etc/os-release").ok()
-}
-
-/// Which folder `/` is for this thread: its device and inode.
-fn root_identity() -> Result<(u64, u64)> {
-    let stat = nix::sys::stat::stat("/").context("stat /")?;
-    Ok((stat.st_dev, stat.st_ino))
 }

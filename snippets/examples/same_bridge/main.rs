@@ -19,7 +19,12 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use netlab::observe::topology::Topology;
-use netlab::{Lab, Netns, Result};
+use netlab::{Lab, Result};
+
+// `pub`: the benchmarks (tests/benches/) and drivers_measured build their
+// containers with this very function.
+mod docker_run;
+pub use docker_run::docker_run;
 
 fn main() -> ExitCode {
     netlab::run(same_bridge)
@@ -86,25 +91,3 @@ async fn same_bridge(lab: &Lab) -> Result<()> {
     lab.claim("docker0 learned red's and blue's MACs", learned == 2)?;
     Ok(())
 }
-
-// `pub`: the benchmark (tests/benches/same_bridge.rs) times this very function.
-// ANCHOR: docker_run
-/// What `docker run` does for the network of a container on docker0: a
-/// namespace, a veth pair from the bridge into it, an address and a route.
-/// The bridge example made the pair on the host, then moved and renamed the
-/// container's end, as Docker does; here the end is made inside the
-/// container, already named eth0: the same result, in one request.
-pub async fn docker_run(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
-    let container = lab.container(name).await?;
-    let veth = format!("veth-{name}");
-    host.add_veth_into(&veth, "eth0", &container).await?;
-    host.set_master(&veth, "docker0").await?;
-    host.set_up(&veth).await?;
-    container.add_addr("eth0", cidr).await?;
-    container.set_up("eth0").await?;
-    container
-        .add_default_route(Ipv4Addr::new(172, 17, 0, 1))
-        .await?;
-    Ok(container)
-}
-// ANCHOR_END: docker_run

@@ -6,6 +6,8 @@
 //! - [`cli`]: [`run`](cli::run), every example's `main`: the command line
 //!   (`--keep`, `--check`, `--topology`, an example's own flags), the
 //!   runtime, errors and exit codes.
+//! - [`lan`]: the LAN the MACVLAN and IPvlan chapters plug their host into
+//!   (a switch, a router at .1, the host's `eth0` at .200).
 //! - `userns`: the user namespace a rootless run enters first.
 //! - [`check`]: the chapter's claims, enforced, or reported with `--check`.
 
@@ -21,6 +23,7 @@ use check::Claims;
 
 pub mod check;
 pub mod cli;
+pub mod lan;
 mod userns;
 
 /// The namespaces of one run. Dropping them (when the process ends, however

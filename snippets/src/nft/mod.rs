@@ -40,7 +40,7 @@ pub use rule::{
     icmp_echo_request, iifname, iifname_not, ip_daddr_not, ip_saddr, jump, masquerade, nftrace,
     oifname_not, ret, tcp_dport, tcp_flags_syn, udp_dport,
 };
-pub use trace::Trace;
+pub use trace::{Report, Trace, TraceLine};
 
 /// Where a base chain hooks into the kernel's path of a packet.
 #[derive(Clone, Copy, Debug)]

@@ -17,7 +17,9 @@
 //! Like `tcpdump`, it runs until it is stopped: [`Netns::monitor_trace`]
 //! starts it and waits until it has joined the group (else it could miss
 //! the first packet); [`Trace::show`] waits until it has printed every
-//! report, stops it and prints what it printed.
+//! report, stops it and prints what it printed. [`Trace::parse`] reads
+//! those lines into [`TraceLine`]s, for the claims a chapter makes about
+//! a packet's path.
 
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
@@ -37,6 +39,43 @@ use crate::{Netns, narrate};
 /// reports, `NFNLGRP_NFTRACE` (linux/netfilter/nfnetlink.h).
 const NETLINK_NETFILTER: u32 = 12;
 const NFNLGRP_NFTRACE: u32 = 9;
+
+/// One line of `nft monitor trace`, read into its parts:
+///
+/// ```text
+/// trace id 96f42320 ip nat docker rule iifname != "docker0" tcp dport 8443 ... (verdict accept)
+///          id       family, table, chain, then the report
+/// ```
+///
+/// The id is a label for the reports of one packet, not a name: a kernel
+/// may give a packet a new one on its way (in port_publish's recording, the
+/// SYN-ACK gets one at `forward`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceLine {
+    pub id: String,
+    /// The table's family: `ip`, `ip6`, `inet`, `netdev`, ...
+    pub family: String,
+    pub table: String,
+    pub chain: String,
+    pub report: Report,
+}
+
+/// What one line of `nft monitor trace` reports, in nft's own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    /// `packet: iif "eth0" ... ip saddr 192.168.20.150 ...`: the packet as
+    /// it is when it enters the chain, its headers as nft matches them.
+    Packet(String),
+    /// `rule RULE (verdict VERDICT)`: a rule that matched, and what it
+    /// decided (`continue`, `jump docker`, `accept`).
+    Rule { rule: String, verdict: String },
+    /// `verdict continue`: the chain's rules are done and none decided
+    /// (Debian 12's kernel, 6.1, prints it; others may go straight to the
+    /// policy).
+    Verdict(String),
+    /// `policy accept`: the chain's policy decided.
+    Policy(String),
+}
 
 /// A running `nft monitor trace`, in one namespace.
 pub struct Trace {
@@ -144,6 +183,20 @@ impl Trace {
         Ok(printed)
     }
 
+    /// Reads what `nft monitor trace` printed ([`Trace::show`]'s lines)
+    /// into its parts, one `TraceLine` each; a line that is not a trace
+    /// report is an error that quotes it.
+    pub fn parse(lines: &[String]) -> Result<Vec<TraceLine>> {
+        lines
+            .iter()
+            .map(|line| {
+                TraceLine::parse(line).with_context(|| {
+                    format!("read `{line}`: not `trace id ID FAMILY TABLE CHAIN` and a report")
+                })
+            })
+            .collect()
+    }
+
     /// Stops nft (SIGTERM, as Ctrl-C would) and returns its error output.
     fn stop(self) -> Result<String> {
         // It may have ended already: then there is no one to signal.
@@ -177,5 +230,137 @@ impl Trace {
             }
         }
         Ok(None)
+    }
+}
+
+impl TraceLine {
+    /// One line, or None when it is not `trace id ID FAMILY TABLE CHAIN`
+    /// followed by one of the four reports.
+    fn parse(line: &str) -> Option<TraceLine> {
+        let mut words = line.strip_prefix("trace id ")?.trim_end().splitn(5, ' ');
+        let mut word = || words.next().map(str::to_string);
+        let (id, family, table, chain) = (word()?, word()?, word()?, word()?);
+        let report = word()?;
+        let report = if let Some(packet) = report.strip_prefix("packet: ") {
+            Report::Packet(packet.to_string())
+        } else if let Some(rule) = report.strip_prefix("rule ") {
+            // The rule's own text may hold parentheses: the verdict is the last.
+            let (rule, verdict) = rule.strip_suffix(')')?.rsplit_once(" (verdict ")?;
+            let (rule, verdict) = (rule.to_string(), verdict.to_string());
+            Report::Rule { rule, verdict }
+        } else if let Some(verdict) = report.strip_prefix("verdict ") {
+            Report::Verdict(verdict.to_string())
+        } else {
+            Report::Policy(report.strip_prefix("policy ")?.to_string())
+        };
+        Some(TraceLine {
+            id,
+            family,
+            table,
+            chain,
+            report,
+        })
+    }
+
+    /// Whether this line is a report of `chain` in `table`.
+    pub fn is_in(&self, table: &str, chain: &str) -> bool {
+        self.table == table && self.chain == chain
+    }
+
+    /// The text of the rule this line reports, if it reports a rule.
+    pub fn rule(&self) -> Option<&str> {
+        match &self.report {
+            Report::Rule { rule, .. } => Some(rule),
+            _ => None,
+        }
+    }
+
+    /// The chain's policy, if this line reports it.
+    pub fn policy(&self) -> Option<&str> {
+        match &self.report {
+            Report::Policy(policy) => Some(policy),
+            _ => None,
+        }
+    }
+
+    /// In a packet report, the value nft prints after `field`: `iif` gives
+    /// `docker0` (without nft's quotes), `ip saddr` gives `192.168.20.150`,
+    /// `tcp sport` gives `8443`. None for other reports, or when the packet
+    /// has no such header field.
+    pub fn packet_field(&self, field: &str) -> Option<&str> {
+        let Report::Packet(packet) = &self.report else {
+            return None;
+        };
+        let words: Vec<&str> = packet.split_whitespace().collect();
+        let field: Vec<&str> = field.split_whitespace().collect();
+        if field.is_empty() {
+            return None;
+        }
+        let at = words.windows(field.len()).position(|w| w == field)? + field.len();
+        // `tcp flags == syn`: an operator between the field and its value.
+        let value = match *words.get(at)? {
+            "==" => words.get(at + 1)?,
+            value => value,
+        };
+        Some(value.trim_matches('"'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines of port_publish's recording: the SYN-ACK through NAT, back.
+    const SYN_ACK: [&str; 4] = [
+        r#"trace id 92f41b42 ip trace prerouting packet: iif "docker0" ether saddr be:5e:61:40:69:16 ip saddr 172.17.0.2 ip daddr 192.168.20.150 tcp sport 80 tcp dport 49774 tcp flags == 0x12"#,
+        "trace id 92f41b42 ip trace prerouting rule tcp flags syn ct original ip saddr 192.168.20.150 meta nftrace set 1 (verdict continue)",
+        "trace id c07ee4ef ip trace forward verdict continue",
+        "trace id c07ee4ef ip trace forward policy accept ",
+    ];
+
+    #[test]
+    fn a_trace_reads_into_its_reports() {
+        let lines: Vec<String> = SYN_ACK.iter().map(|l| l.to_string()).collect();
+        let trace = Trace::parse(&lines).expect("every line is a trace report");
+        let [packet, rule, verdict, policy] = &trace[..] else {
+            panic!("one TraceLine per line: {trace:?}");
+        };
+        assert_eq!(
+            (packet.id.as_str(), packet.family.as_str()),
+            ("92f41b42", "ip")
+        );
+        assert!(packet.is_in("trace", "prerouting"), "{packet:?}");
+        assert_eq!(packet.packet_field("iif"), Some("docker0"));
+        assert_eq!(packet.packet_field("ip saddr"), Some("172.17.0.2"));
+        assert_eq!(packet.packet_field("tcp sport"), Some("80"));
+        assert_eq!(packet.packet_field("tcp flags"), Some("0x12"));
+        assert_eq!(packet.packet_field("oif"), None, "no oif at prerouting");
+        assert_eq!(
+            rule.rule(),
+            Some("tcp flags syn ct original ip saddr 192.168.20.150 meta nftrace set 1")
+        );
+        assert_eq!(rule.packet_field("ip saddr"), None, "a rule is no packet");
+        assert_eq!(verdict.report, Report::Verdict("continue".into()));
+        assert_eq!(
+            (policy.chain.as_str(), policy.id.as_str()),
+            ("forward", "c07ee4ef")
+        );
+        assert_eq!(
+            policy.policy(),
+            Some("accept"),
+            "the trailing space is no part of it"
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_no_trace_report_is_an_error_that_quotes_it() {
+        for line in [
+            "trace id 1 ip nat",
+            "trace id 1 ip nat docker jumped",
+            "hello",
+        ] {
+            let error = Trace::parse(&[line.to_string()]).expect_err(line);
+            assert!(format!("{error:#}").contains(line), "{error:#}");
+        }
     }
 }

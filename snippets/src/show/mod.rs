@@ -4,12 +4,11 @@
 //! (`show_ip_a` is `ip a`):
 //!
 //! - `ip`, `bridge` and `ifconfig` are the real programs, run inside the
-//!   namespace ([`program`]): their output is theirs, whole;
+//!   namespace (`program.rs`): their output is theirs, whole;
 //! - [`brctl`] formats `brctl show` and `brctl showmacs` from our own
 //!   netlink dumps, and the transcript says so in a comment, not at a
 //!   prompt (bridge-utils reads sysfs, and is rarely installed now);
-//! - [`bridge`] formats an FDB entry as `bridge fdb show` does, for the
-//!   Docker examples' host-side views.
+//! - [`mac`] prints a MAC address as `ip` and `bridge` print one.
 
 use anyhow::{Context, Result};
 

@@ -37,7 +37,7 @@ impl Netns {
         self.run_program(argv, true)
     }
 
-    /// Like [`Netns::show_program`], for a program whose failure is part of
+    /// Like `show_program` (which prints a program's output), for a program whose failure is part of
     /// the lesson (`wget` to a port a firewall drops): its exit code (`None`
     /// if a signal ended it), and its standard output.
     pub fn show_program_status(&self, argv: &[&str]) -> Result<Option<(Option<i32>, String)>> {

@@ -57,4 +57,3 @@ pub(super) fn device_size(device: &Device, here: &str) -> Rect {
         ..Rect::default()
     }
 }
-
