@@ -16,7 +16,9 @@ use bollard::query_parameters::{
     RemoveImageOptionsBuilder,
 };
 
-use super::engine::{our_label, remove_container, remove_network};
+use super::container::remove_container;
+use super::engine::our_label;
+use super::network::remove_network;
 use super::{Engine, IMAGE, LABEL};
 
 /// The veth pair the MACVLAN example makes as its parent interface.

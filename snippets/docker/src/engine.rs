@@ -1,22 +1,17 @@
-//! [`Engine`]: the `docker` commands of the lab, as Engine API requests.
-//!
-//! Each verb prints the `docker` command it stands for (`host$ docker run
-//! ...`), then sends the request the CLI would send. Names get the prefix
-//! `netlab-` and everything the label `io.netlab=1`, so the transcript
-//! shows both: that is what a cleanup can find.
+//! [`Engine`]: one Docker Engine of a run, the API client and the host
+//! it builds on, and what every verb shares: the version, the label, the
+//! run's claims and flags. The verbs are in files named after the `docker`
+//! commands they stand for (`container.rs`: `docker run`, `rm`, `kill`,
+//! `ps`; `network.rs`; `swarm.rs`; `info.rs`).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use bollard::Docker;
-use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HostConfig, NetworkingConfig, PortBinding,
-};
-use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
 
-use super::{IMAGE, LABEL, PREFIX, Session};
+use super::{LABEL, Session};
 use netlab::{Netns, narrate};
 
 /// A connection to the Docker Engine, and the host's own namespace.
@@ -48,28 +43,6 @@ pub struct Engine {
     /// True once a swarm of ours has made docker_gwbridge (removed with it).
     pub(crate) gwbridge_ours: Mutex<bool>,
 }
-
-/// A container this run started.
-#[derive(Clone, Debug)]
-pub struct Container {
-    /// The lab's name for it (`red`), which is also its prompt.
-    pub name: String,
-    /// Docker's name for it (`netlab-red`).
-    pub docker_name: String,
-    pub id: String,
-}
-
-/// What `docker run` is given besides the name.
-#[derive(Default)]
-pub struct RunArgs<'a> {
-    /// `--network NAME` (the default bridge when `None`).
-    pub network: Option<&'a str>,
-    /// `-p HOST:CONTAINER` (TCP).
-    pub publish: Option<(u16, u16)>,
-    /// The command; `sleep 3600` when empty: something that waits.
-    pub cmd: &'a [&'a str],
-}
-
 /// `--filter label=io.netlab`: this lab's objects, for a list request.
 pub(crate) fn our_label() -> HashMap<String, Vec<String>> {
     HashMap::from([("label".to_string(), vec![LABEL.to_string()])])
@@ -145,208 +118,6 @@ impl Engine {
         name: &str,
     ) -> Result<Option<T>> {
         self.session.flags.value(name)
-    }
-
-    /// `docker run -d --name netlab-NAME --label io.netlab=1 [-p H:C]
-    /// [--network N] netlab/busybox CMD`: create and start a container.
-    pub async fn run(&self, name: &str, args: RunArgs<'_>) -> Result<Container> {
-        let docker_name = format!("{PREFIX}{name}");
-        let cmd: Vec<String> = match args.cmd {
-            [] => vec!["sleep".into(), "3600".into()],
-            cmd => cmd.iter().map(|s| s.to_string()).collect(),
-        };
-        let mut line = format!("docker run -d --name {docker_name} --label {LABEL}=1");
-        if let Some((host_port, port)) = args.publish {
-            line.push_str(&format!(" -p {host_port}:{port}"));
-        }
-        if let Some(network) = args.network {
-            line.push_str(&format!(" --network {network}"));
-        }
-        narrate::command(&self.host, &format!("{line} {IMAGE} {}", cmd.join(" ")));
-        let host_config = HostConfig {
-            network_mode: args.network.map(str::to_string),
-            port_bindings: args.publish.map(|(host_port, port)| {
-                let binding = PortBinding {
-                    host_ip: None,
-                    host_port: Some(host_port.to_string()),
-                };
-                HashMap::from([(format!("{port}/tcp"), Some(vec![binding]))])
-            }),
-            ..HostConfig::default()
-        };
-        let body = ContainerCreateBody {
-            image: Some(IMAGE.to_string()),
-            cmd: Some(cmd),
-            labels: Some(labels()),
-            exposed_ports: args.publish.map(|(_, port)| vec![format!("{port}/tcp")]),
-            host_config: Some(host_config),
-            networking_config: args.network.map(|network| NetworkingConfig {
-                endpoints_config: Some(HashMap::from([(
-                    network.to_string(),
-                    EndpointSettings::default(),
-                )])),
-            }),
-            ..ContainerCreateBody::default()
-        };
-        let options = CreateContainerOptionsBuilder::default()
-            .name(&docker_name)
-            .build();
-        // The name may be taken: by a container of an interrupted run whose
-        // `docker run` reached dockerd after this run swept (dockerd
-        // finishes a request whose client was killed). Ours: remove it and
-        // try again. Someone else's: say so. Not there when we look: dockerd
-        // holds the name while it still creates or removes that container;
-        // wait a moment and try again.
-        let mut attempts = 0;
-        let created = loop {
-            attempts += 1;
-            match self
-                .api
-                .create_container(Some(options.clone()), body.clone())
-                .await
-            {
-                Err(error) if status(&error) == Some(409) && attempts < 50 => {
-                    if !self.remove_leftover_container(&docker_name).await? {
-                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                    }
-                }
-                created => break created,
-            }
-        }
-        .with_context(|| format!("create the container {docker_name}"))?;
-        self.api
-            .start_container(&created.id, None)
-            .await
-            .with_context(|| format!("start the container {docker_name}"))?;
-        // `docker run -d` prints the new container's id.
-        narrate::output(&created.id);
-        Ok(Container {
-            name: name.to_string(),
-            docker_name,
-            id: created.id,
-        })
-    }
-
-    /// Removes the container `name` if it carries our label (a leftover of
-    /// an interrupted run), and says so; fails if it is not ours. False when
-    /// there is no such container (any more, or not yet).
-    pub(crate) async fn remove_leftover_container(&self, name: &str) -> Result<bool> {
-        let inspect = match self.api.inspect_container(name, None).await {
-            Err(error) if status(&error) == Some(404) => return Ok(false),
-            inspect => inspect
-                .with_context(|| format!("inspect the container {name}, whose name is taken"))?,
-        };
-        let labels = inspect.config.and_then(|config| config.labels);
-        if !labels.is_some_and(|labels| labels.contains_key(LABEL)) {
-            bail!(
-                "a container named {name} exists and is not this lab's (no label {LABEL}): remove it"
-            );
-        }
-        remove_container(&self.api, name)
-            .await
-            .with_context(|| format!("remove the container {name}"))?;
-        eprintln!("removed what an interrupted run left behind: container {name}");
-        Ok(true)
-    }
-
-    /// `docker rm -f CONTAINER`: stop (SIGKILL) and remove it. Docker
-    /// deletes its veth pair, its namespace and its port rules.
-    pub async fn rm(&self, container: &Container) -> Result<()> {
-        narrate::command(
-            &self.host,
-            &format!("docker rm -f {}", container.docker_name),
-        );
-        remove_container(&self.api, &container.id)
-            .await
-            .with_context(|| format!("remove the container {}", container.docker_name))?;
-        narrate::output(&container.docker_name);
-        Ok(())
-    }
-
-    /// `docker kill CONTAINER`: SIGKILL its processes. The container stops
-    /// but stays (`docker ps -a` lists it); Docker undoes its port rules.
-    pub async fn kill(&self, container: &Container) -> Result<()> {
-        narrate::command(
-            &self.host,
-            &format!("docker kill {}", container.docker_name),
-        );
-        self.api
-            .kill_container(&container.id, None)
-            .await
-            .with_context(|| format!("kill the container {}", container.docker_name))?;
-        narrate::output(&container.docker_name);
-        Ok(())
-    }
-
-    /// `docker ps --format 'table {{.Names}}\t{{.Image}}\t{{.Ports}}'`: the
-    /// running containers of this lab, their image and published ports
-    /// (the columns that do not change from run to run).
-    pub async fn show_ps(&self) -> Result<()> {
-        let format = "table {{.Names}}\t{{.Image}}\t{{.Ports}}";
-        let filter = format!("label={LABEL}");
-        self.docker(&["ps", "--filter", &filter, "--format", format])
-            .await?;
-        Ok(())
-    }
-
-    /// The container's address on `network` (`docker inspect -f
-    /// '{{.NetworkSettings.Networks.bridge.IPAddress}}'`), not narrated.
-    pub async fn address(&self, container: &Container, network: &str) -> Result<String> {
-        let inspect = self
-            .api
-            .inspect_container(&container.id, None)
-            .await
-            .with_context(|| format!("inspect the container {}", container.docker_name))?;
-        let address = inspect
-            .network_settings
-            .and_then(|settings| settings.networks)
-            .and_then(|networks| networks.get(network).cloned())
-            .and_then(|endpoint| endpoint.ip_address);
-        match address {
-            Some(address) if !address.is_empty() => Ok(address),
-            _ => bail!(
-                "{} has no address on the network {network}",
-                container.docker_name
-            ),
-        }
-    }
-}
-
-/// Force-removes a container (with its anonymous volumes: there are none).
-///
-/// Already gone (404) counts as removed. So does a removal already in
-/// progress (409), started by a run that was killed: we wait until it is
-/// done, since its network cannot go before it.
-pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<()> {
-    let options = RemoveContainerOptionsBuilder::default().force(true).build();
-    match api.remove_container(id, Some(options)).await {
-        Ok(()) => Ok(()),
-        Err(error) if status(&error) == Some(404) => Ok(()),
-        Err(error) if status(&error) == Some(409) => {
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-            while std::time::Instant::now() < deadline {
-                match api.inspect_container(id, None).await {
-                    Err(gone) if status(&gone) == Some(404) => return Ok(()),
-                    _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
-                }
-            }
-            Err(error).context("wait for its removal, already in progress")
-        }
-        Err(error) => Err(error.into()),
-    }
-}
-
-/// `docker network rm NAME`, where already gone counts as removed: a 404,
-/// or for a swarm network that the swarm removed meanwhile, a 500 whose
-/// message says "not found".
-pub(crate) async fn remove_network(api: &Docker, name: &str) -> Result<()> {
-    match api.remove_network(name).await {
-        Err(bollard::errors::Error::DockerResponseServerError {
-            status_code: 500,
-            message,
-        }) if message.contains("not found") => Ok(()),
-        Err(error) if status(&error) != Some(404) => Err(error.into()),
-        _ => Ok(()),
     }
 }
 

@@ -9,7 +9,7 @@
 
 use anyhow::Result;
 
-use super::kernel::wget;
+use super::wget::wget;
 use super::{Engine, Forwarding};
 use netlab::Netns;
 

@@ -10,39 +10,49 @@
 //!
 //! # Layout
 //!
-//! - this file: [`run`], every `docker_*` example's `main` (connect, clean
-//!   leftovers, make the image, run, remove), and [`Engine`], whose verbs
-//!   are shaped like the `docker` CLI (`run`, `exec`, `rm`, `network_create`).
+//! - this file: [`run`], every `docker_*` example's `main` (read the
+//!   command line, connect, clean leftovers, make the image, run, remove).
+//! - [`session`]: the command line of a run and its claims.
+//! - [`engine`]: [`Engine`], one Docker Engine of the run; its verbs are
+//!   shaped like the `docker` CLI, one file per command:
+//!   - `container`: `docker run`, `rm`, `kill`, `ps` ([`Container`]);
+//!   - `network`: `docker network create`, `connect`, `inspect`, `rm`;
+//!   - `info`: `docker info` and `docker network ls`;
+//!   - `exec`: `docker exec`, shown as typed at the container's prompt;
+//!   - [`swarm`]: `docker swarm init`, `join`, `leave`, `docker node ls`;
+//!   - `client`: the real `docker` CLI, for what it prints.
+//! - [`kernel`]: what dockerd built, read back from the kernel: veth
+//!   peers, MACs, docker0; `firewall`: its iptables rules; [`overlay`]:
+//!   the VNIs and the VXLAN device of an overlay network; `names`: a
+//!   container's /etc/hosts and resolv.conf; [`lan`]: the LAN's view of
+//!   published ports and MACVLAN containers.
+//! - [`wget`]: BusyBox's wget, from the host or a namespace.
 //! - [`image`]: the one image the chapters use, `netlab/busybox`, built
 //!   locally from Debian's static busybox: no registry is needed.
 //! - [`cleanup`]: the label, leftovers of interrupted runs, `docker_cleanup`.
-//! - [`kernel`]: what dockerd built, read back from the kernel: DNAT rules,
-//!   veth peers, VXLAN and MACVLAN devices.
-//! - [`swarm`]: `docker swarm init`, and the VXLAN device of an overlay
-//!   network, in the namespace dockerd made for it.
-//! - `exec`: `docker exec`, shown as typed at the container's prompt.
-//! - [`private`] (and `folder`, its folder): `--engine private`: a fresh dockerd in namespaces the
-//!   example owns, which dies with it.
+//! - [`private`] (and [`folder`], its folder): `--engine private`: a fresh
+//!   dockerd in namespaces the example owns, which dies with it.
 //! - [`reach`]: the one clear line when your Docker Engine does not answer.
-//! - `network`: `docker network create` and `docker network rm`.
-//! - `show`: what `docker info`, `docker network ls` and `docker network
-//!   inspect` print, the fields that matter.
 
 pub mod cleanup;
 mod client;
-mod engine;
+mod container;
+pub mod engine;
 mod exec;
 mod firewall;
 pub mod folder;
 pub mod image;
+mod info;
 pub mod kernel;
 pub mod lan;
 mod names;
 mod network;
+pub mod overlay;
 pub mod private;
 pub mod reach;
-mod show;
+pub mod session;
 pub mod swarm;
+pub mod wget;
 
 use std::fs::File;
 use std::process::ExitCode;
@@ -51,14 +61,15 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use nix::fcntl::{Flock, FlockArg};
 
-pub use engine::{Container, Engine, RunArgs};
+pub use container::{Container, RunArgs};
+pub use engine::Engine;
 pub use network::NetworkArgs;
 pub use private::{Choice, Forwarding, PrivateEngine};
 pub use reach::EXIT_NO_DOCKER;
+pub use session::Session;
 
 use netlab::Netns;
-use netlab::cli::{self, Flag, Given, Parsed};
-use netlab::lab::check::Claims;
+use netlab::cli::Flag;
 use netlab::narrate;
 
 /// The label on every container and network these examples create (and on
@@ -68,28 +79,6 @@ pub const LABEL: &str = "io.netlab";
 pub const PREFIX: &str = "netlab-";
 /// The image that stands in for nginx, centos and photon.
 pub const IMAGE: &str = "netlab/busybox";
-
-/// The flags of every `docker_*` example, after its own.
-const DOCKER_FLAGS: [Flag; 3] = [
-    Flag::optional(
-        "--engine",
-        "ENGINE",
-        "system: your Docker Engine (DOCKER_HOST or /var/run/docker.sock), the default; \
-         private: a fresh dockerd of the PATH, in namespaces of this run, gone when it ends; \
-         private=DIR: the same with the Engine in DIR (`cargo xtask engine` prints one)",
-    ),
-    Flag::optional(
-        "--forwarding",
-        "off|on",
-        "how a private Engine finds net.ipv4.ip_forward: off, as on a fresh machine (the \
-         default: dockerd turns it on and sets FORWARD's policy to DROP), or on, as where \
-         another Docker, a VM host or a router turned it on (the policy stays ACCEPT)",
-    ),
-    Flag::switch(
-        "--check",
-        "print each claim of the chapter as PASS or FAIL, not the transcript",
-    ),
-];
 
 /// Every `docker_*` example's `main`: `fn main() -> ExitCode { docker::run(bridge) }`.
 ///
@@ -213,89 +202,6 @@ fn run_hosts_with_flags(
         println!("{}", session.claims.summary());
     }
     code
-}
-
-/// What the Engines of one run share: the command line, which Engine it
-/// asked for, and the chapter's claims.
-pub struct Session {
-    /// The example's own flags and the common ones, as given.
-    flags: Given,
-    /// `--engine`: yours, or a private daemon.
-    pub choice: Choice,
-    /// How a private Engine found forwarding when it started; `None` for
-    /// yours, which started before this run.
-    pub forwarding: Option<Forwarding>,
-    /// `--check`, and how the claims went.
-    pub claims: Claims,
-}
-
-impl Session {
-    /// The session a command line asks for; `None` after printing the usage
-    /// for `--help`; `Err` with the usage and what was wrong.
-    fn from_command_line(
-        name: &str,
-        hosts: usize,
-        own: &[Flag],
-    ) -> Result<Option<Session>, String> {
-        let flags = [own, &DOCKER_FLAGS[..]].concat();
-        let command = format!("cargo run --example {name}");
-        let usage = |problem: String| format!("{}{problem}", cli::usage_text(&command, &flags));
-        let given = match cli::parse(&command, &flags, std::env::args_os().skip(1))? {
-            Parsed::Help(text) => {
-                print!("{text}");
-                return Ok(None);
-            }
-            Parsed::Run(given) => given,
-        };
-        let choice = match given.text("--engine") {
-            Some(value) => Choice::parse(value).map_err(usage)?,
-            // Your Engine is one host: a lab of several starts private ones.
-            None if hosts > 1 => Choice::Private,
-            None => Choice::System,
-        };
-        if choice == Choice::System && hosts > 1 {
-            return Err(usage(format!(
-                "{name} needs {hosts} Docker hosts, and your Engine is one: it starts private \
-                 Engines (--engine private or private=DIR)"
-            )));
-        }
-        let forwarding = match (given.text("--forwarding"), &choice) {
-            (Some(_), Choice::System) => {
-                return Err(usage(
-                    "--forwarding is for a private Engine: yours started before this run, \
-                     with the forwarding your machine had then"
-                        .to_string(),
-                ));
-            }
-            (_, Choice::System) => None,
-            (None | Some("off"), _) => Some(Forwarding::Fresh),
-            (Some("on"), _) => Some(Forwarding::AlreadyOn),
-            (Some(other), _) => {
-                return Err(usage(format!("--forwarding {other}: expected off or on")));
-            }
-        };
-        let claims = match given.has("--check") {
-            true => Claims::checking(),
-            false => Claims::default(),
-        };
-        Ok(Some(Session {
-            flags: given,
-            choice,
-            forwarding,
-            claims,
-        }))
-    }
-
-    /// A session with nothing given: your Engine, no claims checked (for
-    /// the benchmarks, which drive an [`Engine`] themselves).
-    pub fn plain() -> Session {
-        Session {
-            flags: Given::default(),
-            choice: Choice::System,
-            forwarding: None,
-            claims: Claims::default(),
-        }
-    }
 }
 
 /// The Engine the session names: yours (or `None` after printing the one

@@ -1,14 +1,15 @@
-//! `docker network create` and `docker network rm`: the lab's networks,
-//! labelled as this lab's.
+//! `docker network create`, `connect`, `inspect` and `rm`: the lab's
+//! networks, labelled as this lab's.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
 use anyhow::{Context, Result};
-use bollard::models::{Ipam, NetworkCreateRequest};
+use bollard::Docker;
+use bollard::models::{Ipam, NetworkCreateRequest, NetworkInspect};
 
 use super::Engine;
-use super::engine::labels;
+use super::engine::{labels, status};
 use netlab::narrate;
 
 /// What `docker network create` is given besides the name and driver.
@@ -84,7 +85,7 @@ impl Engine {
                 .labels
                 .is_some_and(|labels| labels.contains_key(super::LABEL))
         {
-            super::engine::remove_network(&self.api, name).await?;
+            remove_network(&self.api, name).await?;
             eprintln!("removed what an interrupted run left behind: network {name}");
         }
         let created = self
@@ -147,5 +148,89 @@ impl Engine {
                 format!("connect {} to the network {network}", container.docker_name)
             })?;
         Ok(())
+    }
+
+    /// What `docker network inspect NAME` reports that matters here: its
+    /// driver, subnet, gateway, options and the containers on it, one per
+    /// line. Not the command's own output (that is JSON: see
+    /// [`Engine::show_network_inspect_json`]), so the transcript says so in
+    /// a comment.
+    pub async fn show_network_inspect(&self, name: &str) -> Result<NetworkInspect> {
+        narrate::say(&format!(
+            "{name}, as `docker network inspect {name}` reports it (the fields that matter, one a line):"
+        ));
+        let network = self
+            .api
+            .inspect_network(name, None)
+            .await
+            .with_context(|| format!("inspect the network {name}"))?;
+        let mut out = String::new();
+        writeln!(
+            out,
+            "Driver: {}",
+            network.driver.clone().unwrap_or_default()
+        )?;
+        for config in network
+            .ipam
+            .as_ref()
+            .and_then(|ipam| ipam.config.clone())
+            .unwrap_or_default()
+        {
+            let field = |value: Option<String>| value.unwrap_or_else(|| "-".to_string());
+            write!(out, "Subnet: {}", field(config.subnet))?;
+            write!(out, "  Gateway: {}", field(config.gateway))?;
+            if let Some(range) = config.ip_range {
+                write!(out, "  IPRange: {range}")?;
+            }
+            out.push('\n');
+        }
+        let mut options: Vec<_> = network
+            .options
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        options.sort();
+        for (key, value) in options {
+            writeln!(out, "Options: {key}={value}")?;
+        }
+        let mut containers: Vec<_> = network
+            .containers
+            .clone()
+            .unwrap_or_default()
+            .into_values()
+            .collect();
+        containers.sort_by(|a, b| a.ipv4_address.cmp(&b.ipv4_address));
+        for container in containers {
+            writeln!(
+                out,
+                "Container: {}  {}  {}",
+                container.name.unwrap_or_default(),
+                container.ipv4_address.unwrap_or_default(),
+                container.mac_address.unwrap_or_default()
+            )?;
+        }
+        narrate::output(out.trim_end());
+        Ok(network)
+    }
+
+    /// `docker network inspect NAME`, whole: the CLI's JSON.
+    pub async fn show_network_inspect_json(&self, name: &str) -> Result<()> {
+        self.docker(&["network", "inspect", name]).await?;
+        Ok(())
+    }
+}
+
+/// `docker network rm NAME`, where already gone counts as removed: a 404,
+/// or for a swarm network that the swarm removed meanwhile, a 500 whose
+/// message says "not found".
+pub(crate) async fn remove_network(api: &Docker, name: &str) -> Result<()> {
+    match api.remove_network(name).await {
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 500,
+            message,
+        }) if message.contains("not found") => Ok(()),
+        Err(error) if status(&error) != Some(404) => Err(error.into()),
+        _ => Ok(()),
     }
 }

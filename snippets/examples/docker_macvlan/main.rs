@@ -23,6 +23,8 @@ use std::process::ExitCode;
 use netlab::{Flag, Result};
 use netlab_docker::{self as docker, Engine, NetworkArgs, RunArgs, cleanup::MACVLAN_PARENT};
 
+mod trunk;
+
 /// `--parent IFACE`: a real interface of yours instead of the lab's veth.
 const PARENT: Flag = Flag::optional(
     "--parent",
@@ -110,26 +112,8 @@ async fn macvlan(engine: &Engine) -> Result<()> {
     )?;
     // ANCHOR_END: ping
 
-    // ANCHOR: trunk
-    // Lab step 11, 802.1q mode: a parent named PARENT.20 asks Docker for a
-    // VLAN sub-interface with tag 20 (`ip link add link PARENT name
-    // PARENT.20 type vlan id 20`), which it makes when the network is
-    // created. A kernel without 802.1q support refuses: EOPNOTSUPP.
-    engine.say("802.1q trunk mode: parent PARENT.20 makes Docker add a VLAN sub-interface");
-    let tagged = format!("{parent}.20");
-    let options = [("parent", tagged.as_str())];
-    let args = NetworkArgs {
-        subnet: Some("192.168.30.0/24"),
-        options: &options,
-        ..NetworkArgs::default()
-    };
-    if engine
-        .try_network_create("netlab-vlan20", "macvlan", args)
-        .await?
-    {
-        engine.network_rm("netlab-vlan20").await?;
-    }
-    // ANCHOR_END: trunk
+    // Lab step 11's other mode: 802.1q, a VLAN sub-interface as parent.
+    trunk::vlan20(engine, &parent).await?;
 
     // ANCHOR: rm
     engine.say("remove the containers, the network, and the lab's parent");

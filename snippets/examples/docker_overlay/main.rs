@@ -29,8 +29,11 @@
 
 use std::process::ExitCode;
 
-use netlab::{Netns, Result};
-use netlab_docker::{self as docker, Engine, NetworkArgs, RunArgs, swarm};
+use netlab::Result;
+use netlab_docker::{self as docker, Engine, NetworkArgs, RunArgs, overlay};
+
+mod gwbridge;
+mod underlay;
 
 fn main() -> ExitCode {
     docker::run_hosts(&["node1", "node2"], overlay)
@@ -38,24 +41,9 @@ fn main() -> ExitCode {
 
 async fn overlay(nodes: &[Engine]) -> Result<()> {
     let (node1, node2) = (&nodes[0], &nodes[1]);
-    // ANCHOR: underlay
-    // The two hosts' network namespaces are the private Engines' own. The
-    // underlay is a veth pair between them; a third namespace, `outside`,
-    // stands beyond node1's second cable (its uplink).
-    node1.say("the underlay: one cable between the Docker hosts' eth0, and node1's uplink");
+    // The underlay: the two hosts' namespaces are the private Engines' own.
     let (one, two) = (&node1.host, &node2.host);
-    one.add_veth_into("eth0", "eth0", two).await?;
-    one.add_addr("eth0", "10.0.0.1/24").await?;
-    one.set_up("eth0").await?;
-    two.add_addr("eth0", "10.0.0.2/24").await?;
-    two.set_up("eth0").await?;
-    let outside = Netns::new("outside").await?;
-    one.add_veth_into("eth1", "eth0", &outside).await?;
-    one.add_addr("eth1", "203.0.113.1/24").await?;
-    one.set_up("eth1").await?;
-    outside.add_addr("eth0", "203.0.113.2/24").await?;
-    outside.set_up("eth0").await?;
-    // ANCHOR_END: underlay
+    let _outside = underlay::cables(one, two).await?;
 
     // ANCHOR: swarm
     // The overlay driver needs swarm mode: its managers know which hosts
@@ -124,32 +112,13 @@ async fn overlay(nodes: &[Engine]) -> Result<()> {
     // which host (dst) has which container's MAC.
     for node in nodes {
         let overlay = node.overlay_namespace("netlab-overlay").await?;
-        swarm::show_vxlan(&overlay).await?;
+        overlay::show_vxlan(&overlay).await?;
         overlay.show_fdb_dev_sorted("vxlan0").await?;
     }
     // ANCHOR_END: vxlan
 
-    // ANCHOR: gwbridge
-    // The overlay reaches only the network's containers. For the rest of
-    // the world each container has a second interface, eth1, on the host's
-    // docker_gwbridge, masqueraded behind the host's address.
-    node1.say("eth0 on the overlay, eth1 on docker_gwbridge: the way out, through NAT");
-    node1.exec(&red, &["ip", "-4", "addr"]).await?;
-    node2.exec(&blue, &["ip", "-4", "addr"]).await?;
-    let nat = node1.show_nat_rules_of(&["docker_gwbridge"])?;
-    let masquerade = "-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE";
-    node1.claim(
-        &format!("node1 masquerades what leaves docker_gwbridge's subnet: {masquerade}"),
-        nat.iter().any(|rule| rule == masquerade),
-    )?;
-    let (status, _) = node1
-        .exec_status(&red, &["ping", "-c", "1", "203.0.113.2"])
-        .await?;
-    node1.claim(
-        "red reaches 203.0.113.2, beyond node1's uplink, through that NAT",
-        status == 0,
-    )?;
-    // ANCHOR_END: gwbridge
+    // The way out: each host's docker_gwbridge, and NAT.
+    gwbridge::way_out(node1, node2, &red, &blue).await?;
 
     // ANCHOR: rm
     // Nothing to remove by hand: both Engines are this run's, and stop with
