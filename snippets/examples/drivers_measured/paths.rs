@@ -21,6 +21,9 @@ mod overlay;
 #[path = "../macvlan/main.rs"]
 mod macvlan;
 
+#[path = "../port_publish/lan.rs"]
+mod lan;
+
 /// One data path: a client, a server listening on `port`, the address the
 /// client connects to, and the device whose frames show the path's headers.
 pub struct Path {
@@ -68,18 +71,17 @@ pub async fn veth(lab: &Lab) -> Result<Path> {
     Ok(path("veth pair", route, (&red, &blue), [10, 0, 0, 2]))
 }
 
-/// docker0 with red and blue, as the same_bridge chapter builds them.
-async fn docker0(lab: &Lab) -> Result<(Netns, Netns)> {
-    let host = lab.host().await?;
+/// docker0 on `host` with red on it, as the same_bridge chapter builds them.
+async fn docker0(lab: &Lab, host: &Netns) -> Result<Netns> {
     host.add_bridge("docker0").await?;
     host.add_addr("docker0", "172.17.0.1/16").await?;
     host.set_up("docker0").await?;
-    let red = same_bridge::docker_run(lab, &host, "red", "172.17.0.2/16").await?;
-    Ok((host, red))
+    same_bridge::docker_run(lab, host, "red", "172.17.0.2/16").await
 }
 
 pub async fn bridge(lab: &Lab) -> Result<Path> {
-    let (host, red) = docker0(lab).await?;
+    let host = lab.host().await?;
+    let red = docker0(lab, &host).await?;
     let blue = same_bridge::docker_run(lab, &host, "blue", "172.17.0.3/16").await?;
     let route = "red 172.17.0.2 to blue 172.17.0.3, two veth pairs and docker0".to_string();
     Ok(path("bridge", route, (&red, &blue), [172, 17, 0, 3]))
@@ -87,13 +89,8 @@ pub async fn bridge(lab: &Lab) -> Result<Path> {
 
 /// The port_publish chapter's DNAT rule, alone: 8443 on the host to red's 80.
 pub async fn published(lab: &Lab) -> Result<Path> {
-    let (host, red) = docker0(lab).await?;
-    let outside = lab.machine("outside", "another machine on the LAN").await?;
-    host.add_veth_into("eth0", "eth0", &outside).await?;
-    host.add_addr("eth0", "192.168.20.200/24").await?;
-    host.set_up("eth0").await?;
-    outside.add_addr("eth0", "192.168.20.150/24").await?;
-    outside.set_up("eth0").await?;
+    let (host, outside) = lan::host_on_lan(lab).await?;
+    let red = docker0(lab, &host).await?;
     host.sysctl("net.ipv4.ip_forward", "1")?;
     host.add_table("nat")?;
     host.add_nat_chain("nat", "prerouting", Hook::Prerouting)?;
@@ -116,13 +113,7 @@ pub async fn published(lab: &Lab) -> Result<Path> {
 
 /// The overlay chapter's two hosts, with red on one and blue on the other.
 pub async fn overlay(lab: &Lab) -> Result<Path> {
-    let host1 = lab.machine("host1", "the first Docker host").await?;
-    let host2 = lab.machine("host2", "the second Docker host").await?;
-    host1.add_veth_into("eth0", "eth0", &host2).await?;
-    host1.add_addr("eth0", "10.0.0.1/24").await?;
-    host1.set_up("eth0").await?;
-    host2.add_addr("eth0", "10.0.0.2/24").await?;
-    host2.set_up("eth0").await?;
+    let (host1, host2) = overlay::underlay(lab).await?;
     let (vtep1, vtep2) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2));
     let (red_ip, blue_ip) = (Ipv4Addr::new(10, 0, 1, 2), Ipv4Addr::new(10, 0, 1, 3));
     let (overlay1, red) =

@@ -1,10 +1,27 @@
-//! `docker network create -d overlay`, on one Docker host: its part of
-//! overlay-net, and what the swarm's gossip tells it about the containers
-//! of other hosts.
+//! The Docker hosts of the overlay chapter and the cable between them
+//! (the underlay), and `docker network create -d overlay` on each: its part
+//! of overlay-net, and what the swarm's gossip tells it about the
+//! containers of other hosts.
 
 use std::net::Ipv4Addr;
 
 use netlab::{Lab, Mac, Netns, Result};
+
+/// The two Docker hosts, `host1` and `host2`, and the underlay between
+/// them: one cable, their `eth0`, 10.0.0.1 and 10.0.0.2.
+pub async fn underlay(lab: &Lab) -> Result<(Netns, Netns)> {
+    // ANCHOR: underlay
+    let host1 = lab.machine("host1", "the first Docker host").await?;
+    let host2 = lab.machine("host2", "the second Docker host").await?;
+    lab.say("the underlay: one cable between the hosts' eth0");
+    host1.add_veth_into("eth0", "eth0", &host2).await?;
+    host1.add_addr("eth0", "10.0.0.1/24").await?;
+    host1.set_up("eth0").await?;
+    host2.add_addr("eth0", "10.0.0.2/24").await?;
+    host2.set_up("eth0").await?;
+    // ANCHOR_END: underlay
+    Ok((host1, host2))
+}
 
 // ANCHOR: overlay_host
 /// One host's part of overlay-net: the overlay's own namespace with br0 and

@@ -30,23 +30,14 @@ mod trace;
 use gwbridge::docker_gwbridge;
 // `pub`: overlay_two_machines and drivers_measured compile this file in and
 // build their overlays with these very steps.
-pub use host::{add_peer, overlay_host};
+pub use host::{add_peer, overlay_host, underlay};
 
 fn main() -> ExitCode {
     netlab::run(overlay)
 }
 
 async fn overlay(lab: &Lab) -> Result<()> {
-    // ANCHOR: underlay
-    let host1 = lab.machine("host1", "the first Docker host").await?;
-    let host2 = lab.machine("host2", "the second Docker host").await?;
-    lab.say("the underlay: one cable between the hosts' eth0");
-    host1.add_veth_into("eth0", "eth0", &host2).await?;
-    host1.add_addr("eth0", "10.0.0.1/24").await?;
-    host1.set_up("eth0").await?;
-    host2.add_addr("eth0", "10.0.0.2/24").await?;
-    host2.set_up("eth0").await?;
-    // ANCHOR_END: underlay
+    let (host1, host2) = underlay(lab).await?;
 
     // ANCHOR: hosts
     let (vtep1, vtep2) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2));

@@ -1,6 +1,7 @@
 //! The lab host on its LAN: the lab's machine has an uplink and a
 //! neighbour, a new namespace has neither. The drivers example builds the
-//! same host with it (`#[path = "../port_publish/lan.rs"] mod lan;`).
+//! same host with it, and so does drivers_measured (`#[path =
+//! "../port_publish/lan.rs"] mod lan;`).
 
 use netlab::{Lab, Netns, Result};
 

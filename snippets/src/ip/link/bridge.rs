@@ -7,10 +7,8 @@
 //! docker0 is.
 
 use anyhow::{Context, Result};
-use netlink_packet_route::RouteNetlinkMessage;
 use rtnetlink::LinkBridge;
 
-use crate::ip::ADD;
 use crate::{Netns, narrate};
 
 impl Netns {
@@ -18,9 +16,8 @@ impl Netns {
     pub async fn add_bridge(&self, name: &str) -> Result<()> {
         narrate::command(self, &format!("ip link add {name} type bridge"));
         let message = LinkBridge::new(name).build();
-        self.request(RouteNetlinkMessage::NewLink(message), ADD)
+        self.add_link(message)
             .await
             .with_context(|| format!("add the bridge {name} in {}", self.name))
-            .map(drop)
     }
 }

@@ -79,14 +79,11 @@ impl Netns {
         let message = LinkIpVlan::new(name, self.index_of(parent).await?, mode)
             .setns_by_fd(target.fd().as_raw_fd())
             .build();
-        self.request(RouteNetlinkMessage::NewLink(message), ADD)
-            .await
-            .with_context(|| {
-                format!(
-                    "add the ipvlan {name} on {parent} ({}) inside {}",
-                    self.name, target.name
-                )
-            })
-            .map(drop)
+        self.add_link(message).await.with_context(|| {
+            format!(
+                "add the ipvlan {name} on {parent} ({}) inside {}",
+                self.name, target.name
+            )
+        })
     }
 }

@@ -11,11 +11,9 @@ use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
-use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::MacVlanMode;
 use rtnetlink::LinkMacVlan;
 
-use crate::ip::ADD;
 use crate::mac::Mac;
 use crate::{Netns, narrate};
 
@@ -115,9 +113,8 @@ impl Netns {
             Some(target) => format!("({}) inside {}", self.name, target.name),
             None => format!("in {}", self.name),
         };
-        self.request(RouteNetlinkMessage::NewLink(message.build()), ADD)
+        self.add_link(message.build())
             .await
             .with_context(|| format!("add the macvlan {name} on {parent} {place}"))
-            .map(drop)
     }
 }

@@ -96,6 +96,13 @@ impl Link {
 }
 
 impl Netns {
+    /// The one request behind every `ip link add`, whatever the device's
+    /// kind: `RTM_NEWLINK`, to create a device that must not exist yet.
+    pub(crate) async fn add_link(&self, message: LinkMessage) -> Result<()> {
+        let request = RouteNetlinkMessage::NewLink(message);
+        self.request(request, crate::ip::ADD).await.map(drop)
+    }
+
     /// Every device in this namespace, in ifindex order (`ip -d link show`).
     pub async fn links(&self) -> Result<Vec<Link>> {
         let request = RouteNetlinkMessage::GetLink(LinkMessage::default());

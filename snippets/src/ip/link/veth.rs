@@ -4,11 +4,9 @@
 use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
-use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{InfoData, InfoKind, InfoVeth};
 use rtnetlink::{LinkMessageBuilder, LinkUnspec, LinkVeth};
 
-use crate::ip::ADD;
 use crate::{Netns, narrate};
 
 impl Netns {
@@ -20,10 +18,9 @@ impl Netns {
             &format!("ip link add {name} type veth peer name {peer}"),
         );
         let message = LinkVeth::new(name, peer).build();
-        self.request(RouteNetlinkMessage::NewLink(message), ADD)
+        self.add_link(message)
             .await
             .with_context(|| format!("add the veth pair {name}/{peer} in {}", self.name))
-            .map(drop)
     }
 
     /// `ip link add NAME type veth peer name PEER netns TARGET`: a veth pair
@@ -44,14 +41,11 @@ impl Netns {
             .name(name.to_string())
             .set_info_data(InfoData::Veth(InfoVeth::Peer(peer_message)))
             .build();
-        self.request(RouteNetlinkMessage::NewLink(message), ADD)
-            .await
-            .with_context(|| {
-                format!(
-                    "add the veth pair {name} ({}) / {peer} ({})",
-                    self.name, target.name
-                )
-            })
-            .map(drop)
+        self.add_link(message).await.with_context(|| {
+            format!(
+                "add the veth pair {name} ({}) / {peer} ({})",
+                self.name, target.name
+            )
+        })
     }
 }

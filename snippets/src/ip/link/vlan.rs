@@ -2,10 +2,8 @@
 //! device (`eth0.20`), the parent's traffic tagged with one VLAN id.
 
 use anyhow::{Context, Result};
-use netlink_packet_route::RouteNetlinkMessage;
 use rtnetlink::LinkVlan;
 
-use crate::ip::ADD;
 use crate::{Netns, narrate};
 
 impl Netns {
@@ -17,9 +15,8 @@ impl Netns {
         let command = format!("ip link add link {parent} name {name} type vlan id {id}");
         narrate::command(self, &command);
         let message = LinkVlan::new(name, self.index_of(parent).await?, id).build();
-        self.request(RouteNetlinkMessage::NewLink(message), ADD)
+        self.add_link(message)
             .await
             .with_context(|| format!("add the VLAN device {name} on {parent} in {}", self.name))
-            .map(drop)
     }
 }

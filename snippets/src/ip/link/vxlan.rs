@@ -15,10 +15,8 @@ use std::net::Ipv4Addr;
 use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
-use netlink_packet_route::RouteNetlinkMessage;
 use rtnetlink::LinkVxlan;
 
-use crate::ip::ADD;
 use crate::{Netns, narrate};
 
 /// The IANA port for VXLAN (Linux's own default is the older 8472).
@@ -55,14 +53,11 @@ impl Netns {
             .proxy(true)
             .setns_by_fd(target.fd().as_raw_fd())
             .build();
-        self.request(RouteNetlinkMessage::NewLink(message), ADD)
-            .await
-            .with_context(|| {
-                format!(
-                    "add the VXLAN device {name} (VNI {vni}) for {}",
-                    target.name
-                )
-            })
-            .map(drop)
+        self.add_link(message).await.with_context(|| {
+            format!(
+                "add the VXLAN device {name} (VNI {vni}) for {}",
+                target.name
+            )
+        })
     }
 }
