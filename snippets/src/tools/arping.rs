@@ -7,13 +7,14 @@
 //! neighbour table (`ip neigh`); `arping` sends one request itself, from a
 //! chosen device and address.
 
-use std::mem::MaybeUninit;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail, ensure};
+use nix::sys::socket::MsgFlags;
 use socket2::{Domain, SockAddr, SockAddrStorage, Socket, Type};
 
+use super::receive;
 use crate::mac::Mac;
 use crate::{Netns, narrate};
 
@@ -123,25 +124,69 @@ pub fn arping(
         socket
             .set_read_timeout(Some(left))
             .context("set the socket timeout")?;
-        let mut buffer = [MaybeUninit::<u8>::uninit(); 64];
-        let Ok(len) = socket.recv(&mut buffer) else {
-            continue;
+        // 28 bytes of ARP, or 46 when the sender padded its frame to
+        // Ethernet's minimum (60 bytes, without the checksum).
+        let mut buffer = [0; 64];
+        let Some(len) =
+            receive(&socket, &mut buffer, MsgFlags::empty()).context("receive an ARP packet")?
+        else {
+            return Ok(None);
         };
-        // SAFETY: recv initialised the first `len` bytes.
-        let arp: Vec<u8> = buffer[..len]
-            .iter()
-            .map(|b| unsafe { b.assume_init() })
-            .collect();
+        let arp = parse_arp(&buffer[..len])?;
         // A reply (operation 2) from TARGET, to us.
-        if len >= 28
-            && arp[6..8] == [0, 2]
-            && arp[14..18] == target.octets()
-            && arp[18..24] == mac.0
-        {
-            let rtt = start.elapsed();
-            return Ok(Mac::from_bytes(&arp[8..14]).map(|mac| (mac, rtt)));
+        if arp.operation == 2 && arp.sender_ip == target && arp.target_mac == mac {
+            return Ok(Some((arp.sender_mac, start.elapsed())));
         }
     }
+}
+
+/// An ARP message for IPv4 over Ethernet is 28 bytes (RFC 826).
+const ARP_LEN: usize = 28;
+
+/// One ARP message for IPv4 over Ethernet, read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arp {
+    /// 1: a request ("who has `target_ip`?"); 2: a reply ("`sender_ip` is
+    /// at `sender_mac`").
+    pub operation: u16,
+    pub sender_mac: Mac,
+    pub sender_ip: Ipv4Addr,
+    /// Zeros in a request: that is what it asks.
+    pub target_mac: Mac,
+    pub target_ip: Ipv4Addr,
+}
+
+/// Reads an ARP message, as a packet socket of type SOCK_DGRAM hands it
+/// over (the Ethernet header already removed). A message too short, or
+/// not for IPv4 over Ethernet, is an error that says what it got.
+pub fn parse_arp(bytes: &[u8]) -> Result<Arp> {
+    let Some(arp) = bytes.first_chunk::<ARP_LEN>() else {
+        bail!(
+            "arping: a {}-byte packet is shorter than an ARP message \
+             for IPv4 over Ethernet ({ARP_LEN} bytes)",
+            bytes.len()
+        );
+    };
+    // Each index below is a constant into a 28-byte array: the compiler
+    // checks it, no packet can make it fail. The first six bytes say what
+    // the rest holds: hardware type 1 (Ethernet), protocol 0x0800 (IPv4),
+    // addresses of 6 and 4 bytes.
+    ensure!(
+        arp[..6] == [0, 1, 0x08, 0x00, 6, 4],
+        "arping: not ARP for IPv4 over Ethernet: hardware type {}, protocol 0x{:04x}, \
+         addresses of {} and {} bytes",
+        u16::from_be_bytes([arp[0], arp[1]]),
+        u16::from_be_bytes([arp[2], arp[3]]),
+        arp[4],
+        arp[5]
+    );
+    Ok(Arp {
+        operation: u16::from_be_bytes([arp[6], arp[7]]),
+        sender_mac: Mac([arp[8], arp[9], arp[10], arp[11], arp[12], arp[13]]),
+        sender_ip: Ipv4Addr::new(arp[14], arp[15], arp[16], arp[17]),
+        target_mac: Mac([arp[18], arp[19], arp[20], arp[21], arp[22], arp[23]]),
+        target_ip: Ipv4Addr::new(arp[24], arp[25], arp[26], arp[27]),
+    })
 }
 
 /// An ARP request for IPv4 over Ethernet (RFC 826): hardware type 1,
@@ -174,6 +219,7 @@ fn link_address(device_index: u32, destination: [u8; 6]) -> SockAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::ping::tests::{garbage, mutations};
 
     #[test]
     fn an_arp_request_is_28_bytes_in_rfc_826_order() {
@@ -191,5 +237,59 @@ mod tests {
         assert_eq!(&packet[6..8], &[0, 1], "operation 1: request");
         assert_eq!(&packet[8..14], &mac.0, "the sender's MAC");
         assert_eq!(&packet[24..28], &[192, 168, 20, 1], "the target's address");
+    }
+
+    #[test]
+    fn an_arp_reply_is_read_field_by_field() {
+        let read = parse_arp(&arp_reply()).expect("a valid reply parses");
+        let expected = Arp {
+            operation: 2,
+            sender_mac: Mac([0x02, 0x42, 0xc0, 0xa8, 0x14, 0x01]),
+            sender_ip: Ipv4Addr::new(192, 168, 20, 1),
+            target_mac: Mac([0x02, 0x42, 0xc0, 0xa8, 0x14, 0x65]),
+            target_ip: Ipv4Addr::new(192, 168, 20, 101),
+        };
+        assert_eq!(read, expected);
+        let mut padded = arp_reply();
+        padded.resize(46, 0);
+        let read = parse_arp(&padded).expect("a reply padded to Ethernet's minimum parses");
+        assert_eq!(read, expected, "the padding is not part of the message");
+    }
+
+    #[test]
+    fn short_packets_are_errors_that_say_their_length() {
+        let reply = arp_reply();
+        for len in [0, ARP_LEN - 1] {
+            let error = parse_arp(&reply[..len]).expect_err("a short packet is an error");
+            assert!(
+                error.to_string().contains(&format!("a {len}-byte packet")),
+                "the error for {len} bytes says what it got: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn arp_for_another_network_is_an_error() {
+        let mut ipv6 = arp_reply();
+        ipv6[2..4].copy_from_slice(&[0x86, 0xdd]);
+        let error = parse_arp(&ipv6).expect_err("only IPv4 over Ethernet");
+        assert!(error.to_string().contains("protocol 0x86dd"), "{error}");
+    }
+
+    #[test]
+    fn garbage_packets_are_errors_not_panics() {
+        for packet in garbage().chain(mutations(arp_reply())) {
+            // Either outcome is fine; a panic fails the test.
+            let _ = parse_arp(&packet);
+        }
+    }
+
+    /// The gateway's reply to 192.168.20.101: "192.168.20.1 is at
+    /// 02:42:c0:a8:14:01".
+    fn arp_reply() -> Vec<u8> {
+        let mut packet = vec![0, 1, 0x08, 0x00, 6, 4, 0, 2];
+        packet.extend([0x02, 0x42, 0xc0, 0xa8, 0x14, 0x01, 192, 168, 20, 1]);
+        packet.extend([0x02, 0x42, 0xc0, 0xa8, 0x14, 0x65, 192, 168, 20, 101]);
+        packet
     }
 }

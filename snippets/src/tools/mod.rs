@@ -29,3 +29,31 @@ pub mod readlink;
 pub mod sh;
 pub mod sysctl;
 pub mod tcpdump;
+
+use std::os::fd::AsRawFd;
+
+use anyhow::{Context, Result};
+use nix::errno::Errno;
+use nix::sys::socket::{MsgFlags, recv};
+use socket2::Socket;
+
+/// Receives one packet into `buffer` and returns its length, or `None`
+/// when the socket's read timeout (SO_RCVTIMEO) passed first: recv(2) then
+/// fails with EAGAIN. A signal that interrupts the wait (EINTR) is a reason
+/// to wait again; any other errno is a real error, and is returned.
+/// ping, arping and tcpdump receive with it.
+pub(crate) fn receive(
+    socket: &Socket,
+    buffer: &mut [u8],
+    flags: MsgFlags,
+) -> Result<Option<usize>> {
+    loop {
+        match recv(socket.as_raw_fd(), buffer, flags) {
+            Ok(len) => return Ok(Some(len)),
+            // EWOULDBLOCK is the same number as EAGAIN on Linux.
+            Err(Errno::EAGAIN) => return Ok(None),
+            Err(Errno::EINTR) => continue,
+            Err(errno) => return Err(errno).context("recv"),
+        }
+    }
+}

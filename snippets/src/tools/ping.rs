@@ -5,14 +5,15 @@
 //! `1 0`), so we use a raw socket, as ping does when it may. That needs
 //! CAP_NET_RAW over the namespace, which its owner has.
 
-use std::mem::MaybeUninit;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail, ensure};
 use nix::errno::Errno;
+use nix::sys::socket::MsgFlags;
 use socket2::{Domain, Protocol, Socket, Type};
 
+use super::receive;
 use crate::{Netns, narrate};
 
 /// What came back from one echo request.
@@ -106,8 +107,9 @@ pub struct Unsent {
 
 /// Sends one ICMP echo request (type 8) and waits for the matching echo
 /// reply (type 0). The socket belongs to the namespace of the calling thread.
-/// The outer error is a failure to try at all; the inner one, that the
-/// kernel has no route to the target; `None`, that no reply came in time.
+/// The outer error is a failure to try at all, or a packet that could not
+/// be read; the inner one, that the kernel has no route to the target or
+/// refused the request; `None`, that no reply came in time.
 pub fn echo(target: Ipv4Addr, timeout: Duration) -> Result<Result<Option<Pong>, Unsent>> {
     // Like ping, first ask the kernel for a route: connecting a UDP socket
     // picks the route and the source address, and sends nothing. With no
@@ -137,30 +139,90 @@ pub fn echo(target: Ipv4Addr, timeout: Duration) -> Result<Result<Option<Pong>, 
         socket
             .set_read_timeout(Some(left))
             .context("set the socket timeout")?;
-        let mut buffer = [MaybeUninit::<u8>::uninit(); 1500];
-        let Ok(len) = socket.recv(&mut buffer) else {
-            continue;
+        let mut buffer = [0; 1500];
+        let Some(len) = receive(&socket, &mut buffer, MsgFlags::empty())
+            .context("ping: receive an ICMP packet")?
+        else {
+            return Ok(Ok(None));
         };
-        // SAFETY: recv initialised the first `len` bytes.
-        let packet: Vec<u8> = buffer[..len]
-            .iter()
-            .map(|b| unsafe { b.assume_init() })
-            .collect();
-        // A raw IPv4 socket hands us the IP header too: its length in
-        // 32-bit words is the low nibble of the first byte.
-        let header_len = usize::from(packet[0] & 0x0f) * 4;
-        let (ip, icmp) = packet.split_at(header_len);
-        let from = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
-        let is_our_reply = icmp.len() >= 8 && icmp[0] == 0 && icmp[4..6] == id.to_be_bytes();
-        if from == target && is_our_reply {
+        // The raw socket sees every ICMP packet that reaches the namespace:
+        // keep only an echo reply (type 0) from the target, to our id.
+        let packet = parse_icmp(&buffer[..len])?;
+        if packet.from == target && packet.kind == 0 && packet.id == id {
             return Ok(Ok(Some(Pong {
-                from,
-                bytes: icmp.len(),
-                ttl: ip[8],
+                from: packet.from,
+                bytes: packet.bytes,
+                ttl: packet.ttl,
                 rtt: start.elapsed(),
             })));
         }
     }
+}
+
+/// An IPv4 header without options; its IHL field may make it longer.
+const IPV4_HEADER: usize = 20;
+/// An ICMP header: type, code, checksum, and 4 bytes that an echo fills
+/// with its identifier and sequence number.
+const ICMP_HEADER: usize = 8;
+
+/// One packet from a raw ICMP socket, read: who sent it, with what TTL,
+/// and the ICMP message's type, identifier and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IcmpPacket {
+    pub from: Ipv4Addr,
+    pub ttl: u8,
+    /// The ICMP type: 0 echo reply, 3 destination unreachable, 8 echo
+    /// request, 11 time exceeded.
+    pub kind: u8,
+    /// An echo's identifier (bytes 4 and 5 of the ICMP header).
+    pub id: u16,
+    /// The ICMP message's size, header included (ping prints it).
+    pub bytes: usize,
+}
+
+/// Reads what a raw IPv4 socket hands over: the IP header, then the ICMP
+/// message. A packet too short for either, or not IPv4, is an error that
+/// says what it got.
+pub fn parse_icmp(packet: &[u8]) -> Result<IcmpPacket> {
+    let Some(ip) = packet.first_chunk::<IPV4_HEADER>() else {
+        bail!(
+            "ping: a {}-byte packet is shorter than an IPv4 header ({IPV4_HEADER} bytes)",
+            packet.len()
+        );
+    };
+    // The first byte holds two fields: the version in its high nibble, and
+    // the header's length in 32-bit words (IHL) in its low one.
+    let version = ip[0] >> 4;
+    ensure!(
+        version == 4,
+        "ping: an IPv{version} packet where IPv4 was expected"
+    );
+    let header_len = usize::from(ip[0] & 0x0f) * 4;
+    ensure!(
+        header_len >= IPV4_HEADER,
+        "ping: an IPv4 header that says it is {header_len} bytes long, less than {IPV4_HEADER}"
+    );
+    let Some(icmp) = packet.get(header_len..) else {
+        bail!(
+            "ping: a {}-byte packet is shorter than its IPv4 header ({header_len} bytes)",
+            packet.len()
+        );
+    };
+    let Some(icmp_header) = icmp.first_chunk::<ICMP_HEADER>() else {
+        bail!(
+            "ping: a {}-byte reply is shorter than an ICMP header ({ICMP_HEADER} bytes)",
+            icmp.len()
+        );
+    };
+    // Each index below is a constant into an array of known size (20 and
+    // 8 bytes): the compiler checks it, no packet can make it fail.
+    Ok(IcmpPacket {
+        from: Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]),
+        ttl: ip[8],
+        kind: icmp_header[0],
+        id: u16::from_be_bytes([icmp_header[4], icmp_header[5]]),
+        bytes: icmp.len(),
+    })
 }
 
 /// [`Unsent`]: `call` failed with `error`.
@@ -194,7 +256,7 @@ fn internet_checksum(data: &[u8]) -> u16 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -202,5 +264,96 @@ mod tests {
         let packet = echo_request(0x1234, 1, b"abc");
         assert_eq!(internet_checksum(&packet), 0, "checksum of {packet:02x?}");
         assert_eq!(&packet[..2], &[8, 0], "type 8 (echo request), code 0");
+    }
+
+    #[test]
+    fn an_echo_reply_is_read_from_its_ip_and_icmp_headers() {
+        let packet = echo_reply();
+        let read = parse_icmp(&packet).expect("a valid echo reply parses");
+        let expected = IcmpPacket {
+            from: Ipv4Addr::new(172, 17, 0, 3),
+            ttl: 64,
+            kind: 0,
+            id: 0x1234,
+            bytes: 64,
+        };
+        assert_eq!(read, expected, "read from {packet:02x?}");
+    }
+
+    #[test]
+    fn short_packets_are_errors_that_say_their_length() {
+        let reply = echo_reply();
+        // Empty; one byte short of the IPv4 header; one short of the ICMP one.
+        for (len, got) in [(0, 0), (19, 19), (27, 7)] {
+            let error = parse_icmp(&reply[..len]).expect_err("a short packet is an error");
+            assert!(
+                error.to_string().contains(&format!("a {got}-byte")),
+                "the error for {len} bytes says what it got: {error}"
+            );
+        }
+        // An IHL of 15 words (60 bytes) in a 40-byte packet.
+        let mut options = reply[..40].to_vec();
+        options[0] = 0x4f;
+        let error = parse_icmp(&options).expect_err("a header longer than its packet");
+        assert!(error.to_string().contains("a 40-byte packet"), "{error}");
+    }
+
+    #[test]
+    fn garbage_packets_are_errors_not_panics() {
+        for packet in garbage().chain(mutations(echo_reply())) {
+            // Either outcome is fine; a panic fails the test.
+            let _ = parse_icmp(&packet);
+        }
+    }
+
+    /// An echo reply as a raw socket receives it: a 20-byte IPv4 header
+    /// from 172.17.0.3 with TTL 64, then 64 bytes of ICMP.
+    fn echo_reply() -> Vec<u8> {
+        let mut icmp = echo_request(0x1234, 1, &[0xa5; 56]);
+        icmp[0] = 0;
+        let mut packet = vec![0x45, 0, 0, 84, 0, 0, 0x40, 0, 64, 1, 0, 0];
+        packet.extend([172, 17, 0, 3, 172, 17, 0, 2]);
+        packet.extend(icmp);
+        packet
+    }
+
+    /// 10 000 buffers of random bytes and random lengths (0 to 199), the
+    /// same on every run: a xorshift generator (Marsaglia's) from a fixed
+    /// seed. The arping and tcpdump tests feed them to their parsers too.
+    pub(crate) fn garbage() -> impl Iterator<Item = Vec<u8>> {
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+        (0..10_000).map(move |_| {
+            let len = (next() % 200) as usize;
+            (0..len).map(|_| next() as u8).collect()
+        })
+    }
+
+    /// 10 000 copies of `valid`, each cut at a random length and with a
+    /// few random bytes changed: random packets that get past the first
+    /// checks, which pure garbage seldom does.
+    pub(crate) fn mutations(valid: Vec<u8>) -> impl Iterator<Item = Vec<u8>> {
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+        (0..10_000).map(move |_| {
+            let mut packet = valid.clone();
+            packet.truncate((next() % (valid.len() as u64 + 1)) as usize);
+            for _ in 0..next() % 4 {
+                if !packet.is_empty() {
+                    let at = (next() % packet.len() as u64) as usize;
+                    packet[at] = next() as u8;
+                }
+            }
+            packet
+        })
+    }
+
+    /// Marsaglia's xorshift64: a fast, fixed sequence of 64-bit numbers.
+    fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut state = seed;
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
     }
 }
