@@ -8,19 +8,31 @@
 //!   user, optionally under a seccomp filter, with a timeout.
 //! - [`record`]: the transcript: mask what changes from run to run, compare
 //!   with `snippets/examples/NAME/output.txt`, or re-record it.
+//! - [`iproute`]: iproute2's `ip -j` and `bridge -j`, the independent
+//!   observer, run in any network namespace and read as JSON.
+//! - [`nft`]: nftables' `nft list ruleset`, the firewall's observer, in
+//!   any network namespace.
 //! - [`observe`]: an example kept alive with `--keep`, looked at from
-//!   outside with iproute2's `ip -j` and `bridge -j` through `nsenter`.
+//!   outside with [`iproute`] through `nsenter`.
 //! - [`docker`]: the Docker tests' helpers: is an Engine there, one test at
-//!   a time, the `docker` CLI, and the kernel objects a step must build
-//!   (bridge shape, DNAT rule, VXLAN device, MACVLAN child) read with
-//!   `ip -j` and `nft`, the same way for Docker's objects and ours.
+//!   a time, the `docker` CLI, a private daemon of a fetched release.
+//! - [`shapes`]: the kernel objects a lab step must build (bridge shape,
+//!   DNAT rule, VXLAN device, MACVLAN child, name files) read with `ip -j`
+//!   and `nft`, the same way for Docker's objects and ours.
 //! - [`snapshot`]: the state of the namespace the tests run in, to prove
 //!   that nothing was changed or left behind.
+//! - [`cargo`]: `cargo` run from inside a test, xtask's own file
+//!   (`xtask/src/cargo.rs`), included here: one copy for both.
 
+#[path = "../../xtask/src/cargo.rs"]
+pub mod cargo;
 pub mod docker;
+pub mod iproute;
+pub mod nft;
 pub mod observe;
 pub mod record;
 pub mod run;
+pub mod shapes;
 pub mod snapshot;
 
 /// A test that cannot run here says why in one line and returns false;

@@ -1,13 +1,15 @@
 //! Looking at a live lab from outside, as a student would with `--keep`:
-//! enter each of its namespaces with `nsenter` and ask iproute2.
+//! enter each of its namespaces with `nsenter` and ask iproute2
+//! ([`crate::iproute`]).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
 use regex::Regex;
 use serde_json::Value;
 
+use crate::iproute::{in_netns, json};
 use crate::run::{As, command};
 
 /// An example waiting in `--keep`, with the namespaces it printed.
@@ -70,41 +72,43 @@ impl Kept {
         self.child.id()
     }
 
-    /// Runs a command inside one of the lab's namespaces, with `nsenter`.
-    pub fn exec(&self, namespace: &str, argv: &[&str]) -> std::process::Output {
-        let path = self.namespaces.get(namespace).unwrap_or_else(|| {
+    /// The path of one of the lab's network namespaces, as it printed it.
+    fn netns(&self, namespace: &str) -> &str {
+        self.namespaces.get(namespace).unwrap_or_else(|| {
             panic!(
                 "the lab printed no namespace {namespace}; it has {:?}",
                 self.namespaces.keys()
             )
-        });
-        Command::new("nsenter")
-            .arg(format!("--net={path}"))
-            .args(argv)
+        })
+    }
+
+    /// Runs a command inside one of the lab's namespaces, with `nsenter`.
+    pub fn exec(&self, namespace: &str, argv: &[&str]) -> std::process::Output {
+        in_netns(Some(self.netns(namespace)), argv[0])
+            .args(&argv[1..])
             .output()
             .unwrap_or_else(|e| panic!("run nsenter {argv:?} in {namespace}: {e}"))
     }
 
     /// `ip -j ARGS` (or `bridge -j ARGS`) inside a namespace, parsed.
     pub fn json(&self, namespace: &str, argv: &[&str]) -> Vec<Value> {
-        let mut full = vec![argv[0], "-j"];
-        full.extend_from_slice(&argv[1..]);
-        let output = self.exec(namespace, &full);
-        assert!(
-            output.status.success(),
-            "{full:?} in {namespace} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let text = String::from_utf8_lossy(&output.stdout);
-        let text = if text.trim().is_empty() {
-            "[]"
-        } else {
-            text.trim()
-        };
-        match serde_json::from_str(text) {
-            Ok(Value::Array(items)) => items,
-            other => panic!("{full:?} in {namespace} printed no JSON list: {other:?}"),
-        }
+        json(Some(self.netns(namespace)), argv[0], &argv[1..])
+    }
+
+    /// The mount namespace the lab printed for one of its containers, `red`:
+    /// from its hint `#   red: ... --mount=/proc/PID/fd/N ...`.
+    pub fn mount_namespace(&self, name: &str) -> String {
+        let prefix = format!("#   {name}: ");
+        let line = self.transcript.lines().find(|l| l.starts_with(&prefix));
+        let option = line
+            .and_then(|l| l.split_whitespace().find(|w| w.starts_with("--mount=")))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the lab printed no mount namespace for {name}:\n{}",
+                    self.transcript
+                )
+            });
+        option.trim_start_matches("--mount=").to_string()
     }
 
     /// The link named `name` in a namespace, as `ip -j -d link show`.

@@ -110,7 +110,7 @@ pub fn example_path(name: &str) -> PathBuf {
         let status = if built {
             std::process::ExitStatus::default()
         } else {
-            cargo()
+            crate::cargo::command()
                 .args(["build", "--quiet", "--examples", "--package", "netlab"])
                 .args(["--package", "netlab-docker"])
                 .current_dir(workspace_root())
@@ -132,24 +132,6 @@ pub fn example_path(name: &str) -> PathBuf {
     path
 }
 
-/// `cargo`, for a build from inside a test, without what the test runner
-/// set for the test itself: the test's own `CARGO_*` variables
-/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`, ...) and `LD_LIBRARY_PATH`.
-/// Build scripts (ring's, through the cc crate) read such variables, so a
-/// build with them would rebuild those crates, and the next build without
-/// them (`cargo test`'s own) would rebuild them again.
-pub fn cargo() -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let keep = ["CARGO_HOME", "CARGO_TARGET_DIR"].contains(&name.as_ref());
-        if (name.starts_with("CARGO_") && !keep) || name == "LD_LIBRARY_PATH" {
-            command.env_remove(name.as_ref());
-        }
-    }
-    command
-}
-
 /// The recap example's two distributions, fetched once into
 /// `target/rootfs/` by `cargo xtask rootfs` (as `cargo xtask test` does),
 /// when they are not there yet. If that fails (no apt, no mirror), the
@@ -159,7 +141,7 @@ fn fetch_rootfs() {
     if cache.join("trixie/bin/busybox").exists() && cache.join("bookworm/bin/busybox").exists() {
         return;
     }
-    let fetched = cargo()
+    let fetched = crate::cargo::command()
         .args(["run", "--quiet", "--package", "xtask", "--", "rootfs"])
         .current_dir(workspace_root())
         .stdout(std::process::Stdio::null())

@@ -1,9 +1,7 @@
 //! What the namespace the tests run in looks like, to prove a lab changed
 //! nothing there and left nothing behind.
 
-use std::process::Command;
-
-use serde_json::Value;
+use crate::iproute::ip;
 
 /// The parts of a network namespace a lab could leave behind or change,
 /// each as sorted lines: links, addresses, routes, the firewall (`nft list
@@ -32,11 +30,11 @@ pub const SYSCTLS: [&str; 4] = [
 
 impl Snapshot {
     pub fn take() -> Snapshot {
-        let links = ip(&["link", "show"])
+        let links = ip(None, &["link", "show"])
             .iter()
             .map(|l| format!("{} {} master={}", l["ifindex"], l["ifname"], l["master"]))
             .collect();
-        let addrs: Vec<String> = ip(&["addr", "show"])
+        let addrs: Vec<String> = ip(None, &["addr", "show"])
             .iter()
             .flat_map(|l| {
                 let name = l["ifname"].clone();
@@ -57,7 +55,7 @@ impl Snapshot {
                 format!("{name} = {}", value.trim())
             })
             .collect();
-        let routes = ip(&["route", "show", "table", "all"])
+        let routes = ip(None, &["route", "show", "table", "all"])
             .iter()
             .map(|r| {
                 format!(
@@ -142,45 +140,10 @@ impl Snapshot {
     }
 }
 
-fn ip(args: &[&str]) -> Vec<Value> {
-    let output = Command::new("ip")
-        .arg("-j")
-        .args(args)
-        .output()
-        .expect("run ip");
-    assert!(
-        output.status.success(),
-        "ip -j {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    parse_ip_json(&output.stdout, args)
-}
-
-/// What `ip -j ARGS` printed, read as JSON; a panic, naming what it
-/// printed, if it is not: a snapshot that read nothing must not pass as
-/// "nothing changed".
-pub fn parse_ip_json(stdout: &[u8], args: &[&str]) -> Vec<Value> {
-    serde_json::from_slice(stdout).unwrap_or_else(|error| {
-        panic!(
-            "ip -j {args:?} printed no JSON ({error}): {}",
-            String::from_utf8_lossy(stdout)
-        )
-    })
-}
-
 /// `nft list ruleset`, line by line (without the handles and counters a
 /// listing may number differently); empty where nft has nothing.
 fn nft_ruleset() -> Vec<String> {
-    let output = Command::new("nft")
-        .args(["list", "ruleset"])
-        .output()
-        .expect("run nft (Debian: nftables)");
-    assert!(
-        output.status.success(),
-        "nft list ruleset: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
+    crate::nft::ruleset(None)
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())

@@ -14,9 +14,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use assert_cmd::assert::OutputAssertExt;
+use netlab_tests::cargo;
 use netlab_tests::record::{check_raw, output_path, recording, variant_path};
 use netlab_tests::root;
-use netlab_tests::run::{self, As, workspace_root};
+use netlab_tests::run::{As, workspace_root};
 use netlab_tests::snapshot::Snapshot;
 
 const EXAMPLE: &str = "drivers_measured";
@@ -125,7 +126,7 @@ fn short_run(who: As, args: &[&str]) -> String {
 
 /// The documented command, as root: a release build, full length.
 fn release_run(args: &[&str]) -> String {
-    let status = run::cargo()
+    let status = cargo::command()
         .args(["build", "--quiet", "--release", "-p", "netlab"])
         .args(["--example", EXAMPLE])
         .current_dir(workspace_root())

@@ -304,7 +304,7 @@ fn the_snapshot_sees_each_planted_leak() {
         );
     }
     let garbage = std::panic::catch_unwind(|| {
-        netlab_tests::snapshot::parse_ip_json(b"not json", &["link", "show"])
+        netlab_tests::iproute::parse_json(b"not json", "ip", &["link", "show"])
     });
     assert!(
         garbage.is_err(),

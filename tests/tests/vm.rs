@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use netlab_tests::run::{self, EXAMPLES, NEEDS_DRIVER, workspace_root};
-use netlab_tests::{record, skip};
+use netlab_tests::run::{EXAMPLES, NEEDS_DRIVER, workspace_root};
+use netlab_tests::{cargo, record, skip};
 
 /// Examples whose VM transcript is recorded in `output-vm.txt` (shown in
 /// the book with `{{#output NAME:vm}}`); the others must print exactly
@@ -56,7 +56,7 @@ fn every_example_runs_in_the_vm_as_in_the_book() {
     let checks = NEEDS_DRIVER
         .iter()
         .flat_map(|(example, _)| ["--check", example]);
-    let run = run::cargo()
+    let run = cargo::command()
         .args(["run", "--quiet", "--package", "xtask", "--", "vm", "--out"])
         .arg(&out)
         .args(EXAMPLES)

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::vm::kernel::run;
+use crate::process::run;
 
 /// apt with a sources list, package lists and cache of its own.
 pub struct PrivateApt {

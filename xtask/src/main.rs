@@ -3,8 +3,10 @@
 //! built by mdBook's library, not by an installed `mdbook`.
 
 mod apt;
+mod cargo;
 mod cli;
 mod engine;
+mod process;
 mod rootfs;
 mod serve;
 mod test;
@@ -17,24 +19,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cli::{Parsed, Task};
-
-/// `cargo`, for a build from inside `cargo xtask`, without the variables
-/// `cargo run` set for this program (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`,
-/// ..., `LD_LIBRARY_PATH`): build scripts (ring's, through the cc crate)
-/// read such variables, so a build with them would rebuild those crates,
-/// and the next build from a plain shell would rebuild them again.
-pub fn cargo() -> std::process::Command {
-    let mut command =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let keep = ["CARGO_HOME", "CARGO_TARGET_DIR"].contains(&name.as_ref());
-        if (name.starts_with("CARGO_") && !keep) || name == "LD_LIBRARY_PATH" {
-            command.env_remove(name.as_ref());
-        }
-    }
-    command
-}
 
 fn main() -> ExitCode {
     let task = match cli::parse(std::env::args_os().skip(1)) {
@@ -99,7 +83,7 @@ fn workspace_root() -> Result<PathBuf> {
 /// that `cargo xtask build` and `serve` need not compile. cargo builds it
 /// the first time, showing its progress.
 fn print_handouts(args: &[std::ffi::OsString]) -> Result<()> {
-    let status = cargo()
+    let status = cargo::command()
         .args(["run", "--package", "netlab-handouts", "--"])
         .args(args)
         .current_dir(workspace_root()?)

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::apt::{PrivateApt, unpack_all};
-use crate::vm::kernel::run;
+use crate::process::run;
 
 /// Where they go, under the workspace (the example looks there, unless
 /// `NETLAB_ROOTFS` names another folder, as inside the VM).

@@ -86,7 +86,7 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     let skipped = cache.join("netlab-skipped.txt");
     let _ = std::fs::remove_file(&skipped);
     // The examples, once, for every test process (see tests/src/run.rs).
-    let built = crate::cargo()
+    let built = crate::cargo::command()
         .args([
             "build",
             "--examples",
@@ -106,7 +106,7 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     // the machine's namespace that others check; then those, one at a time
     // (see .config/nextest.toml). Plain cargo test runs the binaries one after
     // the other.
-    let nextest = crate::cargo()
+    let nextest = crate::cargo::command()
         .args(["nextest", "--version"])
         .output()
         .is_ok_and(|output| output.status.success());
@@ -127,7 +127,7 @@ pub fn test(root: &Path, mode: Mode, cargo_args: &[String]) -> Result<()> {
     let mut output = String::new();
     let mut failed = None;
     for args in runs {
-        let mut command = crate::cargo();
+        let mut command = crate::cargo::command();
         command
             .args(args)
             .args(cargo_args)
@@ -325,7 +325,7 @@ fn install_missing() -> Result<()> {
     }
     eprintln!("test: installing what the tests need: {line}");
     // Package lists first: a fresh machine has none.
-    crate::vm::kernel::run(Command::new("apt-get").args(["update", "-q"]))
+    crate::process::run(Command::new("apt-get").args(["update", "-q"]))
         .context("apt-get update")?;
     let status = Command::new("apt-get")
         .args(["install", "-y", "-q", "--no-install-recommends"])

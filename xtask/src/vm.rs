@@ -203,7 +203,7 @@ fn chosen_examples(options: &Options, root: &Path) -> Result<Vec<String>> {
 
 /// `cargo build --examples -p netlab`, then each example's binary.
 fn build_examples(root: &Path, target: &Path, names: &[String]) -> Result<Vec<(String, PathBuf)>> {
-    let status = crate::cargo()
+    let status = crate::cargo::command()
         .args(["build", "--quiet", "--examples", "--package", "netlab"])
         .current_dir(root)
         .status()

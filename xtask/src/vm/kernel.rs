@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::process::run;
+
 /// The meta-package that always depends on Debian's current kernel.
 const META: &str = "linux-image-amd64";
 
@@ -185,22 +187,6 @@ fn bzimage_payload(image: &[u8]) -> Option<&[u8]> {
     }
     let start = (usize::from(*image.get(0x1f1)?) + 1) * 512 + u32_at(0x248)?;
     image.get(start..start + u32_at(0x24c)?)
-}
-
-/// Runs a command and returns its stdout; the error carries its stderr.
-pub fn run(command: &mut Command) -> Result<String> {
-    let shown = format!("{command:?}");
-    let output = command
-        .output()
-        .with_context(|| format!("run {shown} (is it installed?)"))?;
-    if !output.status.success() {
-        bail!(
-            "{shown} failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 #[cfg(test)]

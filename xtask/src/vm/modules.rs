@@ -3,11 +3,12 @@
 //! Debian's kernel package ships no `modules.dep` (the package's postinst
 //! runs `depmod` on the machine it is installed on, and we never install
 //! it), and the host may have no `kmod` at all. So we read what `depmod`
-//! reads: the `.modinfo` section of each `.ko`, a list of NUL-separated
-//! `key=value` strings, among them `depends=nfnetlink,libcrc32c` and
-//! `softdep=pre: crc32c`.
+//! reads: the `.modinfo` section of each `.ko` (an ELF file, read with the
+//! `object` crate), a list of NUL-separated `key=value` strings, among them
+//! `depends=nfnetlink,libcrc32c` and `softdep=pre: crc32c`.
 
 use anyhow::{Context, Result, bail};
+use object::{Object, ObjectSection};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -206,38 +207,16 @@ fn modinfo(file: &Path) -> Result<ModInfo> {
     Ok(info)
 }
 
-/// The bytes of a named section of a 64-bit little-endian ELF file (what
-/// every x86-64 `.ko` is), read from the section header table.
+/// The bytes of a named section of an ELF file (what every `.ko` is), as
+/// its section header table locates them.
 fn elf_section<'a>(elf: &'a [u8], wanted: &str) -> Result<&'a [u8]> {
-    let u16_at = |at: usize| -> Option<usize> {
-        Some(u16::from_le_bytes(elf.get(at..at + 2)?.try_into().ok()?) as usize)
-    };
-    let u32_at = |at: usize| -> Option<usize> {
-        Some(u32::from_le_bytes(elf.get(at..at + 4)?.try_into().ok()?) as usize)
-    };
-    let u64_at = |at: usize| -> Option<usize> {
-        Some(u64::from_le_bytes(elf.get(at..at + 8)?.try_into().ok()?) as usize)
-    };
-    if !elf.starts_with(b"\x7fELF\x02\x01") {
-        bail!("not a 64-bit little-endian ELF file");
-    }
-    let found = (|| {
-        let (table, entry_size) = (u64_at(0x28)?, u16_at(0x3a)?);
-        let (count, names_index) = (u16_at(0x3c)?, u16_at(0x3e)?);
-        // Each header: name offset at +0, file offset at +0x18, size at +0x20.
-        let header = |i: usize| table + i * entry_size;
-        let bytes = |i: usize| -> Option<&[u8]> {
-            let start = u64_at(header(i) + 0x18)?;
-            elf.get(start..start + u64_at(header(i) + 0x20)?)
-        };
-        let names = bytes(names_index)?;
-        (0..count).find_map(|i| {
-            let name = names.get(u32_at(header(i))?..)?;
-            let name = &name[..name.iter().position(|b| *b == 0)?];
-            (name == wanted.as_bytes()).then(|| bytes(i)).flatten()
-        })
-    })();
-    found.with_context(|| format!("no {wanted} section"))
+    let file = object::File::parse(elf).context("read an ELF file")?;
+    let section = file
+        .section_by_name(wanted)
+        .with_context(|| format!("no {wanted} section"))?;
+    section
+        .data()
+        .with_context(|| format!("read the {wanted} section"))
 }
 
 fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, PathBuf>) -> Result<()> {
