@@ -21,21 +21,13 @@ use netlab::{Lab, Netns, Result};
 use netlab_docker::{Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, image};
 
 /// The same_bridge example's `docker_run`, for the library's side.
-#[allow(dead_code)]
-#[path = "../../snippets/examples/same_bridge/main.rs"]
-mod example;
+mod common;
+use common::example;
 
 const STEPS: [usize; 2] = [10, 50];
 
 fn main() -> Result<()> {
-    if !nix::unistd::Uid::effective().is_root() {
-        eprintln!("this benchmark needs root (private Docker daemons)");
-        std::process::exit(1);
-    }
-    netlab::narrate::set_quiet(true);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = common::root_runtime("private Docker daemons")?;
     println!("containers on one bridge: build time per container, ping from the host to the last");
     println!(
         "{:<26} {:>10} {:>14} {:>10}",
@@ -57,10 +49,7 @@ fn main() -> Result<()> {
 /// The lab library: docker0 and containers on it, as `--scale` builds them.
 async fn library() -> Result<()> {
     let lab = Lab::new("bench");
-    let host = lab.host().await?;
-    host.add_bridge("docker0").await?;
-    host.add_addr("docker0", "172.17.0.1/16").await?;
-    host.set_up("docker0").await?;
+    let host = common::docker0(&lab).await?;
     let mut built = 0;
     for n in STEPS {
         let started = Instant::now();

@@ -13,10 +13,7 @@ use std::time::{Duration, Instant};
 use netlab::{Lab, Netns, Result};
 use netlab_docker::{self, Choice, Engine, Forwarding, NetworkArgs, PrivateEngine, RunArgs, reach};
 
-/// The example itself, compiled in, as in the same_bridge benchmark.
-#[allow(dead_code)]
-#[path = "../../snippets/examples/same_bridge/main.rs"]
-mod example;
+mod common;
 
 const DOCKER_ROUNDS: u32 = 5;
 const LIBRARY_ROUNDS: u32 = 30;
@@ -46,25 +43,11 @@ async fn with_docker(engine: &Engine) -> Result<()> {
 
 /// The example's topology, as in tests/benches/same_bridge.rs.
 async fn with_library() -> Result<()> {
-    let lab = Lab::new("bench");
-    let host = lab.host().await?;
-    host.add_bridge("docker0").await?;
-    host.add_addr("docker0", "172.17.0.1/16").await?;
-    host.set_up("docker0").await?;
-    example::docker_run(&lab, &host, "red", "172.17.0.2/16").await?;
-    example::docker_run(&lab, &host, "blue", "172.17.0.3/16").await?;
-    Ok(())
+    common::same_bridge(&Lab::new("bench")).await
 }
 
 fn main() -> Result<()> {
-    if !nix::unistd::Uid::effective().is_root() {
-        eprintln!("this benchmark needs root (the lab library's namespaces, and dockerd's socket)");
-        std::process::exit(1);
-    }
-    netlab::narrate::set_quiet(true);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = common::root_runtime("the lab library's namespaces, and dockerd's socket")?;
     // Every Engine at hand: a fresh private daemon of each version `cargo
     // xtask engine` fetched (timed from start to its first API answer),
     // and yours, if one answers.

@@ -15,6 +15,11 @@ use anyhow::{Context, bail};
 use netlab::{Lab, Result};
 use serde_json::Value;
 
+/// The start every benchmark shares (without the same_bridge lab, which
+/// paths.rs compiles in itself).
+#[path = "common/runtime.rs"]
+mod runtime;
+
 /// The example's paths, compiled in: the benchmark measures exactly what
 /// the chapter measures.
 #[allow(dead_code)]
@@ -27,18 +32,11 @@ const SECONDS: f64 = 2.0;
 const ROUNDS: usize = 3;
 
 fn main() -> Result<()> {
-    if !nix::unistd::Uid::effective().is_root() {
-        eprintln!("this benchmark needs root (the lab's namespaces, iperf3 inside them)");
-        std::process::exit(1);
-    }
     if Command::new("iperf3").arg("--version").output().is_err() {
         eprintln!("this benchmark needs iperf3: apt-get install iperf3");
         std::process::exit(1);
     }
-    netlab::narrate::set_quiet(true);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = runtime::root_runtime("the lab's namespaces, iperf3 inside them")?;
     let lab = Lab::new("bench");
     let mut paths = runtime.block_on(async {
         anyhow::Ok(vec![

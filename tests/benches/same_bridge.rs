@@ -9,26 +9,15 @@ use std::time::{Duration, Instant};
 
 use netlab::{Lab, Result};
 
-/// The example itself, compiled in, so that the benchmark builds exactly
-/// the lab the chapter shows (its `docker_run`), without the narration.
-#[allow(dead_code)]
-#[path = "../../snippets/examples/same_bridge/main.rs"]
-mod example;
+mod common;
 
 const ROUNDS: u32 = 30;
 
 /// The example's topology: host with docker0, red and blue. The same as the
-/// script below.
+/// script below. Teardown: drop the lab; the kernel frees the namespaces
+/// (asynchronously).
 async fn same_bridge() -> Result<()> {
-    let lab = Lab::new("bench");
-    let host = lab.host().await?;
-    host.add_bridge("docker0").await?;
-    host.add_addr("docker0", "172.17.0.1/16").await?;
-    host.set_up("docker0").await?;
-    example::docker_run(&lab, &host, "red", "172.17.0.2/16").await?;
-    example::docker_run(&lab, &host, "blue", "172.17.0.3/16").await?;
-    // Teardown: drop the lab; the kernel frees the namespaces (asynchronously).
-    Ok(())
+    common::same_bridge(&Lab::new("bench")).await
 }
 
 /// The iproute2 way, with named namespaces (and their deletion at the end).
@@ -65,14 +54,7 @@ fn script(prefix: &str) -> String {
 }
 
 fn main() -> Result<()> {
-    if !nix::unistd::Uid::effective().is_root() {
-        eprintln!("this benchmark needs root (it compares with `ip netns add`)");
-        std::process::exit(1);
-    }
-    netlab::narrate::set_quiet(true);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = common::root_runtime("it compares with `ip netns add`")?;
     let script = script(&format!("bench{}-", std::process::id()));
     let library = || runtime.block_on(same_bridge());
     let shell = || {

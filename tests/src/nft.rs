@@ -18,3 +18,18 @@ pub fn ruleset(netns: Option<&str>) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// The objects of an `nft -j list ruleset` listing (tables, chains, rules,
+/// each an object with one key: `{"rule": {...}}`); the listing must be of
+/// a run that succeeded, and JSON.
+pub fn json_objects(listing: &std::process::Output) -> Vec<serde_json::Value> {
+    assert!(
+        listing.status.success(),
+        "nft -j list ruleset: {}",
+        String::from_utf8_lossy(&listing.stderr)
+    );
+    let ruleset: serde_json::Value =
+        serde_json::from_slice(&listing.stdout).expect("nft -j prints JSON");
+    let objects = ruleset["nftables"].as_array().cloned();
+    objects.expect("nft -j's JSON has a list \"nftables\"")
+}

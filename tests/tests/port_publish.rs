@@ -4,7 +4,7 @@ use std::process::Command;
 
 use netlab_tests::observe::Kept;
 use netlab_tests::run::{As, output};
-use netlab_tests::{check_transcript, root};
+use netlab_tests::{check_transcript, nft, root};
 use serde_json::{Value, json};
 
 const KEY_LINES: &[&str] = &[
@@ -246,14 +246,7 @@ fn port_publish_leaves_the_firewall_of_the_machine_alone() {
 
 /// The rules of `nft -j list ruleset` output.
 fn nft_rules(listing: &std::process::Output) -> Vec<Value> {
-    assert!(
-        listing.status.success(),
-        "nft -j list ruleset: {}",
-        String::from_utf8_lossy(&listing.stderr)
-    );
-    let ruleset: Value = serde_json::from_slice(&listing.stdout).expect("nft prints JSON");
-    let objects = ruleset["nftables"].as_array().cloned().unwrap_or_default();
-    objects
+    nft::json_objects(listing)
         .into_iter()
         .filter_map(|object| object.get("rule").cloned())
         .collect()
@@ -295,13 +288,7 @@ fn own_ruleset() -> Vec<String> {
         .args(["-j", "list", "ruleset"])
         .output()
         .expect("run nft");
-    assert!(
-        listing.status.success(),
-        "nft -j list ruleset: {}",
-        String::from_utf8_lossy(&listing.stderr)
-    );
-    let ruleset: Value = serde_json::from_slice(&listing.stdout).expect("nft prints JSON");
-    let objects = ruleset["nftables"].as_array().cloned().unwrap_or_default();
+    let objects = nft::json_objects(&listing);
     let dockerd = |chain: &Value| {
         chain
             .as_str()
