@@ -18,6 +18,15 @@ pub enum Directive {
         name: String,
         variant: Option<String>,
     },
+    /// `{{#excerpt NAME[:VARIANT] TEXT}}`: one step of a recording, for a
+    /// chapter's core when the whole transcript is in a deep dive: the lines
+    /// from the first narration line (`# ...`) that holds TEXT up to the
+    /// next blank line, as the run printed them.
+    Excerpt {
+        name: String,
+        variant: Option<String>,
+        section: String,
+    },
     /// `{{#topology NAME}}`: the picture of the lab the recorded run drew;
     /// `{{#topology NAME:vm}}`, the one its run in the VM drew
     /// (`topology-vm.svg`), for a lab this machine's kernel cannot build.
@@ -44,6 +53,23 @@ pub enum Directive {
         before: String,
         after: String,
     },
+    /// `{{#lesson STEM}}`, `{{#keypoints STEM}}` or `{{#quickcheck STEM}}`:
+    /// a part of the lesson file `src/lessons/STEM.toml` (see [`crate::lesson`]).
+    Lesson { part: LessonPart, stem: String },
+    /// `{{#session-plan}}`: the table of the lab chapters, their computed
+    /// reading minutes, their minutes in the plan and their core exercises.
+    SessionPlan,
+}
+
+/// Which part of a lesson file a directive shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LessonPart {
+    /// `{{#lesson STEM}}`: the frame at the top (minutes, questions, objectives).
+    Frame,
+    /// `{{#keypoints STEM}}`: the key points at the end.
+    KeyPoints,
+    /// `{{#quickcheck STEM}}`: the multiple-choice question.
+    QuickCheck,
 }
 
 /// What a `{{#` turned out to start.
@@ -67,7 +93,7 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 ];
 
 /// Reminds the author of the syntax in every error message.
-const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
+const USAGE: &str = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#excerpt NAME[:VARIANT] TEXT}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}}, {{#lesson STEM}}, {{#keypoints STEM}}, {{#quickcheck STEM}}, {{#session-plan}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
 
 /// Parses the directive at the start of `text` (which starts with `{{#` and
 /// runs to the end of its line). An error is a message without a location;
@@ -122,9 +148,35 @@ pub fn parse(text: &str) -> Result<Parsed, String> {
                 )),
             }
         }
-        ("example" | "output" | "topology" | "claims" | "value", _) => {
-            Err(format!("`{whole}` takes one argument; {USAGE}"))
+        ("excerpt", [arg, _, ..]) => {
+            let section = after[kind_len..close - 3].trim_start()[arg.len()..].trim();
+            match parse_output(arg)? {
+                Directive::Output { name, variant } => Ok(Directive::Excerpt {
+                    name,
+                    variant,
+                    section: section.to_string(),
+                }),
+                _ => unreachable!("parse_output makes an Output"),
+            }
         }
+        ("excerpt", _) => Err(format!(
+            "`{whole}`: an excerpt is NAME[:VARIANT] and the words of the narration line (`# ...`) it starts at; {USAGE}"
+        )),
+        ("lesson" | "keypoints" | "quickcheck", [stem]) => Ok(Directive::Lesson {
+            part: match kind {
+                "lesson" => LessonPart::Frame,
+                "keypoints" => LessonPart::KeyPoints,
+                _ => LessonPart::QuickCheck,
+            },
+            stem: check_name(stem)?,
+        }),
+        ("session-plan", []) => Ok(Directive::SessionPlan),
+        ("session-plan", _) => Err(format!("`{whole}` takes no argument; {USAGE}")),
+        (
+            "example" | "output" | "topology" | "claims" | "value" | "lesson" | "keypoints"
+            | "quickcheck",
+            _,
+        ) => Err(format!("`{whole}` takes one argument; {USAGE}")),
         _ => Err(format!(
             "unknown directive `{whole}`: {USAGE} (mdBook's own are {{{{#{}}}}})",
             MDBOOK_DIRECTIVES.join("}}, {{#")
@@ -187,126 +239,4 @@ fn check_name(name: &str) -> Result<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ours(text: &str) -> Directive {
-        match parse(text) {
-            Ok(Parsed::Ours(directive, len)) => {
-                assert_eq!(&text[len - 2..len], "}}", "length of {text}");
-                directive
-            }
-            other => panic!("{text}: expected one of ours, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn example_output_and_anchor() {
-        let example = |name: &str, anchor: Option<&str>| Directive::Example {
-            name: name.into(),
-            file: None,
-            anchor: anchor.map(Into::into),
-        };
-        assert_eq!(ours("{{#example bridge}}"), example("bridge", None));
-        assert_eq!(
-            ours("{{#example  same_bridge }} tail"),
-            example("same_bridge", None)
-        );
-        assert_eq!(
-            ours("{{#example bridge:create-bridge}}"),
-            example("bridge", Some("create-bridge"))
-        );
-        assert_eq!(
-            ours("{{#example drivers_measured/measure.rs:measure}}"),
-            Directive::Example {
-                name: "drivers_measured".into(),
-                file: Some("measure.rs".into()),
-                anchor: Some("measure".into()),
-            }
-        );
-        assert!(parse("{{#example drivers_measured/../x.rs}}").is_err());
-        assert!(parse("{{#example drivers_measured/chart.svg}}").is_err());
-        assert!(parse("{{#example drivers_measured/x/y.rs}}").is_err());
-        assert_eq!(
-            ours("{{#output veth}}"),
-            Directive::Output {
-                name: "veth".into(),
-                variant: None
-            }
-        );
-        assert_eq!(
-            ours("{{#output macvlan:vm}}"),
-            Directive::Output {
-                name: "macvlan".into(),
-                variant: Some("vm".into())
-            }
-        );
-        assert_eq!(
-            ours("{{#topology same_bridge}}"),
-            Directive::Topology {
-                name: "same_bridge".into(),
-                variant: None,
-            }
-        );
-        assert_eq!(
-            ours("{{#topology ipvlan:vm}}"),
-            Directive::Topology {
-                name: "ipvlan".into(),
-                variant: Some("vm".into()),
-            }
-        );
-    }
-
-    #[test]
-    fn a_value_is_a_recording_and_a_pattern() {
-        assert_eq!(
-            ours(r#"{{#value docker_bridge:engine-28 "MacAddress": "{}"}} here"#),
-            Directive::Value {
-                name: "docker_bridge".into(),
-                variant: Some("engine-28".into()),
-                before: r#""MacAddress": ""#.into(),
-                after: "\"".into(),
-            }
-        );
-        assert_eq!(
-            ours("{{#value macvlan time={} }}"),
-            Directive::Value {
-                name: "macvlan".into(),
-                variant: None,
-                before: "time=".into(),
-                after: "".into(),
-            }
-        );
-        for wrong in [
-            "{{#value macvlan}}",
-            "{{#value macvlan {}x}}",
-            "{{#value a b{}c{} d}}",
-        ] {
-            assert!(parse(wrong).is_err(), "{wrong}");
-        }
-    }
-
-    #[test]
-    fn mdbook_directives_pass() {
-        assert_eq!(parse("{{#include ../x.rs}}"), Ok(Parsed::Mdbook));
-        assert_eq!(parse("{{#title Bridges}}"), Ok(Parsed::Mdbook));
-    }
-
-    #[test]
-    fn malformed_directives_say_why() {
-        let error = |text: &str| parse(text).expect_err(text);
-        assert!(error("{{#example}}").contains("takes one argument"));
-        assert!(error("{{#example a b}}").contains("takes one argument"));
-        assert!(error("{{#output a:b:c}}").contains("more than one `:`"));
-        assert!(error("{{#output a:../vm}}").contains("`../vm` is not a name"));
-        assert!(error("{{#output a.b}}").contains("`a.b` is not a name"));
-        assert!(error("{{#topology}}").contains("takes one argument"));
-        assert!(error("{{#topology a:b}}").contains("has no anchors"));
-        assert!(error("{{#topology ../x}}").contains("`../x` is not a name"));
-        assert!(error("{{#example a:b:c}}").contains("more than one `:`"));
-        assert!(error("{{#example ../etc:x}}").contains("`../etc` is not a name"));
-        assert!(error("{{#example bridge\n").contains("is not closed"));
-        assert!(error("{{#netlab-example bridge}}").contains("unknown directive"));
-        assert!(error("{{#exmaple bridge}}").contains("mdBook's own are {{#include}}"));
-    }
-}
+mod tests;

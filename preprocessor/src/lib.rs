@@ -12,7 +12,16 @@
 //!                                    snippets/examples/bridge/topology.svg, inlined
 //! {{#output bridge:vm}}              the same example's run in `cargo xtask vm`'s
 //!                                    virtual machine: .../bridge/output-vm.txt
+//! {{#lesson veth}}                   the lesson's frame from src/lessons/veth.toml:
+//!                                    minutes, questions, objectives
+//! {{#keypoints veth}}                its key points
+//! {{#quickcheck veth}}               its multiple-choice question
+//! {{#session-plan}}                  the session plan: every lab chapter's
+//!                                    reading time, minutes and core exercise
 //! ```
+//!
+//! A `## Deep dive: TITLE` heading starts a deep dive, which runs to the next
+//! `##` heading that is not one: the page marks it, and a reader may hide it.
 //!
 //! A backslash shows a directive instead of expanding it: `\{{#example bridge}}`
 //! renders as `{{#example bridge}}`. Directives inside code blocks and code spans
@@ -27,19 +36,36 @@
 //! - [`snippets`] reads the examples folder: code, anchors, recorded output.
 //! - [`expand`] walks a chapter line by line and replaces each directive with
 //!   a captioned, fenced block.
+//! - [`lesson`] reads and checks the lesson files, and renders their parts.
+//! - [`chapter`] finds a chapter's headings, sections and deep dives, and
+//!   wraps the deep dives in a `<div>` the web book can hide.
+//! - [`reading`] counts how long a chapter's core takes to read, and
+//!   [`exercises`] lists its exercises (core or homework): the session plan
+//!   ([`session_plan`]) and the worksheets use both.
 //! - [`edition`] removes or opens the solution and instructor-notes blocks
 //!   (`<details class="solution">`): the student and instructor editions.
-//! - this file plugs that into mdBook's [`Preprocessor`] trait; `main.rs` is the
-//!   thin binary mdBook runs (`command` in `book.toml`).
+//! - `pipeline` runs all that over a book, in two passes (the session plan
+//!   needs every lab chapter first); this file plugs it into mdBook's
+//!   [`Preprocessor`] trait; `main.rs` is the thin binary mdBook runs
+//!   (`command` in `book.toml`).
 
+pub mod chapter;
 pub mod directive;
 pub mod edition;
+pub mod exercises;
 pub mod expand;
+pub mod lesson;
+mod pipeline;
+pub mod reading;
+pub mod session_plan;
 pub mod snippets;
 
 pub use directive::Directive;
 pub use edition::Edition;
-pub use expand::{directives, expand, include_fragments};
+pub use exercises::{Exercise, exercises};
+pub use expand::{Sources, directives, expand, include_fragments};
+pub use lesson::{Lesson, Lessons};
+pub use reading::{ReadingTime, reading_time};
 pub use snippets::Snippets;
 
 use mdbook_preprocessor::book::Book;
@@ -62,7 +88,7 @@ impl Preprocessor for Netlab {
         Self::NAME
     }
 
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
         // `[preprocessor.netlab] snippets = "snippets"`, relative to the book root.
         let key = format!("preprocessor.{}.snippets", Self::NAME);
         let dir = ctx
@@ -70,46 +96,15 @@ impl Preprocessor for Netlab {
             .get::<String>(&key)?
             .unwrap_or_else(|| Self::DEFAULT_SNIPPETS.to_string());
         let snippets = Snippets::new(ctx.root.join(&dir), &dir);
-        let edition = edition_of(ctx)?;
-
-        // Stop at the first mistake: one clear message beats a cascade, and the
-        // author fixes one line at a time anyway.
-        let mut first_error = None;
-        book.for_each_chapter_mut(|chapter| {
-            if first_error.is_some() {
-                return;
-            }
-            // Name the file as the author knows it (`src/bridge.md`), not the chapter title.
-            let source = match &chapter.source_path {
-                Some(path) => ctx.config.book.src.join(path).display().to_string(),
-                None => chapter.name.clone(),
-            };
-            // `{{#include docker/bridge.md}}`: relative to the chapter's folder.
-            let folder = chapter
-                .source_path
-                .as_ref()
-                .and_then(|path| path.parent())
-                .map(|path| ctx.config.book.src.join(path))
-                .unwrap_or_else(|| ctx.config.book.src.clone());
-            let read = |target: &str| {
-                let shown = folder.join(target);
-                std::fs::read_to_string(ctx.root.join(&shown))
-                    .map(|text| (text, shown.display().to_string()))
-                    .map_err(|e| anyhow::anyhow!("cannot include {}: {e}", shown.display()))
-            };
-            let content = include_fragments(&chapter.content, &source, &snippets, read);
-            let expanded = content
-                .and_then(|content| expand(&content, &source, &snippets))
-                .and_then(|content| edition::apply(&content, &source, edition));
-            match expanded {
-                Ok(content) => chapter.content = content,
-                Err(error) => first_error = Some(error),
-            }
-        });
-        match first_error {
-            Some(error) => Err(error),
-            None => Ok(book),
-        }
+        // The lessons: `lessons/` in the book's src folder.
+        let lessons = ctx.config.book.src.join(Lessons::FOLDER);
+        let lessons = Lessons::load(&ctx.root.join(&lessons), &lessons.display().to_string())?;
+        let sources = Sources {
+            snippets,
+            lessons,
+            session_plan: None,
+        };
+        pipeline::run(ctx, book, sources, edition_of(ctx)?)
     }
 
     // The output is plain Markdown with one line of HTML (the caption), which

@@ -86,6 +86,37 @@ impl Snippets {
         }
     }
 
+    /// One step of the recording `variant` of `name`: from the first
+    /// narration line (`# ...`) that holds `section` up to the next blank
+    /// line. An unknown section is an error that lists the recording's
+    /// narration lines, the sections there are.
+    pub fn excerpt(
+        &self,
+        name: &str,
+        variant: Option<&str>,
+        section: &str,
+    ) -> Result<String, String> {
+        let output = self.output(name, variant)?;
+        let narration = |line: &str| line.starts_with("# ");
+        let lines: Vec<&str> = output.lines().collect();
+        let Some(start) = lines
+            .iter()
+            .position(|line| narration(line) && line.contains(section))
+        else {
+            let shown = self.shown_path(name, &output_file(variant));
+            let sections: Vec<&str> = lines.iter().copied().filter(|l| narration(l)).collect();
+            return Err(format!(
+                "{shown} has no narration line with `{section}`; its narration lines are:\n  {}",
+                sections.join("\n  ")
+            ));
+        };
+        let length = lines[start..]
+            .iter()
+            .position(|line| line.trim().is_empty())
+            .unwrap_or(lines.len() - start);
+        Ok(lines[start..start + length].join("\n"))
+    }
+
     /// What the recording `variant` of `name` printed after `before`, on the
     /// first line that holds it, up to `after` (to the next space when
     /// `after` is empty): a value for the prose (`{{#value ...}}`).

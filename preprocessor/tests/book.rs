@@ -202,6 +202,7 @@ fn fixture_book() -> tempfile::TempDir {
     let files = [
         ("book.toml", fs::read_to_string(real.join("book.toml")).unwrap()),
         ("theme/netlab.css", fs::read_to_string(real.join("theme/netlab.css")).unwrap()),
+        ("theme/core-path.js", fs::read_to_string(real.join("theme/core-path.js")).unwrap()),
         ("src/SUMMARY.md", "- [Bridge](bridge.md)\n- [Veth](veth.md)\n".into()),
         ("src/bridge.md", "# Bridge\n\n{{#example bridge:add}}\n\nThen [veth](veth.md#run-it).\n\n{{#output bridge}}\n\n{{#topology bridge}}\n".into()),
         ("src/veth.md", "# Veth\n\n{{#example veth}}\n\n## Run it\n\n{{#output veth}}\n".into()),

@@ -85,14 +85,16 @@ fn included_files(markdown: &str, source: &str) -> String {
             Directive::Example { name, file, .. } => {
                 (name, file.unwrap_or_else(|| "main.rs".into()))
             }
-            Directive::Output { name, variant } | Directive::Value { name, variant, .. } => {
-                (name, output_file(variant.as_deref()))
-            }
+            Directive::Output { name, variant }
+            | Directive::Excerpt { name, variant, .. }
+            | Directive::Value { name, variant, .. } => (name, output_file(variant.as_deref())),
             Directive::Claims { name, variant } => (name, claims_file(variant.as_deref())),
             Directive::Topology { name, variant } => (
                 name,
                 mdbook_netlab::snippets::topology_file(variant.as_deref()),
             ),
+            // From src/lessons, not from a recording.
+            Directive::Lesson { .. } | Directive::SessionPlan => continue,
         };
         let path = examples.join(&name).join(&file);
         text.push_str(

@@ -24,8 +24,24 @@ const BRIDGE_OUTPUT: &str = "$ cargo run --example bridge\ncreated docker0 <up>\
 const BRIDGE_TOPOLOGY: &str =
     "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<title>bridge</title>\n\n<rect/>\n</svg>\n";
 
-/// `snippets/examples/{bridge,veth}`; only bridge has a recorded output and picture.
-fn fixture() -> (TempDir, Snippets) {
+/// A lesson file, for the lesson directives.
+const VETH_LESSON: &str = r#"
+minutes = 8
+questions = ["What is a veth pair?"]
+objectives = ["Create a veth pair", "Delete it"]
+key_points = ["A veth pair is a cable.", "Deleting one end deletes both."]
+
+[quick_check]
+question = "What does `ip link delete vethA` delete?"
+answers = [
+  { text = "`vethA` only", why = "A pair is one cable." },
+  { text = "Both ends", why = "The kernel never leaves half a veth.", right = true },
+]
+"#;
+
+/// `snippets/examples/{bridge,veth}`, only bridge with a recorded output and
+/// picture, and `src/lessons/veth.toml`.
+fn fixture() -> (TempDir, Sources) {
     let root = tempfile::tempdir().expect("create a temp dir");
     let examples = root.path().join("snippets/examples");
     for (name, code) in [("bridge", BRIDGE), ("veth", "fn main() {}\n")] {
@@ -36,18 +52,25 @@ fn fixture() -> (TempDir, Snippets) {
     fs::write(examples.join("bridge/topology.svg"), BRIDGE_TOPOLOGY).expect("write topology.svg");
     // A folder without main.rs is not an example.
     fs::create_dir_all(examples.join("notes")).expect("create a non-example folder");
-    let snippets = Snippets::new(root.path().join("snippets"), "snippets");
-    (root, snippets)
+    fs::create_dir_all(root.path().join("src/lessons")).expect("create the lessons folder");
+    fs::write(root.path().join("src/lessons/veth.toml"), VETH_LESSON).expect("write veth.toml");
+    let lessons = Lessons::load(&root.path().join("src/lessons"), "src/lessons").expect("load");
+    let sources = Sources {
+        snippets: Snippets::new(root.path().join("snippets"), "snippets"),
+        lessons,
+        session_plan: None,
+    };
+    (root, sources)
 }
 
 fn expand_ok(markdown: &str) -> String {
-    let (_root, snippets) = fixture();
-    expand(markdown, "src/bridge.md", &snippets).expect("expand")
+    let (_root, sources) = fixture();
+    expand(markdown, "src/bridge.md", &sources).expect("expand")
 }
 
 fn expand_err(markdown: &str) -> String {
-    let (_root, snippets) = fixture();
-    let error = expand(markdown, "src/bridge.md", &snippets).expect_err("should fail");
+    let (_root, sources) = fixture();
+    let error = expand(markdown, "src/bridge.md", &sources).expect_err("should fail");
     error.to_string()
 }
 
@@ -133,11 +156,11 @@ fn directive_in_a_list_item_keeps_its_indentation() {
 
 #[test]
 fn fence_is_longer_than_backticks_in_the_code() {
-    let (root, snippets) = fixture();
+    let (root, sources) = fixture();
     // A line of a string literal that starts with ``` would close a ``` fence.
     let code = "const HELP: &str = \"\n```console\n$ ip link\n```\n\";\n";
     fs::write(root.path().join("snippets/examples/veth/main.rs"), code).unwrap();
-    let out = expand("{{#example veth}}", "src/veth.md", &snippets).unwrap();
+    let out = expand("{{#example veth}}", "src/veth.md", &sources).unwrap();
     assert!(out.contains("\n````rust,ignore\nconst HELP"), "{out}");
     assert!(out.ends_with("\n```\n\";\n````"), "{out}");
 }
@@ -216,11 +239,11 @@ fn unknown_example_lists_the_examples() {
 
 #[test]
 fn a_variant_output_reads_its_own_file() {
-    let (root, snippets) = fixture();
+    let (root, sources) = fixture();
     let vm_output = "$ cargo run --example bridge\ncreated docker0 <up> in the VM\n";
     let file = root.path().join("snippets/examples/bridge/output-vm.txt");
     fs::write(&file, vm_output).expect("write output-vm.txt");
-    let out = expand("{{#output bridge:vm}}\n", "src/bridge.md", &snippets).expect("expand");
+    let out = expand("{{#output bridge:vm}}\n", "src/bridge.md", &sources).expect("expand");
     assert!(
         out.contains("recorded output: <code>snippets/examples/bridge/output-vm.txt</code>"),
         "the caption names output-vm.txt: {out}"
@@ -252,8 +275,8 @@ fn a_variant_output_reads_its_own_file() {
 #[test]
 fn unknown_example_when_there_are_none() {
     let root = tempfile::tempdir().unwrap();
-    let snippets = Snippets::new(root.path().join("snippets"), "snippets");
-    let error = expand("{{#output bridge}}", "src/bridge.md", &snippets).unwrap_err();
+    let sources = Sources::new(Snippets::new(root.path().join("snippets"), "snippets"));
+    let error = expand("{{#output bridge}}", "src/bridge.md", &sources).unwrap_err();
     assert_eq!(
         error.to_string(),
         "src/bridge.md:1: unknown example `bridge`: snippets/examples has no examples yet (a folder with a main.rs)"
@@ -280,7 +303,7 @@ fn missing_output_names_the_file_and_the_record_command() {
 
 #[test]
 fn malformed_directives() {
-    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
+    let usage = "write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#excerpt NAME[:VARIANT] TEXT}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}}, {{#lesson STEM}}, {{#keypoints STEM}}, {{#quickcheck STEM}}, {{#session-plan}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}";
     assert_eq!(
         expand_err("{{#example}}"),
         format!("src/bridge.md:1: `{{{{#example}}}}` takes one argument; {usage}")
@@ -348,13 +371,13 @@ fn missing_topology_names_the_file_and_the_record_command() {
 
 #[test]
 fn a_topology_that_is_not_an_svg_is_refused() {
-    let (root, snippets) = fixture();
+    let (root, sources) = fixture();
     fs::write(
         root.path().join("snippets/examples/veth/topology.svg"),
         "digraph {}\n",
     )
     .unwrap();
-    let error = expand("{{#topology veth}}", "src/veth.md", &snippets).unwrap_err();
+    let error = expand("{{#topology veth}}", "src/veth.md", &sources).unwrap_err();
     assert_eq!(
         error.to_string(),
         "src/veth.md:1: snippets/examples/veth/topology.svg is not a picture the tests recorded: \
@@ -365,7 +388,7 @@ fn a_topology_that_is_not_an_svg_is_refused() {
 #[test]
 fn topology_directive_misuse() {
     assert!(
-        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}")
+        expand_err("{{#topology bridge:main}}").ends_with("a topology picture is the whole lab, it has no anchors; write {{#example NAME}}, {{#example NAME:ANCHOR}}, {{#example NAME/FILE.rs:ANCHOR}}, {{#output NAME}}, {{#output NAME:vm}}, {{#excerpt NAME[:VARIANT] TEXT}}, {{#topology NAME}}, {{#topology NAME:vm}}, {{#claims NAME}}, {{#claims NAME:vm}}, {{#lesson STEM}}, {{#keypoints STEM}}, {{#quickcheck STEM}}, {{#session-plan}} or, in a sentence, {{#value NAME:VARIANT BEFORE{}AFTER}}")
     );
     assert_eq!(
         expand_err("See {{#topology bridge}} here."),
@@ -376,7 +399,7 @@ fn topology_directive_misuse() {
 
 #[test]
 fn a_fragment_is_included_with_its_directives_expanded() {
-    let (_root, snippets) = fixture();
+    let (_root, sources) = fixture();
     let read = |target: &str| {
         assert_eq!(target, "docker/bridge.md");
         Ok((
@@ -386,7 +409,7 @@ fn a_fragment_is_included_with_its_directives_expanded() {
     };
     let markdown =
         "# The bridge\n\n{{#include docker/bridge.md}}\n\n`{{#include docker/bridge.md}}`\n";
-    let out = include_fragments(markdown, "src/bridge.md", &snippets, read).expect("include");
+    let out = include_fragments(markdown, "src/bridge.md", &sources, read).expect("include");
     assert!(
         out.starts_with("# The bridge\n\n## The Docker way\n\n<p class=\"netlab-caption\">"),
         "{out}"
@@ -399,14 +422,14 @@ fn a_fragment_is_included_with_its_directives_expanded() {
     let kept = "```\n{{#include docker/bridge.md}}\n```\n{{#include code.rs:2:4}}\n";
     let fail = |_: &str| -> anyhow::Result<(String, String)> { panic!("nothing to read") };
     assert_eq!(
-        include_fragments(kept, "src/bridge.md", &snippets, fail).expect("include"),
+        include_fragments(kept, "src/bridge.md", &sources, fail).expect("include"),
         kept
     );
 }
 
 #[test]
 fn a_fragment_error_names_the_fragment() {
-    let (_root, snippets) = fixture();
+    let (_root, sources) = fixture();
     let read = |_: &str| {
         Ok((
             "\n{{#output veth}}\n".to_string(),
@@ -416,7 +439,7 @@ fn a_fragment_error_names_the_fragment() {
     let error = include_fragments(
         "{{#include docker/veth.md}}\n",
         "src/veth.md",
-        &snippets,
+        &sources,
         read,
     )
     .expect_err("veth has no output");
@@ -428,7 +451,7 @@ fn a_fragment_error_names_the_fragment() {
     let error = include_fragments(
         "\n{{#include docker/dns.md}}\n",
         "src/dns.md",
-        &snippets,
+        &sources,
         missing,
     )
     .expect_err("no such fragment");
@@ -440,7 +463,7 @@ fn a_fragment_error_names_the_fragment() {
 
 #[test]
 fn claims_are_the_recorded_checks_as_a_list() {
-    let (root, snippets) = fixture();
+    let (root, sources) = fixture();
     let file = root.path().join("snippets/examples/bridge/claims.txt");
     fs::write(
         &file,
@@ -448,7 +471,7 @@ fn claims_are_the_recorded_checks_as_a_list() {
          check: 2 claims, 2 passed, 0 failed\n",
     )
     .expect("write claims.txt");
-    let out = expand("{{#claims bridge}}\n", "src/bridge.md", &snippets).expect("expand");
+    let out = expand("{{#claims bridge}}\n", "src/bridge.md", &sources).expect("expand");
     assert!(
         out.contains(
             "<ul class=\"netlab-claims\">\n<li>docker0 is a bridge with 172.17.0.1/16</li>\n\
@@ -461,12 +484,12 @@ fn claims_are_the_recorded_checks_as_a_list() {
         "{out}"
     );
     fs::write(&file, "FAIL docker0 is a bridge\n").expect("write claims.txt");
-    let error = expand("{{#claims bridge}}\n", "src/bridge.md", &snippets)
+    let error = expand("{{#claims bridge}}\n", "src/bridge.md", &sources)
         .expect_err("a FAIL")
         .to_string();
     assert!(error.contains("is not a claim that held"), "{error}");
     fs::remove_file(&file).expect("remove claims.txt");
-    let error = expand("{{#claims bridge}}\n", "src/bridge.md", &snippets)
+    let error = expand("{{#claims bridge}}\n", "src/bridge.md", &sources)
         .expect_err("missing")
         .to_string();
     assert!(
@@ -477,9 +500,9 @@ fn claims_are_the_recorded_checks_as_a_list() {
 
 #[test]
 fn vm_claims_are_the_vm_runs_checks() {
-    let (root, snippets) = fixture();
+    let (root, sources) = fixture();
     let file = root.path().join("snippets/examples/bridge/claims-vm.txt");
-    let error = expand("{{#claims bridge:vm}}\n", "src/bridge.md", &snippets)
+    let error = expand("{{#claims bridge:vm}}\n", "src/bridge.md", &sources)
         .expect_err("not recorded yet")
         .to_string();
     assert!(
@@ -492,7 +515,7 @@ fn vm_claims_are_the_vm_runs_checks() {
         "PASS red has the parent's MAC\ncheck: 1 claims, 1 passed, 0 failed\n",
     )
     .expect("write claims-vm.txt");
-    let out = expand("{{#claims bridge:vm}}\n", "src/bridge.md", &snippets).expect("expand");
+    let out = expand("{{#claims bridge:vm}}\n", "src/bridge.md", &sources).expect("expand");
     assert!(
         out.contains("<li>red has the parent&#39;s MAC</li>")
             || out.contains("<li>red has the parent's MAC</li>"),
@@ -510,5 +533,99 @@ fn a_value_is_quoted_from_its_recording_where_it_stands() {
     assert_eq!(
         expand_err("Was {{#value bridge deleted {} }}.\n"),
         "src/bridge.md:1: snippets/examples/bridge/output.txt has no line with `deleted `"
+    );
+}
+
+#[test]
+fn lesson_directives_render_the_lesson_file() {
+    let out = expand_ok("# veth pairs\n\n{{#lesson veth}}\n\nProse.\n");
+    assert!(
+        out.starts_with("# veth pairs\n\n<div class=\"netlab-lesson\">\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n\n- Create a veth pair\n- Delete it\n\n</div>\n\nProse.\n"),
+        "{out}"
+    );
+    let out = expand_ok("## Key points\n\n{{#keypoints veth}}\n");
+    assert_eq!(
+        out,
+        "## Key points\n\n<div class=\"netlab-keypoints\">\n\n- A veth pair is a cable.\n\
+         - Deleting one end deletes both.\n\n</div>\n"
+    );
+    let out = expand_ok("{{#quickcheck veth}}\n");
+    assert!(
+        out.contains("<summary>\n\n**B.** Both ends\n\n</summary>\n\n**Right.** The kernel"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unknown_lesson_names_the_file_line_and_the_lessons() {
+    assert_eq!(
+        expand_err("# Bridge\n\n{{#lesson bridge}}\n"),
+        "src/bridge.md:3: unknown lesson `bridge`; the lessons in src/lessons are: veth"
+    );
+    assert_eq!(
+        expand_err("{{#quickcheck vteh}}\n"),
+        "src/bridge.md:1: unknown lesson `vteh`; the lessons in src/lessons are: veth"
+    );
+}
+
+#[test]
+fn the_session_plan_is_the_table_it_was_given() {
+    let (_root, mut sources) = fixture();
+    let error = expand("{{#session-plan}}\n", "src/docker/plan.md", &sources).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("src/docker/plan.md:1: the session plan is made after"),
+        "{error}"
+    );
+    sources.session_plan = Some("| a | b |\n|--|--|".into());
+    let out = expand("Intro.\n\n{{#session-plan}}\n", "src/plan.md", &sources).unwrap();
+    assert_eq!(out, "Intro.\n\n| a | b |\n|--|--|\n");
+}
+
+/// A recording in steps, each opened by a narration line.
+const STEPS: &str = "$ cargo run --example bridge\n\n# the bridge: one switch\nhost$ ip link add docker0 type bridge\n\n# red: a container\nred$ ip a\n1: lo\n\n# red again\n";
+
+#[test]
+fn an_excerpt_is_one_step_of_a_recording() {
+    let (root, sources) = fixture();
+    fs::write(
+        root.path()
+            .join("snippets/examples/bridge/output-steps.txt"),
+        STEPS,
+    )
+    .expect("write output-steps.txt");
+    let page = expand(
+        "{{#excerpt bridge:steps red: a}}\n",
+        "src/bridge.md",
+        &sources,
+    )
+    .expect("expand");
+    assert!(
+        page.contains(
+            "recorded output (excerpt): <code>snippets/examples/bridge/output-steps.txt</code>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"comment\"># red: a container</span>\n<span class=\"prompt\">red$</span> <span class=\"command\">ip a</span>\n1: lo</pre>"), "{page}");
+    assert!(
+        !page.contains("docker0") && !page.contains("again"),
+        "{page}"
+    );
+
+    let error = expand(
+        "{{#excerpt bridge:steps blue}}\n",
+        "src/bridge.md",
+        &sources,
+    )
+    .expect_err("no such step")
+    .to_string();
+    assert!(error.starts_with("src/bridge.md:1: snippets/examples/bridge/output-steps.txt has no narration line with `blue`; its narration lines are:\n  # the bridge: one switch\n  # red: a container\n  # red again"), "{error}");
+    assert!(
+        expand_err("{{#excerpt bridge}}\n").contains("an excerpt is NAME[:VARIANT] and the words")
     );
 }

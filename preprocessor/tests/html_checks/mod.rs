@@ -3,6 +3,7 @@
 //! lists every mistake at once.
 
 use mdbook_netlab::Directive;
+use mdbook_netlab::snippets::Snippets;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +50,7 @@ pub fn check(root: &Path, out: &Path) -> Report {
         // block that highlight.js would colour as a shell script.
         let outputs = directives
             .iter()
-            .filter(|d| matches!(d, Directive::Output { .. }))
+            .filter(|d| matches!(d, Directive::Output { .. } | Directive::Excerpt { .. }))
             .count();
         let transcripts = html.matches("<pre class=\"netlab-transcript\">").count();
         if transcripts < outputs {
@@ -60,7 +61,12 @@ pub fn check(root: &Path, out: &Path) -> Report {
         for directive in directives {
             // A value is a word in a sentence, checked by its own test
             // (prose_values.rs); the rest are blocks of a file.
-            if matches!(directive, Directive::Value { .. }) {
+            // The lesson's parts and the session plan come from src/, checked
+            // by their own test (lessons.rs).
+            if matches!(
+                directive,
+                Directive::Value { .. } | Directive::Lesson { .. } | Directive::SessionPlan
+            ) {
                 continue;
             }
             report.examples += 1;
@@ -69,7 +75,7 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     let file = file.as_deref().unwrap_or("main.rs");
                     (format!("{name}/{file}"), anchor.as_deref())
                 }
-                Directive::Output { name, variant } => {
+                Directive::Output { name, variant } | Directive::Excerpt { name, variant, .. } => {
                     let file = mdbook_netlab::snippets::output_file(variant.as_deref());
                     (format!("{name}/{file}"), None)
                 }
@@ -81,7 +87,9 @@ pub fn check(root: &Path, out: &Path) -> Report {
                     let file = mdbook_netlab::snippets::claims_file(variant.as_deref());
                     (format!("{name}/{file}"), None)
                 }
-                Directive::Value { .. } => continue,
+                Directive::Value { .. } | Directive::Lesson { .. } | Directive::SessionPlan => {
+                    continue;
+                }
             };
             let shown = format!("snippets/examples/{file}");
             let text = fs::read_to_string(root.join(&shown)).unwrap_or_default();
@@ -95,6 +103,18 @@ pub fn check(root: &Path, out: &Path) -> Report {
                 }
                 // A transcript's lines are styled: match them without tags.
                 Directive::Output { .. } => (expected_lines(&text, None), without_spans(&html)),
+                // An excerpt: the lines of its step, as the preprocessor cut them.
+                Directive::Excerpt {
+                    name,
+                    variant,
+                    section,
+                } => {
+                    let snippets = Snippets::new(root.join("snippets"), "snippets");
+                    let excerpt = snippets
+                        .excerpt(&name, variant.as_deref(), &section)
+                        .unwrap_or_else(|e| panic!("{page}: {e}"));
+                    (expected_lines(&excerpt, None), without_spans(&html))
+                }
                 _ => (expected_lines(&text, anchor), html.clone()),
             };
             for line in lines {

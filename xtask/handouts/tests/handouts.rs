@@ -144,12 +144,17 @@ fn must_show(markdown_without_blocks: &str, source: &str) -> Vec<String> {
                 anchor.as_deref(),
             ),
             Directive::Output { name, variant } => snippets.output(name, variant.as_deref()),
+            Directive::Excerpt {
+                name,
+                variant,
+                section,
+            } => snippets.excerpt(name, variant.as_deref(), section),
             // The picture's words: the names and addresses it labels.
             Directive::Topology { name, variant } => snippets
                 .topology(name, variant.as_deref())
                 .map(|svg| svg_text(&svg)),
             // A value is a word of a sentence, not a block of its own.
-            Directive::Value { .. } => continue,
+            Directive::Value { .. } | Directive::Lesson { .. } | Directive::SessionPlan => continue,
             Directive::Claims { name, variant } => snippets
                 .claims(name, variant.as_deref())
                 .map(|claims| claims.join("\n")),
