@@ -1,5 +1,7 @@
 //! `cargo xtask handouts`: the printed handouts, a PDF per chapter and one
-//! for the whole session, in a student and an instructor edition.
+//! for the whole session, in a student and an instructor edition; and the
+//! worksheet edition, a lab sheet per lab chapter and its key (see
+//! [`crate::worksheet`]).
 //!
 //! How: build the book once per edition (the preprocessor's `edition` key
 //! removes the solutions and instructor notes for students, and opens them
@@ -7,8 +9,10 @@
 //! `print.html` for the session, with headless Chromium. Chromium is the
 //! renderer the reader's browser already is: the PDFs look like the web
 //! book, with `theme/netlab.css`'s print rules (page breaks, wrapped code)
-//! and mdBook's print stylesheet (no sidebar, no menu bar).
+//! and mdBook's print stylesheet (no sidebar, no menu bar). The lab sheets
+//! are pages of their own (`worksheet/html.rs`), printed by the same browser.
 
+use crate::worksheet::{self, html::Print};
 use anyhow::{Context, Result, anyhow, bail};
 use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
 use headless_chrome::types::PrintToPdfOptions;
@@ -34,14 +38,26 @@ const TABS: usize = 4;
 struct Job {
     page: PathBuf,
     pdf: PathBuf,
+    /// Whether the page sets its paper (`@page { size: A4 }`): the lab
+    /// sheets do; the book's pages print on Chromium's default paper.
+    own_paper: bool,
 }
 
 /// Writes `out/EDITION/NN-chapter.pdf` and `out/EDITION/session.pdf` for each
-/// edition, and returns the files written.
-pub fn handouts(root: &Path, out: &Path, editions: &[Edition]) -> Result<Vec<PathBuf>> {
+/// edition, and with `sheets` the worksheet edition, `out/worksheet/` (see
+/// [`worksheets`]); returns the files written.
+pub fn handouts(
+    root: &Path,
+    out: &Path,
+    editions: &[Edition],
+    sheets: bool,
+) -> Result<Vec<PathBuf>> {
     let browser = find_browser()?;
     let scratch = Scratch::new()?;
-    let mut jobs = Vec::new();
+    let mut jobs = match sheets {
+        true => worksheets(root, &out.join("worksheet"), &scratch.0.join("worksheet"))?,
+        false => Vec::new(),
+    };
     for &edition in editions {
         let html = scratch.0.join(edition.name());
         let started = Instant::now();
@@ -62,11 +78,13 @@ pub fn handouts(root: &Path, out: &Path, editions: &[Edition]) -> Result<Vec<Pat
             jobs.push(Job {
                 page: html.join(page),
                 pdf: folder.join(format!("{:02}-{stem}.pdf", number + 1)),
+                own_paper: false,
             });
         }
         jobs.push(Job {
             page: html.join("print.html"),
             pdf: folder.join("session.pdf"),
+            own_paper: false,
         });
     }
     let written: Vec<PathBuf> = jobs.iter().map(|job| job.pdf.clone()).collect();
@@ -78,6 +96,48 @@ pub fn handouts(root: &Path, out: &Path, editions: &[Edition]) -> Result<Vec<Pat
         started.elapsed()
     );
     Ok(written)
+}
+
+/// The worksheet edition's pages, written into `html`, as jobs that print
+/// them into `folder`: `NN-STEM.pdf` for each lab chapter with a lesson,
+/// `session.pdf` with all of them, and the same in `key/` for the
+/// instructor.
+fn worksheets(root: &Path, folder: &Path, html: &Path) -> Result<Vec<Job>> {
+    let started = Instant::now();
+    let sheets = worksheet::sheets(root)?;
+    let all: Vec<&worksheet::Sheet> = sheets.iter().collect();
+    let mut jobs = Vec::new();
+    let prints = [
+        (Print::Sheet, folder.to_path_buf(), html.join("sheets")),
+        (Print::Key, folder.join("key"), html.join("key")),
+    ];
+    for (print, into, pages) in prints {
+        for dir in [&into, &pages] {
+            fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+        }
+        remove_old_pdfs(&into)?;
+        let mut named = vec![("session".to_string(), worksheet::html::page(&all, print))];
+        for sheet in &sheets {
+            let name = format!("{:02}-{}", sheet.number, sheet.stem);
+            named.push((name, worksheet::html::page(&[sheet], print)));
+        }
+        for (name, text) in named {
+            let page = pages.join(format!("{name}.html"));
+            fs::write(&page, text).with_context(|| format!("write {}", page.display()))?;
+            let pdf = into.join(format!("{name}.pdf"));
+            jobs.push(Job {
+                page,
+                pdf,
+                own_paper: true,
+            });
+        }
+    }
+    println!(
+        "Made {} lab sheets and their key in {:.1?}",
+        sheets.len(),
+        started.elapsed()
+    );
+    Ok(jobs)
 }
 
 /// Builds the book in `edition` into `dir`; returns its chapters' pages in
@@ -182,6 +242,8 @@ fn print_pdf(tab: &Tab, job: &Job) -> Result<()> {
     // No date, title, URL or page number in the margins.
     let options = PrintToPdfOptions {
         display_header_footer: Some(false),
+        // The lab sheets set A4 themselves; the book's pages print as before.
+        prefer_css_page_size: job.own_paper.then_some(true),
         ..PrintToPdfOptions::default()
     };
     let pdf = tab

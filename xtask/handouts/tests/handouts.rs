@@ -8,9 +8,12 @@
 //! Text is compared with all whitespace removed: the printed page wraps long
 //! lines, breaks pages, and turns tabs into spaces.
 
+mod pdf;
+
 use mdbook_markdown::pulldown_cmark::{Event, Tag, TagEnd};
 use mdbook_markdown::{MarkdownOptions, new_cmark_parser};
 use mdbook_netlab::{Directive, Snippets, directives, edition};
+use pdf::{available, pdf_pages, pdf_text, plain_parts, squeeze, svg_text};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,95 +32,6 @@ fn chapters() -> Vec<String> {
         .skip(1)
         .filter_map(|rest| rest.split(')').next())
         .map(str::to_string)
-        .collect()
-}
-
-/// Whether `program` runs. Outside CI a machine without it skips the test
-/// with a message; in CI (`CI=true`), which installs both, it is a failure.
-/// (The rule of `netlab_tests::skip`, written again: xtask cannot depend on
-/// netlab-tests, which would build the whole lab library into it.)
-fn available(program: &str, arg: &str) -> bool {
-    let runs = Command::new(program)
-        .arg(arg)
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !runs && std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{program} is missing in CI: .ci/run installs chromium and poppler-utils");
-    }
-    runs
-}
-
-/// `text` without whitespace or hyphens, with the typographic ligatures a PDF may hold
-/// spelled out, and without the backslash of an escaped `\{{#directive}}`,
-/// which mdBook removes on the page, in code too.
-fn squeeze(text: &str) -> String {
-    text.replace("\\{{#", "{{#")
-        .replace('\u{fb01}', "fi")
-        .replace('\u{fb02}', "fl")
-        .replace('\u{fb00}', "ff")
-        .chars()
-        // Hyphens too: pdftotext joins a word broken after a hyphen at the
-        // end of a printed line and drops the hyphen (`--ip-range`).
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
-}
-
-fn pdf_pages(pdf: &Path) -> usize {
-    let output = Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .expect("run pdfinfo");
-    assert!(
-        output.status.success(),
-        "pdfinfo {}: not a PDF",
-        pdf.display()
-    );
-    let info = String::from_utf8_lossy(&output.stdout);
-    info.lines()
-        .find_map(|line| line.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// The PDF's text, whitespace removed.
-fn pdf_text(pdf: &Path) -> String {
-    // `-raw`: in the order the page draws it, which keeps the columns of a
-    // tab-separated output (`brctl showmacs`) on their line. But a line that
-    // wraps at the foot of a page comes out of `-raw` after the next page's
-    // first lines, so the reading order of the default mode is kept too: a
-    // line counts as printed when either mode shows it.
-    let mode = |raw: bool| {
-        let mut command = Command::new("pdftotext");
-        if raw {
-            command.arg("-raw");
-        }
-        let output = command.arg(pdf).arg("-").output().expect("run pdftotext");
-        assert!(output.status.success(), "pdftotext {}", pdf.display());
-        squeeze(&String::from_utf8_lossy(&output.stdout))
-    };
-    format!("{}\u{0}{}", mode(true), mode(false))
-}
-
-/// The plain text of Markdown, one string per paragraph, list item, heading
-/// or code block, as a reader sees it printed.
-fn plain_parts(markdown: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    for event in new_cmark_parser(markdown, &MarkdownOptions::default()) {
-        match event {
-            Event::Text(text) | Event::Code(text) => {
-                parts.last_mut().expect("one part").push_str(&text)
-            }
-            Event::Start(Tag::Item) | Event::End(TagEnd::Item) => parts.push(String::new()),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
-                parts.push(String::new())
-            }
-            _ => {}
-        }
-    }
-    parts
-        .iter()
-        .map(|part| squeeze(part))
-        .filter(|part| !part.is_empty())
         .collect()
 }
 
@@ -163,27 +77,6 @@ fn must_show(markdown_without_blocks: &str, source: &str) -> Vec<String> {
     }
     lines.retain(|line| !line.is_empty());
     lines
-}
-
-/// The text of an SVG's `<text>` elements, one per line.
-fn svg_text(svg: &str) -> String {
-    let mut words = Vec::new();
-    for piece in svg.split("<text").skip(1) {
-        let Some(start) = piece.find('>') else {
-            continue;
-        };
-        let Some(end) = piece.find("</text>") else {
-            continue;
-        };
-        let inner = &piece[start + 1..end];
-        words.push(
-            inner
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&"),
-        );
-    }
-    words.join("\n")
 }
 
 struct Chapter {
