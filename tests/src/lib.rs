@@ -19,6 +19,9 @@
 //! - [`shapes`]: the kernel objects a lab step must build (bridge shape,
 //!   DNAT rule, VXLAN device, MACVLAN child, name files) read with `ip -j`
 //!   and `nft`, the same way for Docker's objects and ours.
+//! - [`spawned`]: one side of a two-machine example, run in the
+//!   background and read line by line, so that a test can type on the
+//!   second machine what the first one printed.
 //! - [`snapshot`]: the state of the namespace the tests run in, to prove
 //!   that nothing was changed or left behind.
 //! - [`cargo`]: `cargo` run from inside a test, xtask's own file
@@ -34,6 +37,7 @@ pub mod record;
 pub mod run;
 pub mod shapes;
 pub mod snapshot;
+pub mod spawned;
 
 /// A test that cannot run here says why in one line and returns false;
 /// in CI (`CI=true`), where everything is installed, it fails instead, so
@@ -188,6 +192,7 @@ macro_rules! for_each_example {
             unshare,
             port_publish,
             drivers,
+            without_bridge,
             bridge,
             veth,
             same_bridge,

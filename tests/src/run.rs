@@ -18,11 +18,12 @@ use seccompiler::{
 pub const NOBODY: u32 = 65534;
 
 /// Every from-syscalls example, one per chapter, in the book's order.
-pub const EXAMPLES: [&str; 11] = [
+pub const EXAMPLES: [&str; 12] = [
     "recap",
     "unshare",
     "port_publish",
     "drivers",
+    "without_bridge",
     "bridge",
     "veth",
     "same_bridge",
@@ -67,15 +68,19 @@ pub const WITH_ARGUMENTS: [&str; 1] = ["overlay_two_machines"];
 pub const MEASURING: [&str; 1] = ["drivers_measured"];
 
 /// The Docker examples (root only, one at a time, against the machine's
-/// dockerd): `tests/tests/docker.rs` runs them, not the shared tests.
-pub const DOCKER_EXAMPLES: [&str; 8] = [
+/// dockerd): `tests/tests/docker.rs` runs them, not the shared tests
+/// (`docker_overlay_two_machines`, run once per machine with arguments:
+/// `tests/tests/docker_overlay_two_machines.rs`).
+pub const DOCKER_EXAMPLES: [&str; 10] = [
     "docker_port_publish",
     "docker_dns",
     "docker_drivers",
     "docker_bridge",
     "docker_same_bridge",
     "docker_macvlan",
+    "docker_ipvlan",
     "docker_overlay",
+    "docker_overlay_two_machines",
     "docker_cleanup",
 ];
 

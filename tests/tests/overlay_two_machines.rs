@@ -2,11 +2,11 @@
 //! overlay_two_machines -- --underlay-local ... --container red|blue`, one
 //! side per machine.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
-use netlab_tests::root;
 use netlab_tests::run::{As, example_path, output};
+use netlab_tests::spawned::Spawned;
+use netlab_tests::{record, root};
 
 const EXAMPLE: &str = "overlay_two_machines";
 
@@ -37,7 +37,9 @@ fn two_machines_usage_lists_its_flags() {
 }
 
 /// Two network namespaces stand for the two machines: each runs one side,
-/// and each side's container pings the other's.
+/// as a person types it there, and each side's container pings the
+/// other's. Both transcripts are the book's recordings (`output-red.txt`,
+/// `output-blue.txt`), and nothing is left in either machine.
 #[test]
 fn the_overlay_runs_across_two_machines() {
     if !root() {
@@ -63,63 +65,62 @@ fn the_overlay_runs_across_two_machines() {
         ip(pid, &format!("addr add {address} dev eth0"));
         ip(pid, "link set eth0 up");
     }
-    let side = |pid: u32, local: &str, remote: &str, container: &str| {
-        Command::new("nsenter")
-            .arg(net(pid))
-            .arg(example_path(EXAMPLE))
-            .args(["--underlay-local", local, "--underlay-remote", remote])
-            .args(["--parent", "eth0", "--container", container])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start one side")
-    };
-    let mut sides = [
-        (
-            "red",
-            side(pid1, "192.0.2.10", "192.0.2.11", "red"),
-            "10.0.1.3",
-        ),
-        (
-            "blue",
-            side(pid2, "192.0.2.11", "192.0.2.10", "blue"),
-            "10.0.1.2",
-        ),
+    let sides = [
+        (pid1, ["192.0.2.10", "192.0.2.11"], "red", "10.0.1.3"),
+        (pid2, ["192.0.2.11", "192.0.2.10"], "blue", "10.0.1.2"),
     ];
+    let args = |[local, remote]: [&'static str; 2], container: &'static str| {
+        [
+            "--underlay-local",
+            local,
+            "--underlay-remote",
+            remote,
+            "--parent",
+            "eth0",
+            "--container",
+            container,
+        ]
+    };
+    let mut running: Vec<Spawned> = sides
+        .iter()
+        .map(|(pid, addresses, container, _)| {
+            let mut command = Command::new("nsenter");
+            command
+                .arg(net(*pid))
+                .arg(example_path(EXAMPLE))
+                .args(args(*addresses, container));
+            Spawned::start(&format!("the {container} side"), command)
+        })
+        .collect();
     // Each side pings the other, then waits for Enter: read each one's
-    // transcript up to its ping's answer, then end both.
-    let mut transcripts = Vec::new();
-    for (name, child, target) in &mut sides {
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut transcript = String::new();
-        let mut line = String::new();
-        while stdout.read_line(&mut line).expect("read one side's output") > 0 {
-            transcript.push_str(&line);
-            if line.starts_with("# Enter ends this side") {
-                break;
-            }
-            line.clear();
-        }
+    // transcript up to there, then end both, as a person would.
+    for side in &mut running {
+        side.read_until(90, |line| line.starts_with("# Enter ends this side"));
+    }
+    for ((_, addresses, container, target), side) in sides.iter().zip(&mut running) {
+        side.press_enter();
+        let (status, transcript, stderr) = side.finish(30);
+        assert!(
+            status.success(),
+            "the {container} side ends well: {stderr}\n{transcript}"
+        );
         assert!(
             transcript.contains(&format!(
                 "$ ping -c 1 {target}\nPING {target} ({target}) 56(84) bytes of data.\n\
                  64 bytes from {target}:"
             )),
-            "{name} reached {target} across the two machines: {transcript}"
+            "{container} reached {target} across the two machines: {transcript}"
         );
         assert!(
             transcript.contains("machine$ ip link add vxlan0 netns overlay type vxlan id 4097"),
-            "{name}: vxlan0 is made from the machine's namespace: {transcript}"
+            "{container}: vxlan0 is made from the machine's namespace: {transcript}"
         );
-        transcripts.push(transcript);
-    }
-    for (name, child, _) in &mut sides {
-        writeln!(child.stdin.take().expect("piped stdin")).expect("press Enter");
-        let status = child.wait().expect("wait for one side");
-        assert!(
-            status.success(),
-            "the {name} side ends well: {transcripts:?}"
+        let typed = format!(
+            "sudo -E cargo run --example {EXAMPLE} -- {}",
+            args(*addresses, container).join(" ")
         );
+        let path = record::variant_path(EXAMPLE, container);
+        record::check_raw(EXAMPLE, &typed, &transcript, &path);
     }
     for machine in &machines {
         let links = Command::new("nsenter")

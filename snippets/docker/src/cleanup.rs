@@ -19,7 +19,7 @@ use bollard::query_parameters::{
 use super::container::remove_container;
 use super::engine::our_label;
 use super::network::remove_network;
-use super::{Engine, IMAGE, LABEL};
+use super::{Engine, IMAGE, LABEL, joined};
 
 /// The veth pair the MACVLAN example makes as its parent interface.
 pub const MACVLAN_PARENT: &str = "netlab-mv0";
@@ -64,7 +64,13 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
         .list_networks(Some(options))
         .await
         .context("list this lab's networks")?;
+    // A worker cannot remove a swarm's network: it leaves this node with
+    // its last container here, or with the swarm.
+    let manager = engine.is_manager().await?;
     for network in networks {
+        if network.scope.as_deref() == Some("swarm") && !manager {
+            continue;
+        }
         let name = network.name.unwrap_or_default();
         match remove_network(&engine.api, &name).await {
             Ok(()) => removed.push(format!("network {name}")),
@@ -116,30 +122,35 @@ pub async fn remove_leftovers(engine: &Engine) -> Result<Vec<String>> {
 
 /// Leaves the swarm if this lab initialized it (its spec carries our
 /// label, sent in the `swarm init` request itself, so even a run killed
-/// right after it is recognised). A node still joining or leaving
-/// (`pending`) is waited for first. True if it left.
+/// right after it is recognised), or joined it as a worker (the note
+/// `joined.rs` keeps). A node still joining or leaving (`pending`) is
+/// waited for first. True if it left.
 pub(crate) async fn leave_our_swarm(engine: &Engine) -> Result<bool> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         match engine.swarm_state().await?.as_str() {
-            "" | "inactive" => return Ok(false),
+            // In no swarm: a note of one is stale.
+            "" | "inactive" => return joined::forget(engine).map(|()| false),
             "pending" if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             _ => break,
         }
     }
-    let ours = match engine.api.inspect_swarm().await {
-        Ok(swarm) => swarm
-            .spec
-            .and_then(|spec| spec.labels)
-            .is_some_and(|labels| labels.contains_key(LABEL)),
-        // A worker cannot inspect the swarm: not one this lab made (ours
-        // is always a single manager).
-        Err(_) => false,
+    let (ours, manager) = match engine.api.inspect_swarm().await {
+        Ok(swarm) => {
+            let labels = swarm.spec.and_then(|spec| spec.labels);
+            (
+                labels.is_some_and(|labels| labels.contains_key(LABEL)),
+                true,
+            )
+        }
+        // Only a manager may inspect the swarm: this is a worker, ours if
+        // a run of the lab noted that it joined.
+        Err(_) => (joined::ours(engine).await?, false),
     };
     if ours {
-        leave_swarm(engine).await?;
+        leave_swarm(engine, manager).await?;
     }
     Ok(ours)
 }
@@ -151,16 +162,18 @@ pub async fn remove_run(engine: &Engine) -> Result<()> {
     remove_leftovers(engine).await.map(|_| ())
 }
 
-/// `docker swarm leave --force`.
-pub async fn leave_swarm(engine: &Engine) -> Result<()> {
-    let options = LeaveSwarmOptionsBuilder::default().force(true).build();
+/// `docker swarm leave`, with `--force` for a manager (`force`): the last
+/// manager of a swarm may leave only by force, since it ends the swarm.
+/// The note of a swarm the lab joined goes too.
+pub async fn leave_swarm(engine: &Engine, force: bool) -> Result<()> {
+    let options = LeaveSwarmOptionsBuilder::default().force(force).build();
     engine
         .api
         .leave_swarm(Some(options))
         .await
-        .context("leave the swarm this lab initialized")?;
+        .context("leave the swarm this lab started or joined")?;
     *engine.swarm_ours.lock().expect("no panics while held") = false;
-    Ok(())
+    joined::forget(engine)
 }
 
 /// `cargo run --example docker_cleanup`: everything, and the image too.

@@ -19,13 +19,17 @@
 //!   - `network`: `docker network create`, `connect`, `inspect`, `rm`;
 //!   - `info`: `docker info` and `docker network ls`;
 //!   - `exec`: `docker exec`, shown as typed at the container's prompt;
-//!   - [`swarm`]: `docker swarm init`, `join`, `leave`, `docker node ls`;
+//!   - [`swarm`]: `docker swarm init`, `join`, `leave`; `node`: `docker
+//!     node ls`; `joined`: the note of a swarm the lab joined as a worker;
 //!   - `client`: the real `docker` CLI, for what it prints.
 //! - [`kernel`]: what dockerd built, read back from the kernel: veth
 //!   peers, MACs, docker0; `firewall`: its iptables rules; [`overlay`]:
 //!   the VNIs and the VXLAN device of an overlay network; `names`: a
 //!   container's /etc/hosts and resolv.conf; [`lan`]: the LAN's view of
 //!   published ports and MACVLAN containers.
+//! - [`underlay`]: which device and address carry a swarm across real
+//!   machines; [`ports`] (and `probe`, the manager's half): the ports a
+//!   swarm needs between them, checked both ways before anything is made.
 //! - [`wget`]: BusyBox's wget, from the host or a namespace.
 //! - [`image`]: the one image the chapters use, `netlab/busybox`, built
 //!   locally from Debian's static busybox: no registry is needed.
@@ -43,15 +47,20 @@ mod firewall;
 pub mod folder;
 pub mod image;
 mod info;
+mod joined;
 pub mod kernel;
 pub mod lan;
 mod names;
 mod network;
+mod node;
 pub mod overlay;
+pub mod ports;
 pub mod private;
+mod probe;
 pub mod reach;
 pub mod session;
 pub mod swarm;
+pub mod underlay;
 pub mod wget;
 
 use std::fs::File;
@@ -66,6 +75,7 @@ pub use engine::Engine;
 pub use network::NetworkArgs;
 pub use private::{Choice, Forwarding, PrivateEngine};
 pub use reach::EXIT_NO_DOCKER;
+use session::Engines;
 pub use session::Session;
 
 use netlab::Netns;
@@ -100,7 +110,24 @@ pub fn run_with_flags(
     flags: &[Flag],
     example: impl AsyncFnOnce(&Engine) -> Result<()>,
 ) -> ExitCode {
-    run_hosts_with_flags(&["host"], flags, async |engines: &[Engine]| {
+    run_engines(
+        Engines::One,
+        &["host"],
+        flags,
+        async |engines: &[Engine]| example(&engines[0]).await,
+    )
+}
+
+/// [`run_with_flags`] for an example run once on each of several real
+/// machines, against that machine's own Engine (`DOCKER_HOST` or
+/// `/var/run/docker.sock`) and no other: it takes no `--engine`, since
+/// the other machines' Engines must reach this one across your network.
+/// A `--keep` among its flags leaves what it made: no sweep at the end.
+pub fn run_on_this_machine(
+    flags: &[Flag],
+    example: impl AsyncFnOnce(&Engine) -> Result<()>,
+) -> ExitCode {
+    run_engines(Engines::ThisMachine, &["host"], flags, async |engines| {
         example(&engines[0]).await
     })
 }
@@ -110,16 +137,17 @@ pub fn run_with_flags(
 /// Your own Engine is one host only, so these examples start private
 /// Engines unless told `--engine private=DIR` (and refuse `system`).
 pub fn run_hosts(hosts: &[&str], example: impl AsyncFnOnce(&[Engine]) -> Result<()>) -> ExitCode {
-    run_hosts_with_flags(hosts, &[], example)
+    run_engines(Engines::Several(hosts.len()), hosts, &[], example)
 }
 
-fn run_hosts_with_flags(
+fn run_engines(
+    engines: Engines,
     hosts: &[&str],
     flags: &[Flag],
     example: impl AsyncFnOnce(&[Engine]) -> Result<()>,
 ) -> ExitCode {
     let name = netlab::lab::cli::program_name();
-    let session = match Session::from_command_line(&name, hosts.len(), flags) {
+    let session = match Session::from_command_line(&name, engines, flags) {
         Ok(Some(session)) => Arc::new(session),
         Ok(None) => return ExitCode::SUCCESS,
         Err(usage) => {
@@ -182,8 +210,10 @@ fn run_hosts_with_flags(
             let outcome = example(&engines).await;
             // Always clean up, and wait until it is done: the tests and the
             // next run find the machine as it was.
+            // (Not with `--keep`: what the run made is left on purpose.)
+            let keep = session.flags.has("--keep");
             let mut cleaned = Ok(());
-            for engine in engines.iter().filter(|_| sweep) {
+            for engine in engines.iter().filter(|_| sweep && !keep) {
                 cleaned = cleaned.and(cleanup::remove_run(engine).await);
             }
             outcome.and(cleaned)
@@ -237,11 +267,7 @@ async fn connect(
 /// An exclusive lock on `/run/lock/netlab-docker.lock`, held until the
 /// process ends (the kernel drops it even on `kill -9`).
 fn one_at_a_time(name: &str) -> Result<Flock<File>> {
-    let dir = ["/run/lock", "/tmp"]
-        .into_iter()
-        .find(|dir| std::path::Path::new(dir).is_dir())
-        .unwrap_or("/tmp");
-    let path = format!("{dir}/netlab-docker.lock");
+    let path = format!("{}/netlab-docker.lock", lock_dir());
     let file = File::create(&path).with_context(|| format!("create the lock file {path}"))?;
     match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
         Ok(lock) => Ok(lock),
@@ -252,4 +278,13 @@ fn one_at_a_time(name: &str) -> Result<Flock<File>> {
                 .with_context(|| format!("lock {path}"))
         }
     }
+}
+
+/// Where the Docker examples keep their lock, and the note of a swarm they
+/// joined (`joined.rs`): `/run/lock`, a tmpfs emptied at boot, or `/tmp`.
+pub(crate) fn lock_dir() -> &'static str {
+    ["/run/lock", "/tmp"]
+        .into_iter()
+        .find(|dir| std::path::Path::new(dir).is_dir())
+        .unwrap_or("/tmp")
 }

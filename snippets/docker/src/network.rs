@@ -129,6 +129,46 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::network_rm`] for a network the Engine may refuse to remove
+    /// (one that another machine's container still uses): its answer is
+    /// printed as the CLI prints it, and the run goes on. True if removed.
+    pub async fn try_network_rm(&self, name: &str) -> Result<bool> {
+        match self.network_rm(name).await {
+            Ok(()) => Ok(true),
+            Err(error) => match error.downcast_ref::<bollard::errors::Error>() {
+                Some(bollard::errors::Error::DockerResponseServerError { message, .. }) => {
+                    narrate::output(&format!("Error response from daemon: {message}"));
+                    Ok(false)
+                }
+                _ => Err(error),
+            },
+        }
+    }
+
+    /// `docker network rm NAME` for a network whose last endpoints dockerd
+    /// is still taking down (`docker_gwbridge` a moment after `docker swarm
+    /// leave`): asked again, for up to 10 s, while it answers that the
+    /// network has active endpoints.
+    pub(crate) async fn network_rm_when_free(&self, name: &str) -> Result<()> {
+        narrate::command(&self.host, &format!("docker network rm {name}"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match self.api.remove_network(name).await {
+                Err(bollard::errors::Error::DockerResponseServerError { message, .. })
+                    if message.contains("active endpoints")
+                        && std::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                removed => {
+                    removed.with_context(|| format!("remove the network {name}"))?;
+                    narrate::output(name);
+                    return Ok(());
+                }
+            }
+        }
+    }
+
     /// `docker network connect NETWORK CONTAINER`: a running container gets
     /// one more interface (`eth1`), an address on that network, and a line
     /// for it in /etc/hosts.

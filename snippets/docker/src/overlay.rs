@@ -109,6 +109,22 @@ impl Engine {
         )
     }
 
+    /// The overlay's peers: the addresses of the swarm's nodes that have a
+    /// container on `network`, as the gossip told this node (`docker
+    /// network inspect`'s `Peers`), sorted; not narrated. A node joins the
+    /// list with its first container there and leaves it with its last.
+    pub async fn overlay_peers(&self, network: &str) -> Result<Vec<String>> {
+        let inspect = self
+            .api
+            .inspect_network(network, None)
+            .await
+            .with_context(|| format!("inspect the network {network}"))?;
+        let peers = inspect.peers.unwrap_or_default().into_iter();
+        let mut peers: Vec<String> = peers.filter_map(|peer| peer.ip).collect();
+        peers.sort();
+        Ok(peers)
+    }
+
     /// The namespace dockerd made for an overlay network on this host,
     /// `/run/docker/netns/1-` and the first ten digits of the network's id.
     /// It holds the network's bridge `br0` and its VXLAN device.

@@ -30,6 +30,20 @@ const DOCKER_FLAGS: [Flag; 3] = [
     ),
 ];
 
+/// Which Engines a run may use, and so which of the Docker flags it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Engines {
+    /// One Docker host: yours by default, or a private Engine (`--engine`).
+    One,
+    /// A lab of this many Docker hosts: private Engines, one per host.
+    Several(usize),
+    /// The Engine of the machine it runs on, and no other: an example run
+    /// once on each of several real machines, whose Engines must reach each
+    /// other across the reader's network (no `--engine`, `--forwarding` or
+    /// `--check`).
+    ThisMachine,
+}
+
 /// What the Engines of one run share: the command line, which Engine it
 /// asked for, and the chapter's claims.
 pub struct Session {
@@ -49,10 +63,18 @@ impl Session {
     /// for `--help`; `Err` with the usage and what was wrong.
     pub(crate) fn from_command_line(
         name: &str,
-        hosts: usize,
+        engines: Engines,
         own: &[Flag],
     ) -> Result<Option<Session>, String> {
-        let flags = [own, &DOCKER_FLAGS[..]].concat();
+        let docker_flags = match engines {
+            Engines::ThisMachine => &[][..],
+            _ => &DOCKER_FLAGS[..],
+        };
+        let flags = [own, docker_flags].concat();
+        let hosts = match engines {
+            Engines::Several(hosts) => hosts,
+            _ => 1,
+        };
         let command = format!("cargo run --example {name}");
         let usage = |problem: String| format!("{}{problem}", cli::usage_text(&command, &flags));
         let given = match cli::parse(&command, &flags, std::env::args_os().skip(1))? {

@@ -1,5 +1,6 @@
-//! Swarm mode: `docker swarm init`, `join`, `leave` and `docker node ls`,
-//! what the overlay driver needs first (the overlay itself: `overlay.rs`).
+//! Swarm mode: `docker swarm init`, `join` and `leave`, what the overlay
+//! driver needs first (the overlay itself: `overlay.rs`; the nodes, `docker
+//! node ls`: `node.rs`).
 
 use anyhow::{Context, Result, bail};
 use bollard::models::{SwarmInitRequest, SwarmJoinRequest, SwarmSpec};
@@ -15,10 +16,11 @@ impl Engine {
     /// id and the `docker swarm join` line for the workers. Our swarm then
     /// gets the label `io.netlab=1` in its spec (`POST /swarm/update`; the
     /// CLI has no flag for it), so that a later run knows it may leave it.
-    pub async fn swarm_init(&self, address: &str) -> Result<()> {
+    /// True if this run made the swarm; false if it uses one that was there.
+    pub async fn swarm_init(&self, address: &str) -> Result<bool> {
         if self.swarm_state().await? == "active" {
             self.say("this Engine is already in a swarm: using it, and leaving it as it is");
-            return Ok(());
+            return Ok(false);
         }
         let listen = format!("{address}:2377");
         let init = [
@@ -63,7 +65,8 @@ impl Engine {
         *self.swarm_ours.lock().expect("no panics while held") = true;
         // The first overlay container makes docker_gwbridge; ours, then.
         *self.gwbridge_ours.lock().expect("no panics while held") = true;
-        self.label_swarm().await
+        self.label_swarm().await?;
+        Ok(true)
     }
 
     /// Puts our label into the swarm's spec, so that a later run may leave
@@ -114,7 +117,16 @@ impl Engine {
         manager_address: &str,
         address: &str,
     ) -> Result<()> {
-        let swarm = manager
+        let (token, _) = manager.worker_token().await?;
+        self.swarm_join_token(&token, manager_address, address)
+            .await
+    }
+
+    /// What `docker swarm join-token worker` prints, on a manager: the
+    /// token a worker joins with, and the address it joins at (this node's
+    /// own, `MANAGER:2377`, as the swarm knows it).
+    pub async fn worker_token(&self) -> Result<(String, String)> {
+        let swarm = self
             .api
             .inspect_swarm()
             .await
@@ -123,6 +135,47 @@ impl Engine {
             .join_tokens
             .and_then(|tokens| tokens.worker)
             .context("the manager has no worker token")?;
+        let info = self
+            .api
+            .info()
+            .await
+            .context("ask the Engine for docker info")?;
+        let address = info
+            .swarm
+            .and_then(|swarm| swarm.node_addr)
+            .context("the manager has no address in its swarm")?;
+        Ok((token, address))
+    }
+
+    /// `docker swarm join --token TOKEN MANAGER:2377` with a token given
+    /// (one a manager on another machine printed). This node listens and
+    /// advertises on `address`, its underlay address. An Engine already in
+    /// a swarm is refused: a node belongs to one swarm at a time.
+    pub async fn swarm_join_token(
+        &self,
+        token: &str,
+        manager_address: &str,
+        address: &str,
+    ) -> Result<()> {
+        if self.swarm_state().await? != "inactive" {
+            bail!(
+                "this Engine is already in a swarm (`docker info` says Swarm: {}), and a node \
+                 belongs to one swarm at a time: leave it first (`docker swarm leave`), or run \
+                 this on another machine",
+                self.swarm_state().await?
+            );
+        }
+        // Swarm mode makes docker_gwbridge with the first overlay container
+        // unless an earlier swarm left one: only a new one is ours to remove.
+        let gwbridge = self.api.inspect_network("docker_gwbridge", None).await;
+        *self.gwbridge_ours.lock().expect("no panics while held") = gwbridge.is_err();
+        // Yours outlives this run: write down that this membership is the
+        // lab's, before the request goes out (a private Engine dies with us).
+        let noted = self.private.is_none();
+        if noted {
+            super::joined::note_joining(self)?;
+        }
+        *self.swarm_ours.lock().expect("no panics while held") = true;
         let listen = format!("{address}:2377");
         let manager = format!("{manager_address}:2377");
         let join = [
@@ -133,72 +186,75 @@ impl Engine {
             "--listen-addr",
             &listen,
             "--token",
-            &token,
+            token,
             &manager,
         ];
-        if self.docker(&join).await?.is_some() {
-            return Ok(());
-        }
-        // No CLI here: the same request, through the API.
-        let request = SwarmJoinRequest {
-            listen_addr: Some(listen),
-            advertise_addr: Some(address.to_string()),
-            remote_addrs: Some(vec![manager]),
-            join_token: Some(token),
-            ..SwarmJoinRequest::default()
-        };
-        self.api
-            .join_swarm(request)
-            .await
-            .context("join the swarm (docker swarm join)")?;
-        Ok(())
-    }
-
-    /// `docker node ls` on a manager, once `count` nodes are Ready (a node
-    /// that just joined takes a moment to report in).
-    pub async fn show_nodes(&self, count: usize) -> Result<()> {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        let ready = loop {
-            let nodes = self
-                .api
-                .list_nodes(None)
+        if self.docker(&join).await?.is_none() {
+            // No CLI here: the same request, through the API.
+            let request = SwarmJoinRequest {
+                listen_addr: Some(listen),
+                advertise_addr: Some(address.to_string()),
+                remote_addrs: Some(vec![manager]),
+                join_token: Some(token.to_string()),
+                ..SwarmJoinRequest::default()
+            };
+            self.api
+                .join_swarm(request)
                 .await
-                .context("list the swarm's nodes")?;
-            let ready = nodes
-                .iter()
-                .filter(|node| {
-                    let state = node.status.as_ref().and_then(|s| s.state);
-                    state.map(|s| s.to_string()).as_deref() == Some("ready")
-                })
-                .count();
-            if ready >= count || std::time::Instant::now() > deadline {
-                break ready;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        };
-        self.docker(&["node", "ls"]).await?;
-        if ready < count {
-            bail!("the swarm has {ready} nodes Ready, not {count}, after 30 s");
+                .context("join the swarm (docker swarm join)")?;
+        }
+        if noted {
+            super::joined::note_joined(self, &self.swarm_node_id().await?)?;
         }
         Ok(())
     }
 
-    /// `docker swarm leave --force`, if this run initialized the swarm, and
-    /// `docker network rm docker_gwbridge`, which swarm mode made and
-    /// leaving does not remove.
-    pub async fn swarm_leave(&self) -> Result<()> {
-        if !*self.swarm_ours.lock().expect("no panics while held") {
-            return Ok(());
-        }
-        narrate::command(&self.host, "docker swarm leave --force");
-        super::cleanup::leave_swarm(self).await?;
-        narrate::output("Node left the swarm.");
-        narrate::command(&self.host, "docker network rm docker_gwbridge");
-        self.api
-            .remove_network("docker_gwbridge")
+    /// `docker info --format '{{.Swarm.NodeID}}'`: this node's id in its
+    /// swarm (empty when it is in none).
+    pub async fn swarm_node_id(&self) -> Result<String> {
+        let info = self
+            .api
+            .info()
             .await
-            .context("remove the network docker_gwbridge")?;
-        narrate::output("docker_gwbridge");
-        Ok(())
+            .context("ask the Engine for docker info")?;
+        Ok(info
+            .swarm
+            .and_then(|swarm| swarm.node_id)
+            .unwrap_or_default())
+    }
+
+    /// `docker swarm leave`, if this run started or joined the swarm
+    /// (`--force` on a manager: it is the swarm's last, and leaving ends
+    /// it), and `docker network rm docker_gwbridge`, which swarm mode made
+    /// and leaving does not remove. False if the swarm was there before this
+    /// run: it is left as it was.
+    pub async fn swarm_leave(&self) -> Result<bool> {
+        if !*self.swarm_ours.lock().expect("no panics while held") {
+            return Ok(false);
+        }
+        let manager = self.is_manager().await?;
+        let force = if manager { " --force" } else { "" };
+        narrate::command(&self.host, &format!("docker swarm leave{force}"));
+        super::cleanup::leave_swarm(self, manager).await?;
+        narrate::output("Node left the swarm.");
+        if *self.gwbridge_ours.lock().expect("no panics while held") {
+            self.network_rm_when_free("docker_gwbridge").await?;
+            *self.gwbridge_ours.lock().expect("no panics while held") = false;
+        }
+        Ok(true)
+    }
+
+    /// Whether this node is one of its swarm's managers (`docker info`'s
+    /// `Swarm.ControlAvailable`): only they may change the swarm.
+    pub async fn is_manager(&self) -> Result<bool> {
+        let info = self
+            .api
+            .info()
+            .await
+            .context("ask the Engine for docker info")?;
+        Ok(info
+            .swarm
+            .and_then(|swarm| swarm.control_available)
+            .unwrap_or(false))
     }
 }

@@ -41,13 +41,17 @@ impl TestDaemon {
             .expect("make the daemon's folder")
             .keep();
         let d = dir.display();
+        // A configuration of its own, empty, so that the machine's
+        // /etc/docker/daemon.json is not read (Engine 20.10 refuses an
+        // empty file, `/dev/null`: "EOF"; `{}` suits both).
+        std::fs::write(dir.join("daemon.json"), "{}\n").expect("write the daemon's daemon.json");
         // Forwarding off in its namespace before dockerd starts, as on a
         // fresh machine and as `--engine private` does: a new namespace
         // copies the machine's current IPv4 settings.
         let script = format!(
             "mount -t tmpfs tmpfs /run && mount -t proc proc /proc && \
              echo 0 > /proc/sys/net/ipv4/ip_forward && \
-             PATH={r}/usr/sbin:{r}/usr/bin:$PATH exec dockerd --config-file /dev/null \
+             PATH={r}/usr/sbin:{r}/usr/bin:$PATH exec dockerd --config-file {d}/daemon.json \
              --data-root {d}/data --exec-root {d}/exec -H unix://{d}/docker.sock >{d}/log 2>&1",
             r = release.dir
         );
@@ -100,6 +104,11 @@ impl TestDaemon {
         format!("/proc/{}/ns/net", self.pid)
     }
 
+    /// Its socket, as `DOCKER_HOST` names it: `unix://DIR/docker.sock`.
+    pub fn socket(&self) -> String {
+        format!("unix://{}/docker.sock", self.dir.display())
+    }
+
     /// Where it keeps the namespaces it makes (its exec root's `netns/`).
     pub fn netns_dir(&self) -> String {
         format!("/proc/{}/root{}/exec/netns", self.pid, self.dir.display())
@@ -108,10 +117,7 @@ impl TestDaemon {
     /// `docker -H unix://DIR/docker.sock ARGS`: the CLI, aimed at this daemon.
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new("docker");
-        command
-            .arg("-H")
-            .arg(format!("unix://{}/docker.sock", self.dir.display()))
-            .args(args);
+        command.arg("-H").arg(self.socket()).args(args);
         command
     }
 

@@ -37,6 +37,23 @@ impl Netns {
         // ("listening on ...", "1 packet captured"), only the packet.
         let command = format!("tcpdump -t -n -c 1 -i {dev} udp port {port} 2>/dev/null &");
         narrate::command(self, &command);
+        self.capture_udp_quietly(dev, port).await
+    }
+
+    /// [`Netns::capture_udp`] said as `tcpdump -Q in`: only what comes *in*
+    /// by DEV, which is all our packet socket gets (one bound to a single
+    /// protocol sees the packets a device receives; only those bound to
+    /// every protocol, ETH_P_ALL, also see what it sends). For a host that
+    /// sends to the port too, where plain tcpdump would print its own
+    /// packet first.
+    pub async fn capture_udp_in(&self, dev: &str, port: u16) -> Result<Capture> {
+        let command = format!("tcpdump -t -n -c 1 -Q in -i {dev} udp port {port} 2>/dev/null &");
+        narrate::command(self, &command);
+        self.capture_udp_quietly(dev, port).await
+    }
+
+    /// The packet socket of both, not narrated.
+    async fn capture_udp_quietly(&self, dev: &str, port: u16) -> Result<Capture> {
         let index = self.index_of(dev).await?;
         // SOCK_DGRAM: the kernel strips the Ethernet header, we get the IP
         // packet. ETH_P_IP, in network byte order: IPv4 packets only.
