@@ -21,7 +21,7 @@ pub enum Directive {
     /// `{{#excerpt NAME[:VARIANT] TEXT}}`: one step of a recording, for a
     /// chapter's core when the whole transcript is in a deep dive: the lines
     /// from the first narration line (`# ...`) that holds TEXT up to the
-    /// next blank line, as the run printed them.
+    /// next narration line, as the run printed them.
     Excerpt {
         name: String,
         variant: Option<String>,

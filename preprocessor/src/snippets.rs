@@ -87,8 +87,9 @@ impl Snippets {
     }
 
     /// One step of the recording `variant` of `name`: from the first
-    /// narration line (`# ...`) that holds `section` up to the next blank
-    /// line. An unknown section is an error that lists the recording's
+    /// narration line (`# ...`) that holds `section` up to the next
+    /// narration line, without the blank lines at its end (a step's output
+    /// may hold blank lines of its own: a file's, ping's statistics). An unknown section is an error that lists the recording's
     /// narration lines, the sections there are.
     pub fn excerpt(
         &self,
@@ -110,11 +111,11 @@ impl Snippets {
                 sections.join("\n  ")
             ));
         };
-        let length = lines[start..]
+        let length = lines[start + 1..]
             .iter()
-            .position(|line| line.trim().is_empty())
-            .unwrap_or(lines.len() - start);
-        Ok(lines[start..start + length].join("\n"))
+            .position(|line| narration(line))
+            .map_or(lines.len() - start, |next| next + 1);
+        Ok(lines[start..start + length].join("\n").trim_end().to_string())
     }
 
     /// What the recording `variant` of `name` printed after `before`, on the
@@ -242,6 +243,8 @@ pub fn topology_file(variant: Option<&str>) -> String {
 pub fn record_command(variant: Option<&str>) -> String {
     match variant {
         Some("vm") => format!("{RECORD_COMMAND} --test vm"),
+        // A Docker example's run in the VM (`vm-engine-28`).
+        Some(vm) if vm.starts_with("vm-engine-") => format!("{RECORD_COMMAND} --test vm_docker"),
         Some(engine) if engine.starts_with("engine-") => format!(
             "cargo xtask test --setup-only && sudo -E {RECORD_COMMAND} --test docker_engines"
         ),

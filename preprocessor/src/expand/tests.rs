@@ -588,7 +588,7 @@ fn the_session_plan_is_the_table_it_was_given() {
 }
 
 /// A recording in steps, each opened by a narration line.
-const STEPS: &str = "$ cargo run --example bridge\n\n# the bridge: one switch\nhost$ ip link add docker0 type bridge\n\n# red: a container\nred$ ip a\n1: lo\n\n# red again\n";
+const STEPS: &str = "$ cargo run --example bridge\n\n# the bridge: one switch\nhost$ ip link add docker0 type bridge\n\n# red: a container\nred$ ip a\n1: lo\n\n2: eth0\n\n# red again\n";
 
 #[test]
 fn an_excerpt_is_one_step_of_a_recording() {
@@ -611,7 +611,7 @@ fn an_excerpt_is_one_step_of_a_recording() {
         ),
         "{page}"
     );
-    assert!(page.contains("<span class=\"comment\"># red: a container</span>\n<span class=\"prompt\">red$</span> <span class=\"command\">ip a</span>\n1: lo</pre>"), "{page}");
+    assert!(page.contains("<span class=\"comment\"># red: a container</span>\n<span class=\"prompt\">red$</span> <span class=\"command\">ip a</span>\n1: lo\n\n2: eth0</pre>"), "{page}");
     assert!(
         !page.contains("docker0") && !page.contains("again"),
         "{page}"
