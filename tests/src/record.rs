@@ -13,13 +13,11 @@
 //! - this file: where each recording lives, and whether this run records.
 //! - `check.rs`: compare a fresh run with its recording, or re-record it
 //!   ([`check`], [`check_raw`], [`check_claims`], [`check_topology`], ...).
-//! - `mask.rs`: the values that change from run to run, masked
-//!   ([`mask`], [`normalize`]).
-//! - `mask_docker.rs`: what a real Docker Engine changes on every run.
+//! - the values that change from run to run are masked ([`mask`],
+//!   [`normalize`]) by the crate `netlab-mask` (`tests/mask/`), which the
+//!   served book's "Run on this machine" (`cargo xtask serve`) shares.
 
 mod check;
-mod mask;
-mod mask_docker;
 
 use std::path::PathBuf;
 
@@ -27,7 +25,7 @@ pub use check::{
     check, check_at, check_claims, check_claims_at, check_raw, check_topology, check_topology_at,
     compare,
 };
-pub use mask::{mask, normalize};
+pub use netlab_mask::{mask, normalize};
 
 use crate::run::workspace_root;
 

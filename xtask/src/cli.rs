@@ -15,10 +15,12 @@ usage: cargo xtask <command> [--help]
 
 commands:
   build [--book DIR]  build the book into book/ (DIR: another copy of the book)
-  serve [--port N] [--book DIR]
+  serve [--port N] [--book DIR] [--time-limit SECONDS]
                       build the book and serve it on http://127.0.0.1:N/ (default 3000;
                       0: any free port); it rebuilds when a chapter, an example or the
-                      theme changes, and the open page reloads
+                      theme changes, and the open page reloads. Opened with the token
+                      it prints, its pages run the chapters' examples on this machine
+                      (a run is killed after --time-limit, default 300 s)
   engine [28.5|20.10] fetch Debian's Docker Engine and its docker CLI (default 28.5)
                       into target/engines/, unpacked, never installed; prints the
                       folder for --engine private=DIR
@@ -29,12 +31,15 @@ commands:
                       VM's kernel, the two Docker Engines and the recap chapter's
                       root filesystems, run every test, and print a summary with
                       each skipped test and why
-  vm [EXAMPLE...] [--check EXAMPLE] [--out DIR] [--timeout SECONDS]
+  vm [EXAMPLE...] [--engine 28.5|20.10]... [--check EXAMPLE] [--out DIR] [--timeout SECONDS]
                       run examples (default: all) as root in a throwaway QEMU VM;
-                      --check: run that one again with --check (its claims)
-  handouts [--out DIR] [--edition student|instructor|both]
+                      --check: run that one again with --check (its claims);
+                      --engine: run the docker_* examples (default with it: all)
+                      against a private Docker Engine of that version in the VM
+  handouts [--out DIR] [--edition student|instructor|worksheet|both|all]
                       print a PDF per chapter and one for the session into
-                      DIR/EDITION/ (default target/handouts, both editions);
+                      DIR/EDITION/ (default target/handouts, all editions),
+                      and the lab sheets and their key into DIR/worksheet/;
                       needs Chromium (Debian: apt-get install chromium)
 ";
 
@@ -44,8 +49,13 @@ pub enum Task {
     /// Build the book (the workspace's, or the one in the folder given)
     /// into its `book/`.
     Build { book: Option<PathBuf> },
-    /// Build the book, serve it on the loopback address, rebuild on change.
-    Serve { port: u16, book: Option<PathBuf> },
+    /// Build the book, serve it on the loopback address, rebuild on change,
+    /// and run its examples for its pages, each for `time_limit` at most.
+    Serve {
+        port: u16,
+        book: Option<PathBuf>,
+        time_limit: Duration,
+    },
     /// Set up what the tests need, run them all, and sum up.
     Test(test::Mode, Vec<String>),
     /// Fetch a Docker Engine's binaries; print their folder.
@@ -113,15 +123,21 @@ fn no_options(parser: &mut lexopt::Parser) -> Result<(), String> {
 }
 
 fn serve(parser: &mut lexopt::Parser) -> Result<Task, String> {
-    let (mut port, mut book) = (3000, None);
+    let (mut port, mut book, mut seconds) = (3000, None, 300);
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("port") => port = value(parser, "--port")?,
             Long("book") => book = Some(value(parser, "--book")?),
+            Long("time-limit") => seconds = value(parser, "--time-limit")?,
             arg => return Err(unexpected(arg)),
         }
     }
-    Ok(Task::Serve { port, book })
+    let time_limit = Duration::from_secs(seconds);
+    Ok(Task::Serve {
+        port,
+        book,
+        time_limit,
+    })
 }
 
 /// `[--book DIR]`.
@@ -171,6 +187,11 @@ fn vm_task(parser: &mut lexopt::Parser) -> Result<Task, String> {
         match arg {
             Long("out") => options.out = Some(value::<PathBuf>(parser, "--out")?),
             Long("check") => options.checks.push(value(parser, "--check")?),
+            Long("engine") => {
+                let version: String = value(parser, "--engine")?;
+                let release = engine::Release::parse(&version).map_err(|e| e.to_string())?;
+                options.engines.push(release);
+            }
             Long("timeout") => {
                 let seconds: u64 = value(parser, "--timeout")?;
                 options.timeout = Some(Duration::from_secs(seconds));
@@ -212,16 +233,17 @@ mod tests {
     #[test]
     fn commands_and_their_options() {
         assert_eq!(parsed("build"), Ok(Parsed::Run(Task::Build { book: None })));
-        let serve = |port, book: Option<&str>| {
+        let serve = |port, book: Option<&str>, seconds| {
             Ok(Parsed::Run(Task::Serve {
                 port,
                 book: book.map(PathBuf::from),
+                time_limit: Duration::from_secs(seconds),
             }))
         };
-        assert_eq!(parsed("serve --port=8000"), serve(8000, None));
+        assert_eq!(parsed("serve --port=8000"), serve(8000, None, 300));
         assert_eq!(
-            parsed("serve --book /tmp/b --port 0"),
-            serve(0, Some("/tmp/b"))
+            parsed("serve --book /tmp/b --port 0 --time-limit 5"),
+            serve(0, Some("/tmp/b"), 5)
         );
         assert_eq!(
             parsed("test -- -E binary(docker)"),
@@ -235,6 +257,11 @@ mod tests {
             panic!("vm parses");
         };
         assert_eq!(options.examples, ["bridge"]);
+        assert!(options.engines.is_empty());
+        let Ok(Parsed::Run(Task::Vm(docker))) = parsed("vm --engine 28.5 --engine=20.10") else {
+            panic!("vm --engine parses");
+        };
+        assert_eq!(docker.engines, engine::RELEASES);
         assert_eq!(options.checks, ["ipvlan"]);
         assert_eq!(options.timeout, Some(Duration::from_secs(60)));
         assert_eq!(

@@ -36,7 +36,11 @@ fn main() -> ExitCode {
         Task::Build { book } => book_root(book)
             .and_then(|root| build_book(&root))
             .map(|dir| println!("Built the book in {}", dir.display())),
-        Task::Serve { port, book } => book_root(book).and_then(|root| serve::serve(&root, port)),
+        Task::Serve {
+            port,
+            book,
+            time_limit,
+        } => book_root(book).and_then(|root| serve::serve(&root, port, time_limit)),
         Task::Test(mode, args) => workspace_root().and_then(|root| test::test(&root, mode, &args)),
         Task::Engine(release) => workspace_root().and_then(|root| {
             let dir = engine::obtain(&root.join("target/engines"), release)?;

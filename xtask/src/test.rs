@@ -51,6 +51,7 @@ const NEEDED: &[(&str, &str)] = &[
     ("chromium", "chromium"),
     ("pdftotext", "poppler-utils"),
     ("pdfinfo", "poppler-utils"),
+    ("pdftoppm", "poppler-utils"),
 ];
 
 /// Whether to stop once everything is installed and fetched.
@@ -349,7 +350,7 @@ fn on_path(program: &str) -> bool {
 /// Whether we run as root: the effective uid in `/proc/self/status` (its
 /// `Uid:` line: real, effective, saved, filesystem), read there rather
 /// than through a system-call crate xtask would otherwise not need.
-fn effective_uid_is_root() -> bool {
+pub fn effective_uid_is_root() -> bool {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()

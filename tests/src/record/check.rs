@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use super::mask::mask;
+use netlab_mask::mask;
+
 use super::{output_path, recording, topology_path};
 
 /// Compares a fresh transcript with the recorded one; re-records it when

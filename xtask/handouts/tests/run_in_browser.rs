@@ -192,7 +192,7 @@ fn the_veth_chapter_runs_here_and_the_page_shows_the_verdict() {
     let book = text_at(&tab, "pre.netlab-diff .row.book", Duration::from_secs(5));
     assert!(book.starts_with(&format!("- {line} (edited)")), "{book}");
     assert!(
-        book.contains("not in output-vm.txt: in `cargo xtask vm`'s virtual machine"),
+        book.contains("not in output-vm.txt: in the virtual machine of cargo xtask vm"),
         "{book}"
     );
     let here = text_at(&tab, "pre.netlab-diff .row.here", Duration::from_secs(5));

@@ -1,12 +1,24 @@
 //! The values of a transcript that change from run to run (MACs, times,
 //! ids, inode numbers), each replaced by a placeholder a reader
 //! understands; everything else stays as the run printed it.
+//!
+//! Two programs compare a run with its recording through this crate, so
+//! that they agree on what a difference is: the tests
+//! (`netlab-tests`' `record`), and the served book's "Run on this
+//! machine" (`cargo xtask serve`).
+//!
+//! # Layout
+//!
+//! - this file: [`mask`] and [`normalize`], the rules every example shares.
+//! - `docker.rs`: what a real Docker Engine changes on every run.
+
+mod docker;
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::mask_docker::normalize_docker;
+use docker::normalize_docker;
 
 /// The transcript as the book shows it: the command, then what it printed,
 /// with volatile values masked.

@@ -107,7 +107,7 @@ pub(super) fn normalize_docker(example: &str, text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::record::normalize;
+    use crate::normalize;
 
     #[test]
     fn masks_what_a_docker_engine_changes_and_pairs_ifindexes() {
