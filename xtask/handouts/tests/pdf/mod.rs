@@ -66,18 +66,17 @@ pub fn pdf_text(pdf: &Path) -> String {
     // `-raw`: in the order the page draws it, which keeps the columns of a
     // tab-separated output (`brctl showmacs`) on their line. But a line that
     // wraps at the foot of a page comes out of `-raw` after the next page's
-    // first lines, so the reading order of the default mode is kept too: a
-    // line counts as printed when either mode shows it.
-    let mode = |raw: bool| {
+    // first lines, and out of the default mode with its columns read apart;
+    // `-layout` keeps such a line whole, but may split what `-raw` keeps. A
+    // line counts as printed when any of the three modes shows it.
+    let mode = |option: Option<&str>| {
         let mut command = Command::new("pdftotext");
-        if raw {
-            command.arg("-raw");
-        }
+        command.args(option);
         let output = command.arg(pdf).arg("-").output().expect("run pdftotext");
         assert!(output.status.success(), "pdftotext {}", pdf.display());
         squeeze(&String::from_utf8_lossy(&output.stdout))
     };
-    format!("{}\u{0}{}", mode(true), mode(false))
+    [mode(Some("-raw")), mode(None), mode(Some("-layout"))].join("\u{0}")
 }
 
 /// The plain text of Markdown, one string per paragraph, list item, heading
