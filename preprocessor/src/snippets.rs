@@ -115,7 +115,10 @@ impl Snippets {
             .iter()
             .position(|line| narration(line))
             .map_or(lines.len() - start, |next| next + 1);
-        Ok(lines[start..start + length].join("\n").trim_end().to_string())
+        Ok(lines[start..start + length]
+            .join("\n")
+            .trim_end()
+            .to_string())
     }
 
     /// What the recording `variant` of `name` printed after `before`, on the
