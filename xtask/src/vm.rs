@@ -11,20 +11,28 @@
 //! - [`kernel`]: Debian's kernel package, fetched and unpacked into a cache,
 //!   and its compressed image unpacked once more into a plain ELF `vmlinux`.
 //! - [`modules`]: which modules to load, in dependency order.
-//! - [`initramfs`] (with [`cpio`] and `init.sh`): the guest's file system.
+//! - [`runs`]: which examples run, with which arguments, in which order.
+//! - [`initramfs`] (with [`cpio`], [`files`] and `init.sh`): the guest's
+//!   file system; [`docker`]: what a Docker Engine needs in it.
 //! - [`qemu`]: the boot, KVM or TCG, with deadlines.
 //! - [`console`]: the console read back into one outcome per example.
 
 mod console;
 mod cpio;
+mod docker;
+mod files;
 mod initramfs;
 pub(crate) mod kernel;
 mod modules;
 mod qemu;
+mod runs;
 
 use anyhow::{Context, Result, bail};
 use console::Outcome;
 use qemu::{Accel, Ended};
+use runs::is_docker;
+
+use crate::engine::Release;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -39,9 +47,13 @@ pub struct Options {
     /// their claims, for an example that `--check` cannot check on a
     /// kernel without its driver. Their outcomes are `NAME.check`.
     pub checks: Vec<String>,
+    /// `--engine VERSION`: the Docker Engines the `docker_*` examples run
+    /// against, each once per Engine (outcomes `NAME.engine-28`).
+    pub engines: Vec<Release>,
     /// Default `target/vm/`.
     pub out: Option<PathBuf>,
-    /// The whole boot's limit; by default 2 minutes plus 1 per example.
+    /// The whole boot's limit; by default 2 minutes plus 1 per run (4 per
+    /// run against a Docker Engine).
     pub timeout: Option<Duration>,
 }
 
@@ -52,16 +64,13 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let cache = target.join("vm-cache");
     let out = options.out.clone().unwrap_or_else(|| target.join("vm"));
-    let names = chosen_examples(&options, root)?;
+    let names = runs::choose(&options.examples, &options.engines, root)?;
     if let Some(name) = options.checks.iter().find(|name| !names.contains(name)) {
         bail!("--check {name}: `{name}` is not among the examples this run boots with");
     }
-    // The console's markers: each example, then each `--check` run of one.
-    let markers: Vec<String> = names
-        .iter()
-        .cloned()
-        .chain(options.checks.iter().map(|name| format!("{name}.check")))
-        .collect();
+    let plan = runs::plan(&names, &options.checks, &options.engines);
+    // The console's markers: one per run.
+    let markers: Vec<String> = plan.iter().map(|run| run.name.clone()).collect();
     qemu::check_installed()?;
 
     let binaries = build_examples(root, &target, &names)?;
@@ -84,14 +93,19 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     } else {
         None
     };
-    let built = initramfs::build(
-        &kernel,
-        &binaries,
-        &options.checks,
-        rootfs.as_deref(),
-        &out.join("bin"),
-        &initrd,
-    )?;
+    // The Engines the docker_* examples start, fetched once, like the kernel.
+    let docker = names.iter().any(|name| is_docker(name));
+    let engines = match docker {
+        true => docker::fetch(&options.engines, &target)?,
+        false => Vec::new(),
+    };
+    let contents = initramfs::Contents {
+        examples: &binaries,
+        runs: &plan,
+        rootfs: rootfs.as_deref(),
+        engines: &engines,
+    };
+    let built = initramfs::build(&kernel, &contents, &out.join("bin"), &initrd)?;
     println!(
         "vm: initramfs {} ({:.0} MB, {} modules, {} examples) built in {:.1} s",
         built.path.display(),
@@ -102,9 +116,11 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     );
 
     let log = qemu::log_path(&out);
+    // The Engines' programs (about 170 MB each) live in the guest's memory.
+    let memory = 1024 + 1024 * engines.len() as u32;
     let limit = options
         .timeout
-        .unwrap_or(Duration::from_secs(120 + 60 * names.len() as u64));
+        .unwrap_or_else(|| runs::default_limit(&plan));
     let (accels, why) = qemu::choose();
     let mut ended = None;
     for (attempt, accel) in accels.into_iter().enumerate() {
@@ -114,7 +130,7 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
             "falling back"
         };
         println!("vm: booting with {}: {why}", accel.describe());
-        match qemu::boot(accel, &boot_image, &initrd, &log, limit) {
+        match qemu::boot(accel, &boot_image, &initrd, &log, limit, memory) {
             Ok(Ended::Silent) => {
                 println!("vm: the {accel:?} guest printed nothing in time; killed it")
             }
@@ -172,44 +188,20 @@ pub fn run(options: Options, root: &Path) -> Result<()> {
     report(&outcomes, &out, &log)
 }
 
-/// The named examples, checked, or all of them but the `docker_*` ones: those
-/// talk to a Docker Engine, which the VM does not have. Only the examples
-/// with a recorded transcript run bare; `overlay_two_machines` has none, it
-/// needs two machines and arguments. `drivers_measured` runs when named.
-fn chosen_examples(options: &Options, root: &Path) -> Result<Vec<String>> {
-    let dir = root.join("snippets/examples");
-    let mut all: Vec<String> = fs::read_dir(&dir)
-        .with_context(|| format!("list {}", dir.display()))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("main.rs").is_file())
-        .filter(|e| e.path().join("output.txt").is_file())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|name| !name.starts_with("docker_"))
-        .collect();
-    all.sort();
-    if options.examples.is_empty() {
-        // drivers_measured measures for half a minute, best in a release
-        // build: by name only (`cargo xtask vm drivers_measured`).
-        all.retain(|name| name != "drivers_measured");
-        return Ok(all);
-    }
-    for name in &options.examples {
-        if !all.contains(name) {
-            bail!("no example `{name}`; the examples are: {}", all.join(", "));
-        }
-    }
-    Ok(options.examples.clone())
-}
-
-/// `cargo build --examples -p netlab`, then each example's binary.
+/// `cargo build --examples -p netlab` (and `-p netlab-docker` for the
+/// `docker_*` ones), then each example's binary.
 fn build_examples(root: &Path, target: &Path, names: &[String]) -> Result<Vec<(String, PathBuf)>> {
-    let status = crate::cargo::command()
-        .args(["build", "--quiet", "--examples", "--package", "netlab"])
+    let mut command = crate::cargo::command();
+    command.args(["build", "--quiet", "--examples", "--package", "netlab"]);
+    if names.iter().any(|name| is_docker(name)) {
+        command.args(["--package", "netlab-docker"]);
+    }
+    let status = command
         .current_dir(root)
         .status()
         .context("run cargo to build the examples")?;
     if !status.success() {
-        bail!("cargo build --examples --package netlab failed ({status})");
+        bail!("cargo build --examples failed ({status})");
     }
     let dir = target.join("debug/examples");
     Ok(names
@@ -256,7 +248,9 @@ fn report(outcomes: &[Outcome], out: &Path, log: &Path) -> Result<()> {
             Some(rc) => format!("FAILED, exit code {rc}"),
             None => "FAILED, did not finish".to_string(),
         };
-        println!("  {:<16} {status}", o.name);
+        // Its cost, on the guest's clock.
+        let took = o.seconds.map_or(String::new(), |s| format!(" ({s:.1} s)"));
+        println!("  {:<32} {status}{took}", o.name);
         if o.rc != Some(0) {
             failures += &format!(
                 "\n--- {} ({status}) stdout:\n{}\n--- stderr:\n{}\n",
@@ -289,6 +283,7 @@ mod tests {
             stderr: format!("Error: {name} failed"),
             picture: None,
             rc,
+            seconds: None,
         };
         let (out, log) = (Path::new("/tmp/out"), Path::new("/tmp/out/console.log"));
         assert!(report(&[outcome("veth", Some(0))], out, log).is_ok());

@@ -1,12 +1,20 @@
 //! The MACVLAN chapter's 802.1q trunk mode, the Docker way: a network
-//! whose parent is a VLAN sub-interface of the lab's parent.
+//! whose parent is a VLAN sub-interface of the lab's parent. Where the
+//! kernel has 802.1q (Debian's and Ubuntu's do: `cargo xtask vm` runs it
+//! there), Docker makes the sub-interface, two containers talk on VLAN 20,
+//! and a machine on VLAN 20 at the LAN's end of the cable reaches them.
 
-use netlab::Result;
-use netlab_docker::{Engine, NetworkArgs};
+use netlab::{Netns, Result};
+use netlab_docker::{Engine, NetworkArgs, RunArgs};
+
+/// The machine on VLAN 20: its VLAN device and address, in the network's
+/// subnet but outside what Docker hands out.
+const LAN_DEVICE: &str = "netlab-mv1.20";
+const LAN_ADDRESS: &str = "192.168.30.100/24";
 
 /// `docker network create -d macvlan --subnet=192.168.30.0/24 -o
-/// parent=PARENT.20 netlab-vlan20`, and its removal when the kernel could
-/// make the VLAN device.
+/// parent=PARENT.20 netlab-vlan20`; where the kernel could make the VLAN
+/// device, what runs on it, and then its removal.
 pub async fn vlan20(engine: &Engine, parent: &str) -> Result<()> {
     // ANCHOR: trunk
     // Lab step 11, 802.1q mode: a parent named PARENT.20 asks Docker for a
@@ -25,8 +33,56 @@ pub async fn vlan20(engine: &Engine, parent: &str) -> Result<()> {
         .try_network_create("netlab-vlan20", "macvlan", args)
         .await?
     {
+        on_vlan20(engine, &tagged).await?;
         engine.network_rm("netlab-vlan20").await?;
     }
     // ANCHOR_END: trunk
     Ok(())
 }
+
+// ANCHOR: vlan20
+/// The sub-interface Docker made, two containers on it, and a machine on
+/// VLAN 20: a VLAN device with tag 20 on the parent's peer, the LAN's end.
+async fn on_vlan20(engine: &Engine, tagged: &str) -> Result<()> {
+    engine.say("Docker made the VLAN sub-interface itself: 802.1Q, id 20, on the parent");
+    let link = engine.host.show_link_details(tagged).await?;
+    engine.claim(
+        &format!("Docker created {tagged}, a VLAN device with 802.1Q id 20"),
+        link.kind.as_deref() == Some("vlan") && link.vlan_id == Some(20),
+    )?;
+    engine.say("green and yellow on VLAN 20: MACVLAN children of the VLAN device");
+    let on_vlan = || RunArgs {
+        network: Some("netlab-vlan20"),
+        ..RunArgs::default()
+    };
+    let green = engine.run("green", on_vlan()).await?;
+    let yellow = engine.run("yellow", on_vlan()).await?;
+    let yellow_ip = engine.address(&yellow, "netlab-vlan20").await?;
+    let (status, _) = engine
+        .exec_status(&green, &["ping", "-c", "1", &yellow_ip])
+        .await?;
+    engine.claim("green reaches yellow on VLAN 20", status == 0)?;
+
+    engine.say("a machine on VLAN 20, at the LAN's end of the cable, reaches them");
+    let lan = Netns::new("vlan20").await?;
+    engine.host.add_vlan(LAN_DEVICE, "netlab-mv1", 20).await?;
+    engine.host.move_to(LAN_DEVICE, &lan).await?;
+    lan.add_addr(LAN_DEVICE, LAN_ADDRESS).await?;
+    lan.set_up(LAN_DEVICE).await?;
+    for container in [&green, &yellow] {
+        let address = engine.address(container, "netlab-vlan20").await?;
+        let reaches = lan.ping(address.parse()?)?;
+        engine.claim(
+            &format!(
+                "the machine on VLAN 20 reaches {} at {address}",
+                container.name
+            ),
+            reaches,
+        )?;
+    }
+    // Their MACs, learned from frames that crossed the cable tagged 20.
+    lan.show_neigh(Some(LAN_DEVICE)).await?;
+    engine.rm(&green).await?;
+    engine.rm(&yellow).await
+}
+// ANCHOR_END: vlan20

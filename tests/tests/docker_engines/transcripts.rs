@@ -208,6 +208,21 @@ fn docker_macvlan_transcripts_match_the_book() {
     );
 }
 
+/// Docker's ipvlan driver on this machine's kernel, which has none: the
+/// Engine makes the network, and refuses the first container. (Its run on
+/// Debian's kernel, whole, is `tests/vm_docker.rs`'s.)
+#[test]
+fn docker_ipvlan_transcripts_match_the_book() {
+    transcripts(
+        "docker_ipvlan",
+        &[
+            "host$ docker network create -d ipvlan --subnet=192.168.20.0/24 --gateway=192.168.20.1 \
+           --ip-range=192.168.20.0/25 -o parent=netlab-mv0 -o ipvlan_mode=l2",
+        ],
+        &[],
+    );
+}
+
 #[test]
 fn docker_overlay_transcripts_match_the_book() {
     transcripts(

@@ -8,13 +8,15 @@
 //! === STDERR bridge ===
 //! (its stderr)
 //! === END bridge rc=0 ===
+//! === TIME bridge 12.31 14.02 ===
 //! ```
 //!
-//! with one extra newline before each of the last two markers, so that they
-//! start a line whatever the output ends with.
+//! with one extra newline before the STDERR and END markers, so that they
+//! start a line whatever the output ends with. TIME holds the guest's
+//! uptime when the run began and when it ended.
 
 /// What one example did inside the guest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub name: String,
     pub stdout: String,
@@ -25,6 +27,8 @@ pub struct Outcome {
     /// `None` when the console stops before the END marker (the guest
     /// crashed or was killed while the example ran), or it never began.
     pub rc: Option<i32>,
+    /// How long it ran, in seconds on the guest's clock (its TIME line).
+    pub seconds: Option<f64>,
 }
 
 /// The outcome of each of `names`, in that order.
@@ -41,6 +45,7 @@ fn outcome(console: &str, name: &str) -> Outcome {
         stderr: String::new(),
         picture: picture(console, name),
         rc: None,
+        seconds: seconds(console, name),
     };
     let begin = format!("=== BEGIN {name} ===\n");
     let Some(start) = console.find(&begin) else {
@@ -76,6 +81,15 @@ fn picture(console: &str, name: &str) -> Option<String> {
     Some(console[start..start + end].to_string())
 }
 
+/// The seconds between the two uptimes of `name`'s TIME line.
+fn seconds(console: &str, name: &str) -> Option<f64> {
+    let marker = format!("=== TIME {name} ");
+    let line = console.lines().find_map(|l| l.strip_prefix(&marker))?;
+    let mut times = line.split_whitespace().map(|t| t.parse::<f64>().ok());
+    let (started, ended) = (times.next()??, times.next()??);
+    Some(ended - started)
+}
+
 /// The guest's uptime when `/init` started, from its first line.
 pub fn init_uptime(console: &str) -> Option<f64> {
     let line = console
@@ -96,6 +110,7 @@ mod tests {
             === BEGIN veth ===\r\nhost$ ip a\r\n1: lo\r\n\r\n=== STDERR veth ===\r\n\r\n=== END veth rc=0 ===\r\n\
             === PICTURE veth ===\r\n<svg>\r\n</svg>\r\n=== END PICTURE veth ===\r\n\
             === BEGIN bridge ===\r\npartial\r\n=== STDERR bridge ===\r\nError: create docker0\r\n=== END bridge rc=1 ===\r\n\
+            === TIME bridge 12.25 14.00 ===\r\n\
             === BEGIN unshare ===\r\nhalf a line";
         let names: Vec<String> = ["veth", "bridge", "unshare", "dns"]
             .map(String::from)
@@ -124,5 +139,11 @@ mod tests {
             "never began"
         );
         assert_eq!(init_uptime(console), Some(3.52));
+        assert_eq!(
+            outcomes[1].seconds,
+            Some(1.75),
+            "bridge ran 14.00 - 12.25 s"
+        );
+        assert_eq!(outcomes[0].seconds, None, "veth has no TIME line");
     }
 }

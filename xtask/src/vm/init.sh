@@ -1,8 +1,7 @@
 #!/bin/busybox sh
 # /init of the netlab VM: the first and only program the guest runs.
-# It runs every example in /etc/netlab/examples as root, each between
-# markers on the console, then those in /etc/netlab/checks again with
-# --check, then powers the machine off.
+# It runs every run listed in /etc/netlab/runs as root, each between
+# markers on the console, then powers the machine off.
 
 # The kernel unpacked us into rootfs, the first mount, which has nothing
 # under it: pivot_root(2) refuses to move it (EINVAL), and the recap
@@ -41,10 +40,21 @@ while read -r path params; do
 done </etc/netlab/modules
 ip link set lo up
 
-for name in $(cat /etc/netlab/examples); do
+# Where Docker Engines run: cgroup v2, as Debian 12 mounts it (runc puts
+# each container in a cgroup of its own there).
+if [ -d /netlab/engines ]; then
+  mkdir -p /sys/fs/cgroup
+  mount -t cgroup2 cgroup2 /sys/fs/cgroup
+fi
+
+# Each run: a name (its markers and files), the example, its arguments;
+# the picture of its lab when the arguments ask for one (--topology).
+now() { cut -d' ' -f1 /proc/uptime; }
+while read -r name example args; do
   echo "=== BEGIN $name ==="
-  timeout 300 "/netlab/examples/$name" --topology "/tmp/$name.svg" \
-    >"/tmp/$name.out" 2>"/tmp/$name.err"
+  started=$(now)
+  timeout 600 "/netlab/examples/$example" $args \
+    </dev/null >"/tmp/$name.out" 2>"/tmp/$name.err"
   rc=$?
   cat "/tmp/$name.out"
   # A newline first: the marker must start a line even after output that
@@ -52,24 +62,15 @@ for name in $(cat /etc/netlab/examples); do
   printf '\n=== STDERR %s ===\n' "$name"
   cat "/tmp/$name.err"
   printf '\n=== END %s rc=%s ===\n' "$name" "$rc"
-  # The picture of the lab the run drew (--topology), if it drew one.
+  # How long it took, on the guest's clock: started and ended uptimes.
+  echo "=== TIME $name $started $(now) ==="
   if [ -s "/tmp/$name.svg" ]; then
     echo "=== PICTURE $name ==="
     cat "/tmp/$name.svg"
     printf '\n=== END PICTURE %s ===\n' "$name"
   fi
-done
-
-# The claims of the examples asked for (`cargo xtask vm --check NAME`).
-for name in $(cat /etc/netlab/checks); do
-  echo "=== BEGIN $name.check ==="
-  timeout 300 "/netlab/examples/$name" --check >"/tmp/$name.check.out" 2>"/tmp/$name.check.err"
-  rc=$?
-  cat "/tmp/$name.check.out"
-  printf '\n=== STDERR %s.check ===\n' "$name"
-  cat "/tmp/$name.check.err"
-  printf '\n=== END %s.check rc=%s ===\n' "$name" "$rc"
-done
+  rm -f "/tmp/$name.out" "/tmp/$name.err" "/tmp/$name.svg"
+done </etc/netlab/runs
 
 echo "netlab-vm: done, uptime $(cut -d' ' -f1 /proc/uptime) s, powering off"
 poweroff -f

@@ -3,19 +3,22 @@
 //! It holds a static busybox (the shell, `mount`, `insmod`, `poweroff`),
 //! iproute2's `ip` and `bridge` and `nft` (the nftables crate drives `nft`),
 //! the kernel modules the lab needs, the example binaries, the recap
-//! chapter's root filesystems, and every shared library those programs load, copied from the host at the path `ldd`
-//! names. It is left uncompressed: gzip would save disk space but cost
+//! chapter's root filesystems, the Docker Engines the `docker_*` examples
+//! start (with [`docker`]'s runc, iptables and modules), and every shared
+//! library those programs load, copied from the host at the path `ldd`
+//! names ([`super::files`]). It is left uncompressed: gzip would save disk space but cost
 //! seconds of decompression inside an emulated CPU.
 
-use super::cpio;
+use super::files::{Entry, Files, add_program, add_tree, find_program, strip};
 use super::kernel::Kernel;
 use super::modules::{self, Tree};
+use super::runs::{self, Run};
+use super::{cpio, docker};
+use crate::engine::Release;
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const INIT: &str = include_str!("init.sh");
 
@@ -29,17 +32,6 @@ const PROGRAMS: &[(&str, bool)] = &[
     ("nft", false),
 ];
 
-/// What goes in the archive, by path without the leading `/`.
-enum Entry {
-    Dir,
-    /// A host file to copy, and its permission bits.
-    File(PathBuf, u32),
-    Text(String, u32),
-    CharDevice(u32, u32),
-    /// A symbolic link, and its target.
-    Symlink(String),
-}
-
 /// What was put in, for the summary.
 pub struct Built {
     pub path: PathBuf,
@@ -47,19 +39,24 @@ pub struct Built {
     pub modules: usize,
 }
 
-/// Writes the archive to `path`: `examples` are (name, host binary);
-/// `checks`, those of them the guest also runs with `--check`;
-/// `rootfs`, the recap chapter's root filesystems (`target/rootfs`), when
-/// that example runs: they go to `/target/rootfs`.
-pub fn build(
-    kernel: &Kernel,
-    examples: &[(String, PathBuf)],
-    checks: &[String],
-    rootfs: Option<&Path>,
-    scratch: &Path,
-    path: &Path,
-) -> Result<Built> {
-    let mut files: BTreeMap<String, Entry> = BTreeMap::new();
+/// What the guest holds and runs.
+pub struct Contents<'a> {
+    /// Each example that runs: (name, host binary).
+    pub examples: &'a [(String, PathBuf)],
+    /// What `/init` runs, in order.
+    pub runs: &'a [Run],
+    /// The recap chapter's root filesystems (`target/rootfs`), when that
+    /// example runs: they go to `/target/rootfs`.
+    pub rootfs: Option<&'a Path>,
+    /// The Docker Engines the `docker_*` examples start (each a release
+    /// and its folder on the host), with what they need ([`docker`]).
+    pub engines: &'a [(Release, PathBuf)],
+}
+
+/// Writes the archive of `contents` to `path`; `scratch` holds the
+/// examples' stripped copies.
+pub fn build(kernel: &Kernel, contents: &Contents, scratch: &Path, path: &Path) -> Result<Built> {
+    let mut files = Files::new();
     for dir in [
         "proc", "sys", "dev", "run", "tmp", "root", "bin", "sbin", "usr/bin", "usr/sbin",
     ] {
@@ -84,8 +81,15 @@ pub fn build(
         }
     }
 
+    // A Docker Engine's modules only where one runs: br_netfilter, for
+    // one, would put the other examples' bridged traffic through iptables.
+    let mut wanted = modules::WANTED.to_vec();
+    if !contents.engines.is_empty() {
+        wanted.extend_from_slice(docker::MODULES);
+        docker::add(&mut files, contents.engines)?;
+    }
     let tree = Tree::open(&kernel.modules)?;
-    let modules = tree.resolve(modules::WANTED)?;
+    let modules = tree.resolve(&wanted)?;
     let base = format!("lib/modules/{}", kernel.release);
     let mut load = String::new();
     for module in &modules {
@@ -100,17 +104,14 @@ pub fn build(
     );
     files.insert("etc/netlab/modules".into(), Entry::Text(load, 0o644));
 
-    let mut names = String::new();
     fs::create_dir_all(scratch).with_context(|| format!("create {}", scratch.display()))?;
-    for (name, binary) in examples {
+    for (name, binary) in contents.examples {
         let small = strip(binary, &scratch.join(name));
         add_program(&mut files, &format!("netlab/examples/{name}"), &small)?;
-        names += &format!("{name}\n");
     }
-    files.insert("etc/netlab/examples".into(), Entry::Text(names, 0o644));
-    let checks: String = checks.iter().map(|name| format!("{name}\n")).collect();
-    files.insert("etc/netlab/checks".into(), Entry::Text(checks, 0o644));
-    if let Some(rootfs) = rootfs {
+    let runs = runs::runs_file(contents.runs);
+    files.insert("etc/netlab/runs".into(), Entry::Text(runs, 0o644));
+    if let Some(rootfs) = contents.rootfs {
         add_tree(&mut files, rootfs, "target/rootfs")?;
     }
 
@@ -154,98 +155,7 @@ fn etc_files() -> Vec<(&'static str, String)> {
     files
 }
 
-/// A folder of the host, at `at` in the guest, as it is: its files, folders
-/// and symbolic links (a folder whose name starts with `.` is left out: the
-/// fetch's apt state).
-fn add_tree(files: &mut BTreeMap<String, Entry>, host: &Path, at: &str) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    files.insert(at.into(), Entry::Dir);
-    for entry in fs::read_dir(host).with_context(|| format!("list {}", host.display()))? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let (path, inside) = (entry.path(), format!("{at}/{name}"));
-        let meta = fs::symlink_metadata(&path)?;
-        if meta.file_type().is_symlink() {
-            let target = fs::read_link(&path)?.to_string_lossy().into_owned();
-            files.insert(inside, Entry::Symlink(target));
-        } else if meta.is_dir() {
-            add_tree(files, &path, &inside)?;
-        } else {
-            files.insert(
-                inside,
-                Entry::File(path, meta.permissions().mode() & 0o7777),
-            );
-        }
-    }
-    Ok(())
-}
-
-/// A program at `at` in the guest, with the shared libraries it loads.
-fn add_program(files: &mut BTreeMap<String, Entry>, at: &str, host: &Path) -> Result<()> {
-    files.insert(at.into(), Entry::File(host.to_path_buf(), 0o755));
-    for library in libraries(host)? {
-        let at = library
-            .to_string_lossy()
-            .trim_start_matches('/')
-            .to_string();
-        // Copy the file a symlink such as libc.so.6 points to, under the
-        // name the program asks for.
-        let real =
-            fs::canonicalize(&library).with_context(|| format!("find {}", library.display()))?;
-        files.insert(at, Entry::File(real, 0o755));
-    }
-    Ok(())
-}
-
-/// The shared libraries `ldd` lists for a program, the loader included;
-/// none for a static program.
-fn libraries(program: &Path) -> Result<Vec<PathBuf>> {
-    let output = Command::new("ldd")
-        .arg(program)
-        .output()
-        .context("run ldd (Debian's libc-bin) to list a program's shared libraries")?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or
-    // "/lib64/ld-linux-x86-64.so.2 (0x...)"; linux-vdso has no file.
-    Ok(text
-        .lines()
-        .filter_map(|line| {
-            let path = line.split("=>").last()?.split_whitespace().next()?;
-            path.starts_with('/').then(|| PathBuf::from(path))
-        })
-        .collect())
-}
-
-/// A copy without debug information (a debug example is about 48 MB, 8 MB
-/// without): a smaller archive boots faster. Falls back to the original
-/// when `strip` (binutils) is missing.
-fn strip(binary: &Path, copy: &Path) -> PathBuf {
-    let stripped = Command::new("strip")
-        .arg("--strip-debug")
-        .arg("-o")
-        .arg(copy)
-        .arg(binary)
-        .status()
-        .is_ok_and(|status| status.success());
-    if stripped {
-        copy.to_path_buf()
-    } else {
-        binary.to_path_buf()
-    }
-}
-
-/// A program in the usual folders of the host.
-fn find_program(name: &str) -> Option<PathBuf> {
-    ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
-        .iter()
-        .map(|dir| Path::new(dir).join(name))
-        .find(|path| path.is_file())
-}
-
-fn write(files: &BTreeMap<String, Entry>, path: &Path) -> Result<()> {
+fn write(files: &Files, path: &Path) -> Result<()> {
     let file = fs::File::create(path).with_context(|| format!("create {}", path.display()))?;
     let mut archive = cpio::Writer::new(BufWriter::new(file));
     let mut dirs_done: Vec<String> = Vec::new();

@@ -100,14 +100,15 @@ pub enum Ended {
     TimedOut { console: String },
 }
 
-/// Boots `kernel` (a `vmlinuz`, or a `vmlinux` through PVH) with `initrd`,
-/// copying the console to `log`.
+/// Boots `kernel` (a `vmlinuz`, or a `vmlinux` through PVH) with `initrd`
+/// and `memory` MiB of RAM, copying the console to `log`.
 pub fn boot(
     accel: Accel,
     kernel: &Path,
     initrd: &Path,
     log: &Path,
     limit: Duration,
+    memory: u32,
 ) -> Result<Ended> {
     let mut command = Command::new(QEMU);
     match accel {
@@ -118,7 +119,12 @@ pub fn boot(
     };
     command
         // No default devices (network card, VGA, ...): nothing to probe.
-        .args(["-nodefaults", "-no-user-config", "-m", "1G"])
+        .args([
+            "-nodefaults",
+            "-no-user-config",
+            "-m",
+            &format!("{memory}M"),
+        ])
         .args([
             "-display",
             "none",
