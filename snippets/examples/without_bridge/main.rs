@@ -8,10 +8,10 @@
 //!
 //! ```text
 //! ip link add veth-red type veth peer name eth0 netns red
-//! ip link set veth-red up
-//! ip addr add 172.17.0.1/16 brd + dev veth-red
 //! ip addr add 172.17.0.2/16 brd + dev eth0           # in red
 //! ip link set eth0 up                                # in red
+//! ip addr add 172.17.0.1/16 brd + dev veth-red
+//! ip link set veth-red up
 //! ip route                                           # on the host
 //! ping -c 1 172.17.0.2; ping -c 1 172.17.0.3         # on the host
 //! ```
@@ -65,15 +65,18 @@ async fn without_bridge(lab: &Lab) -> Result<()> {
 
 // ANCHOR: cabled
 /// A container whose veth pair leads straight into the host, no bridge:
-/// its `eth0` gets `cidr`, the host's end `172.17.0.1/16`.
+/// its `eth0` gets `cidr`, the host's end `172.17.0.1/16`. The host's end
+/// comes up last, the cable already live at the far end, so the route its
+/// address brings is usable from the start (a route added while the cable
+/// is dead is marked `linkdown` until the kernel notices the carrier).
 async fn cabled(lab: &Lab, host: &Netns, name: &str, cidr: &str) -> Result<Netns> {
     let container = lab.container(name).await?;
     let veth = format!("veth-{name}");
     host.add_veth_into(&veth, "eth0", &container).await?;
-    host.set_up(&veth).await?;
-    host.add_addr(&veth, "172.17.0.1/16").await?;
     container.add_addr("eth0", cidr).await?;
     container.set_up("eth0").await?;
+    host.add_addr(&veth, "172.17.0.1/16").await?;
+    host.set_up(&veth).await?;
     Ok(container)
 }
 // ANCHOR_END: cabled
