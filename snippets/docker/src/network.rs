@@ -106,16 +106,7 @@ impl Engine {
         driver: &str,
         args: NetworkArgs<'_>,
     ) -> Result<bool> {
-        match self.network_create(name, driver, args).await {
-            Ok(()) => Ok(true),
-            Err(error) => match error.downcast_ref::<bollard::errors::Error>() {
-                Some(bollard::errors::Error::DockerResponseServerError { message, .. }) => {
-                    narrate::output(&format!("Error response from daemon: {message}"));
-                    Ok(false)
-                }
-                _ => Err(error),
-            },
-        }
+        done_or_refused(self.network_create(name, driver, args).await)
     }
 
     /// `docker network rm NAME`.
@@ -133,16 +124,7 @@ impl Engine {
     /// (one that another machine's container still uses): its answer is
     /// printed as the CLI prints it, and the run goes on. True if removed.
     pub async fn try_network_rm(&self, name: &str) -> Result<bool> {
-        match self.network_rm(name).await {
-            Ok(()) => Ok(true),
-            Err(error) => match error.downcast_ref::<bollard::errors::Error>() {
-                Some(bollard::errors::Error::DockerResponseServerError { message, .. }) => {
-                    narrate::output(&format!("Error response from daemon: {message}"));
-                    Ok(false)
-                }
-                _ => Err(error),
-            },
-        }
+        done_or_refused(self.network_rm(name).await)
     }
 
     /// `docker network rm NAME` for a network whose last endpoints dockerd
@@ -272,5 +254,21 @@ pub(crate) async fn remove_network(api: &Docker, name: &str) -> Result<()> {
         }) if message.contains("not found") => Ok(()),
         Err(error) if status(&error) != Some(404) => Err(error.into()),
         _ => Ok(()),
+    }
+}
+
+/// True when the request was done; false, with the Engine's answer printed
+/// as the CLI prints it, when the Engine refused it; any other error stays
+/// an error.
+fn done_or_refused(result: Result<()>) -> Result<bool> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(error) => match error.downcast_ref::<bollard::errors::Error>() {
+            Some(bollard::errors::Error::DockerResponseServerError { message, .. }) => {
+                narrate::output(&format!("Error response from daemon: {message}"));
+                Ok(false)
+            }
+            _ => Err(error),
+        },
     }
 }

@@ -95,16 +95,22 @@ impl Engine {
     /// `docker info --format '{{.Swarm.LocalNodeState}}'`: `inactive`,
     /// `pending`, `active`, `error` or `locked`.
     pub async fn swarm_state(&self) -> Result<String> {
+        Ok(self
+            .swarm_info()
+            .await?
+            .and_then(|swarm| swarm.local_node_state)
+            .map(|state| state.to_string())
+            .unwrap_or_default())
+    }
+
+    /// The `Swarm` part of `docker info`, if the Engine sent one.
+    async fn swarm_info(&self) -> Result<Option<bollard::models::SwarmInfo>> {
         let info = self
             .api
             .info()
             .await
             .context("ask the Engine for docker info")?;
-        Ok(info
-            .swarm
-            .and_then(|swarm| swarm.local_node_state)
-            .map(|state| state.to_string())
-            .unwrap_or_default())
+        Ok(info.swarm)
     }
 
     /// `docker swarm join --token TOKEN MANAGER:2377`, on this Engine, into
@@ -212,13 +218,9 @@ impl Engine {
     /// `docker info --format '{{.Swarm.NodeID}}'`: this node's id in its
     /// swarm (empty when it is in none).
     pub async fn swarm_node_id(&self) -> Result<String> {
-        let info = self
-            .api
-            .info()
-            .await
-            .context("ask the Engine for docker info")?;
-        Ok(info
-            .swarm
+        Ok(self
+            .swarm_info()
+            .await?
             .and_then(|swarm| swarm.node_id)
             .unwrap_or_default())
     }
