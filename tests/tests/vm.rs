@@ -20,7 +20,7 @@ use netlab_tests::run::{EXAMPLES, NEEDS_DRIVER, workspace_root};
 use netlab_tests::{cargo, record, skip};
 
 /// Examples whose VM transcript is recorded in `output-vm.txt` (shown in
-/// the book with `{{#output NAME:vm}}`); the others must print exactly
+/// the book with `{{#output NAME:vm}}` or excerpts of it); the others must print exactly
 /// their `output.txt` inside the VM too.
 ///
 /// - `macvlan`: the 802.1q trunk mode runs only where 8021q exists.
