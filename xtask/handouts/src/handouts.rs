@@ -223,6 +223,10 @@ fn print_all(browser: &str, jobs: Vec<Job>, scratch: &Path) -> Result<()> {
 /// again.
 fn new_tab(chromium: &Browser) -> Result<Arc<Tab>> {
     let tab = chromium.new_tab().context("open a tab in Chromium")?;
+    // The default, 20 s for a page to load, is too short for the whole
+    // book's print.html on a machine whose cores are busy (the test suite
+    // prints beside two emulated VMs).
+    tab.set_default_timeout(Duration::from_secs(300));
     tab.call_method(AddScriptToEvaluateOnNewDocument {
         source: "window.print = () => {};".to_string(),
         world_name: None,
