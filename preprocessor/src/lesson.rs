@@ -209,5 +209,22 @@ impl Lessons {
     }
 }
 
+/// A lesson file that keeps every rule, for the tests of the parts that
+/// read lesson files (the directives, the pipeline).
+#[cfg(test)]
+pub(crate) const SAMPLE: &str = r#"
+minutes = 8
+questions = ["What is a veth pair?"]
+objectives = ["Create a veth pair", "Delete it"]
+key_points = ["A veth pair is a cable.", "Deleting one end deletes both."]
+
+[quick_check]
+question = "What does `ip link delete vethA` delete?"
+answers = [
+  { text = "`vethA` only", why = "A pair is one cable." },
+  { text = "Both ends", why = "The kernel never leaves half a veth.", right = true },
+]
+"#;
+
 #[cfg(test)]
 mod tests;

@@ -24,21 +24,6 @@ const BRIDGE_OUTPUT: &str = "$ cargo run --example bridge\ncreated docker0 <up>\
 const BRIDGE_TOPOLOGY: &str =
     "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<title>bridge</title>\n\n<rect/>\n</svg>\n";
 
-/// A lesson file, for the lesson directives.
-const VETH_LESSON: &str = r#"
-minutes = 8
-questions = ["What is a veth pair?"]
-objectives = ["Create a veth pair", "Delete it"]
-key_points = ["A veth pair is a cable.", "Deleting one end deletes both."]
-
-[quick_check]
-question = "What does `ip link delete vethA` delete?"
-answers = [
-  { text = "`vethA` only", why = "A pair is one cable." },
-  { text = "Both ends", why = "The kernel never leaves half a veth.", right = true },
-]
-"#;
-
 /// `snippets/examples/{bridge,veth}`, only bridge with a recorded output and
 /// picture, and `src/lessons/veth.toml`.
 fn fixture() -> (TempDir, Sources) {
@@ -53,7 +38,11 @@ fn fixture() -> (TempDir, Sources) {
     // A folder without main.rs is not an example.
     fs::create_dir_all(examples.join("notes")).expect("create a non-example folder");
     fs::create_dir_all(root.path().join("src/lessons")).expect("create the lessons folder");
-    fs::write(root.path().join("src/lessons/veth.toml"), VETH_LESSON).expect("write veth.toml");
+    fs::write(
+        root.path().join("src/lessons/veth.toml"),
+        crate::lesson::SAMPLE,
+    )
+    .expect("write veth.toml");
     let lessons = Lessons::load(&root.path().join("src/lessons"), "src/lessons").expect("load");
     let sources = Sources {
         snippets: Snippets::new(root.path().join("snippets"), "snippets"),

@@ -8,20 +8,6 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::fs;
 use std::path::Path;
 
-const LESSON: &str = r#"
-minutes = 8
-questions = ["What is a veth pair?"]
-objectives = ["Create a veth pair", "Delete it"]
-key_points = ["A veth pair is a cable.", "Deleting one end deletes both."]
-
-[quick_check]
-question = "What does `ip link delete vethA` delete?"
-answers = [
-  { text = "`vethA` only", why = "A pair is one cable." },
-  { text = "Both ends", why = "The kernel never leaves half a veth.", right = true },
-]
-"#;
-
 /// 200 words of prose: one minute of reading.
 fn minute_of_prose() -> String {
     "word ".repeat(200)
@@ -45,7 +31,11 @@ const SOLUTION: &str =
 fn book_root() -> tempfile::TempDir {
     let root = tempfile::tempdir().expect("create a temp dir");
     fs::create_dir_all(root.path().join("src/lessons")).expect("create src/lessons");
-    fs::write(root.path().join("src/lessons/veth.toml"), LESSON).expect("write veth.toml");
+    fs::write(
+        root.path().join("src/lessons/veth.toml"),
+        crate::lesson::SAMPLE,
+    )
+    .expect("write veth.toml");
     root
 }
 
@@ -138,7 +128,7 @@ fn a_lab_chapter_with_an_unmarked_exercise_or_two_lessons_fails() {
 #[test]
 fn a_broken_lesson_file_stops_the_build() {
     let root = book_root();
-    let broken = LESSON.replace(", right = true", "");
+    let broken = crate::lesson::SAMPLE.replace(", right = true", "");
     fs::write(root.path().join("src/lessons/veth.toml"), broken).unwrap();
     let error = run(
         root.path(),
