@@ -22,6 +22,7 @@
 //! - [`spawned`]: one side of a two-machine example, run in the
 //!   background and read line by line, so that a test can type on the
 //!   second machine what the first one printed.
+//! - [`vm`]: `cargo xtask vm` as the VM tests run it.
 //! - [`snapshot`]: the state of the namespace the tests run in, to prove
 //!   that nothing was changed or left behind.
 //! - [`cargo`]: `cargo` run from inside a test, xtask's own file
@@ -38,6 +39,7 @@ pub mod run;
 pub mod shapes;
 pub mod snapshot;
 pub mod spawned;
+pub mod vm;
 
 /// A test that cannot run here says why in one line and returns false;
 /// in CI (`CI=true`), where everything is installed, it fails instead, so

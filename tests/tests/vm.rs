@@ -13,11 +13,11 @@
 //! fetch the kernel package once into `target/vm-cache/`).
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
 
-use netlab_tests::run::{EXAMPLES, NEEDS_DRIVER, workspace_root};
-use netlab_tests::{cargo, record, skip};
+use netlab_tests::record;
+use netlab_tests::run::{EXAMPLES, NEEDS_DRIVER};
+use netlab_tests::vm::{have_qemu, xtask_vm};
 
 /// Examples whose VM transcript is recorded in `output-vm.txt` (shown in
 /// the book with `{{#output NAME:vm}}` or excerpts of it); the others must print exactly
@@ -56,28 +56,16 @@ fn every_example_runs_in_the_vm_as_in_the_book() {
     let checks = NEEDS_DRIVER
         .iter()
         .flat_map(|(example, _)| ["--check", example]);
-    let run = cargo::command()
-        .args(["run", "--quiet", "--package", "xtask", "--", "vm", "--out"])
-        .arg(&out)
-        .args(EXAMPLES)
-        .args(checks)
-        .current_dir(workspace_root())
-        .output()
-        .expect("run cargo xtask vm");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let (status, report) = xtask_vm(&out, EXAMPLES.iter().copied().chain(checks));
     // The boot's own timings, and the whole run's, for the README's note.
     eprintln!(
         "{report}vm test: cargo xtask vm took {:.1} s",
         started.elapsed().as_secs_f64()
     );
     assert!(
-        run.status.success(),
+        status.success(),
         "cargo xtask vm failed ({}):\n{report}",
-        run.status
+        status
     );
 
     for example in EXAMPLES {
@@ -122,18 +110,4 @@ fn every_example_runs_in_the_vm_as_in_the_book() {
         record::check_claims_at(example, &stdout, "vm");
     }
     std::fs::remove_dir_all(&out).expect("remove the VM run's outputs");
-}
-
-/// The VM needs `qemu-system-x86_64`; without it, the test skips (a
-/// failure in CI), as every test does, through `netlab_tests::skip`.
-fn have_qemu(test: &str) -> bool {
-    let found = Command::new("qemu-system-x86_64")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    found
-        || skip(
-            test,
-            "it needs qemu-system-x86_64: `sudo apt-get install qemu-system-x86`",
-        )
 }

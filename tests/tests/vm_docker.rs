@@ -17,12 +17,11 @@
 //! this test never writes (the host's Docker tests own it).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use netlab_tests::docker::VERSIONS;
-use netlab_tests::run::workspace_root;
-use netlab_tests::{cargo, record, skip};
+use netlab_tests::record;
+use netlab_tests::vm::{have_qemu, xtask_vm};
 
 /// The Docker examples that have a recorded transcript.
 const EXAMPLES: &[&str] = &[
@@ -92,20 +91,10 @@ fn examples_in_the_vm(version: &str) {
         .collect();
     let started = Instant::now();
     let checks = examples.iter().flat_map(|example| ["--check", example]);
-    let run = cargo::command()
-        .args(["run", "--quiet", "--package", "xtask", "--", "vm", "--out"])
-        .arg(out.path())
-        .args(["--engine", version])
-        .args(&examples)
-        .args(checks)
-        .current_dir(workspace_root())
-        .output()
-        .expect("run cargo xtask vm");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let args = ["--engine", version]
+        .into_iter()
+        .chain(examples.iter().copied());
+    let (status, report) = xtask_vm(out.path(), args.chain(checks));
     // The boot's timings and each run's, for the README's note.
     eprintln!(
         "{report}{test}: cargo xtask vm took {:.1} s",
@@ -117,9 +106,9 @@ fn examples_in_the_vm(version: &str) {
         check_run(out.path(), example, version);
     }
     assert!(
-        run.status.success(),
+        status.success(),
         "cargo xtask vm failed ({}):\n{report}",
-        run.status
+        status
     );
 }
 
@@ -192,18 +181,4 @@ fn same_as_on_this_machine(example: &str, variant: &str, stdout: &str, claims: &
         "{example} --check states inside the VM the claims {} lists",
         listed.display()
     );
-}
-
-/// The VM needs `qemu-system-x86_64`; without it, the test skips (a
-/// failure in CI), as every test does, through `netlab_tests::skip`.
-fn have_qemu(test: &str) -> bool {
-    let found = Command::new("qemu-system-x86_64")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    found
-        || skip(
-            test,
-            "it needs qemu-system-x86_64: `sudo apt-get install qemu-system-x86`",
-        )
 }
