@@ -108,17 +108,82 @@ impl Engine {
             }
         }
         .with_context(|| format!("create the container {docker_name}"))?;
-        self.api
-            .start_container(&created.id, None)
-            .await
-            .with_context(|| format!("start the container {docker_name}"))?;
-        // `docker run -d` prints the new container's id.
-        narrate::output(&created.id);
+        match self.api.start_container(&created.id, None).await {
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code,
+                message,
+            }) if attach_timed_out(status_code, &message) && args.network.is_some() => {
+                let network = args.network.unwrap_or_default();
+                self.start_again(&docker_name, network, &message).await?
+            }
+            // `docker run -d` prints the new container's id.
+            started => {
+                started.with_context(|| format!("start the container {docker_name}"))?;
+                narrate::output(&created.id);
+            }
+        }
         Ok(Container {
             name: name.to_string(),
             docker_name,
             id: created.id,
         })
+    }
+
+    /// `docker start NAME` after a first start that ran out of the swarm's
+    /// time to attach the container to its overlay `network` (`error`).
+    /// Engine 20.10 sets a node up for the swarm at its first container
+    /// there: the ingress network's namespace, `docker_gwbridge`, the
+    /// overlay's namespace, and a few dozen `iptables` runs. The swarm
+    /// gives the attachment 20 s, and on a slow machine (one emulated in
+    /// software) that is too short. The setting up goes on, and when it
+    /// ends the failed attachment is let go, the overlay's namespace with
+    /// it; the node keeps the rest. Once it is gone, start again: while it
+    /// is being let go, dockerd answers "network ... not found".
+    async fn start_again(&self, docker_name: &str, network: &str, error: &str) -> Result<()> {
+        self.say(&format!("the Engine answered: {error}"));
+        self.say(
+            "a node's first overlay container sets the node up for the swarm, and the swarm \
+             waits 20 s for it: too short for this slow machine. The Engine finishes, lets the \
+             failed attachment go, and keeps the rest: once it has, start the container again",
+        );
+        narrate::command(&self.host, &format!("docker start {docker_name}"));
+        for attempt in 1.. {
+            self.wait_until_let_go(network).await?;
+            match self.api.start_container(docker_name, None).await {
+                Err(error) if retry_start(&error) && attempt < 5 => {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+                started => {
+                    started.with_context(|| format!("start the container {docker_name} again"))?;
+                    break;
+                }
+            }
+        }
+        // `docker start` prints the name it was given.
+        narrate::output(docker_name);
+        Ok(())
+    }
+
+    /// Waits (up to a minute) until this node has no namespace of the
+    /// overlay `network` left: dockerd removes it when it lets a failed
+    /// attachment go. A worker that has let go no longer knows the network.
+    async fn wait_until_let_go(&self, network: &str) -> Result<()> {
+        let id = match self.api.inspect_network(network, None).await {
+            Err(error) if status(&error) == Some(404) => return Ok(()),
+            inspect => inspect
+                .with_context(|| format!("inspect the network {network}"))?
+                .id
+                .unwrap_or_default(),
+        };
+        let namespace = format!("{}/1-{}", self.netns_dir, &id[..id.len().min(10)]);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while std::path::Path::new(&namespace).exists() {
+            if std::time::Instant::now() > deadline {
+                bail!("{network}'s namespace {namespace} was still there after a minute");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        Ok(())
     }
 
     /// Removes the container `name` if it carries our label (a leftover of
@@ -227,5 +292,64 @@ pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<()> {
             Err(error).context("wait for its removal, already in progress")
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+/// Whether `error` says the swarm did not attach a container to its
+/// overlay network in time (dockerd's `AttachNetwork`, a 500).
+fn attach_timed_out(status: u16, message: &str) -> bool {
+    status == 500
+        && message.starts_with("attaching to network failed")
+        && message.ends_with("context deadline exceeded")
+}
+
+/// Whether a second start may be tried again after `error`: the
+/// attachment ran out of time again, or dockerd was still letting the
+/// first one go ("network ... not found", a 404).
+fn retry_start(error: &bollard::errors::Error) -> bool {
+    match error {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code,
+            message,
+        } => {
+            attach_timed_out(*status_code, message)
+                || (*status_code == 404
+                    && message.starts_with("network ")
+                    && message.ends_with(" not found"))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bollard::errors::Error::DockerResponseServerError;
+
+    fn answer(status_code: u16, message: &str) -> bollard::errors::Error {
+        DockerResponseServerError {
+            status_code,
+            message: message.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_start_is_tried_again_only_after_the_swarm_ran_out_of_time_or_was_letting_go() {
+        // Engine 20.10's answers, as dockerd printed them in the VM.
+        let timed_out = "attaching to network failed, make sure your network options are \
+                         correct and check manager logs: context deadline exceeded";
+        assert!(attach_timed_out(500, timed_out));
+        assert!(retry_start(&answer(500, timed_out)));
+        assert!(retry_start(&answer(
+            404,
+            "network rv3kkx6tns6iyyon9ge1yajqr not found"
+        )));
+        // Anything else is an error of its own.
+        assert!(!attach_timed_out(400, timed_out));
+        assert!(!retry_start(&answer(404, "No such container: netlab-red")));
+        assert!(!retry_start(&answer(
+            500,
+            "driver failed programming external connectivity"
+        )));
     }
 }
