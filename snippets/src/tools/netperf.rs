@@ -20,6 +20,7 @@
 //! adds; and the scheduler puts the ends together on a busy machine, apart
 //! on an idle one, so the figures would depend on what else runs.
 
+use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
@@ -27,7 +28,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, ensure};
 use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
 use nix::sys::resource::{UsageWho, getrusage};
-use nix::sys::socket::{getsockopt, sockopt::IpMtu};
+use nix::sys::socket::sockopt::{IpMtu, TcpCongestion};
+use nix::sys::socket::{getsockopt, setsockopt};
 use nix::unistd::Pid;
 use socket2::{Domain, Socket, Type};
 
@@ -63,6 +65,10 @@ pub struct Stream {
     /// it) over the test, from getrusage(2). Work the kernel does in
     /// softirq on another CPU is not counted.
     pub cpu: Duration,
+    /// The same, of each end's thread alone (`RUSAGE_THREAD`): the client,
+    /// which writes, and the server, which reads.
+    pub client_cpu: Duration,
+    pub server_cpu: Duration,
 }
 
 impl Stream {
@@ -72,7 +78,12 @@ impl Stream {
 
     /// CPU seconds per gigabyte moved (10^9 bytes).
     pub fn cpu_per_gigabyte(&self) -> f64 {
-        self.cpu.as_secs_f64() / (self.bytes as f64 / 1e9)
+        self.per_gigabyte(self.cpu)
+    }
+
+    /// `cpu` seconds per gigabyte moved: for one end's time.
+    pub fn per_gigabyte(&self, cpu: Duration) -> f64 {
+        cpu.as_secs_f64() / (self.bytes as f64 / 1e9)
     }
 }
 
@@ -135,28 +146,57 @@ impl Netns {
         target: SocketAddrV4,
         seconds: f64,
     ) -> Result<Stream> {
+        self.tcp_stream_with(server, port, target, seconds, None)
+    }
+
+    /// [`Netns::tcp_stream`] with the congestion control `congestion`
+    /// (`cubic`, `bbr`: `TCP_CONGESTION` on the client's socket, as
+    /// `iperf3 -C` sets it) instead of the kernel's default.
+    pub fn tcp_stream_with(
+        &self,
+        server: &Netns,
+        port: u16,
+        target: SocketAddrV4,
+        seconds: f64,
+        congestion: Option<&str>,
+    ) -> Result<Stream> {
         let listener = listen(server, port)?;
         let cpu_before = cpu_time()?;
         std::thread::scope(|s| {
-            let served = s.spawn(|| server.run(|| pin(1).and_then(|()| count_bytes(&listener))));
+            let served = s.spawn(|| {
+                server.run(|| {
+                    pin(1)?;
+                    let before = thread_cpu_time()?;
+                    let (bytes, ended) = count_bytes(&listener)?;
+                    Ok((bytes, ended, thread_cpu_time()? - before))
+                })
+            });
             let start = Instant::now();
             let sent = self.run(|| {
                 pin(0)?;
+                let before = thread_cpu_time()?;
                 let mut stream = connect(target)?;
+                if let Some(name) = congestion {
+                    setsockopt(&stream, TcpCongestion, &OsString::from(name))
+                        .with_context(|| format!("use the congestion control {name}"))?;
+                }
                 let chunk = vec![0x5a; CHUNK];
                 while start.elapsed().as_secs_f64() < seconds {
                     stream.write_all(&chunk).context("send a chunk")?;
                 }
                 // Dropping the stream closes it: the server reads the end.
-                Ok(())
+                drop(stream);
+                Ok(thread_cpu_time()? - before)
             });
             let served = served.join().expect("the server thread does not panic");
-            sent?;
-            let (bytes, ended) = served?;
+            let client_cpu = sent?;
+            let (bytes, ended, server_cpu) = served?;
             Ok(Stream {
                 bytes,
                 elapsed: ended - start,
                 cpu: cpu_time()? - cpu_before,
+                client_cpu,
+                server_cpu,
             })
         })
     }
@@ -231,7 +271,16 @@ pub fn pin(nth: usize) -> Result<()> {
 
 /// User plus system time of this process so far, every thread included.
 pub fn cpu_time() -> Result<Duration> {
-    let usage = getrusage(UsageWho::RUSAGE_SELF).context("getrusage")?;
+    usage(UsageWho::RUSAGE_SELF)
+}
+
+/// User plus system time of the calling thread so far.
+fn thread_cpu_time() -> Result<Duration> {
+    usage(UsageWho::RUSAGE_THREAD)
+}
+
+fn usage(who: UsageWho) -> Result<Duration> {
+    let usage = getrusage(who).context("getrusage")?;
     let time =
         |t: nix::sys::time::TimeVal| Duration::new(t.tv_sec() as u64, t.tv_usec() as u32 * 1000);
     Ok(time(usage.user_time()) + time(usage.system_time()))
