@@ -112,7 +112,6 @@ fn a_bridge_refuses_its_1024th_port_with_exfull() {
     }
 }
 
-/// A run of the (debug) example as `who`, which must succeed.
 /// The comparison chapter's table of ours against iperf3 and iperf,
 /// `output-tools.txt`, written by `NETLAB_RECORD=1 sudo -E cargo bench -p
 /// netlab-tests --bench drivers_iperf3` (a benchmark: it takes ten
@@ -122,47 +121,25 @@ fn a_bridge_refuses_its_1024th_port_with_exfull() {
 /// that says what the ratio says.
 #[test]
 fn the_tools_table_has_a_row_per_path_and_congestion_control() {
-    let path = variant_path(EXAMPLE, "tools");
-    let table =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let (path, table) = tools_table();
     assert!(
         table.starts_with("$ sudo -E cargo bench -p netlab-tests --bench drivers_iperf3\n"),
         "{} starts with the command that made it",
         path.display()
     );
-    for row in ROWS {
-        let name = row[..15].trim_end();
+    for name in ROWS.map(|row| row[..15].trim_end()) {
         for control in ["cubic", "bbr"] {
-            let line = table
-                .lines()
-                .find(|line| line.starts_with(&format!("{name:<15} {control:<6} ")))
-                .unwrap_or_else(|| panic!("{}: no row for {name} with {control}", path.display()));
-            let words: Vec<&str> = line[22..].split_whitespace().collect();
-            assert!(
-                words.len() >= 9,
-                "{line}: three cells, a ratio and a verdict"
-            );
-            for cell in words[..6].chunks(2) {
-                let gbit: f64 = cell[0].parse().expect("Gbit/s");
-                let (sender, receiver) = cell[1].split_once('/').expect("sender/receiver");
-                let per_gb = |s: &str| s.parse::<f64>().expect("CPU s/GB");
-                assert!(
-                    gbit > 0.0 && per_gb(sender) > 0.0 && per_gb(receiver) > 0.0,
-                    "{line}"
-                );
+            let row = tools_row(&table, name, control);
+            for (gbit, sender, receiver) in row.cells {
+                assert!(gbit > 0.0 && sender > 0.0 && receiver > 0.0, "{}", row.line);
             }
-            let ratio: f64 = words[6].parse().expect("the ratio");
-            let within = (ratio - 1.0).abs() <= 0.10;
-            let verdict = words[7..].join(" ");
-            assert_eq!(
-                verdict,
-                if within {
-                    "within ±10 %"
-                } else {
-                    "OUTSIDE ±10 %"
-                },
-                "{line}"
-            );
+            let within = (row.ratio - 1.0).abs() <= 0.10;
+            let verdict = if within {
+                "within ±10 %"
+            } else {
+                "OUTSIDE ±10 %"
+            };
+            assert_eq!(row.verdict, verdict, "{}", row.line);
         }
     }
 }
@@ -175,30 +152,11 @@ fn the_tools_table_has_a_row_per_path_and_congestion_control() {
 /// for iperf3, with either congestion control.
 #[test]
 fn the_tools_table_shows_what_the_chapter_says_of_it() {
-    let path = variant_path(EXAMPLE, "tools");
-    let table =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    // A row's cells: (Gbit/s, sender s/GB, receiver s/GB) per tool, and
-    // ours ÷ iperf3.
-    let row = |name: &str, control: &str| -> ([(f64, f64, f64); 3], f64) {
-        let line = table
-            .lines()
-            .find(|line| line.starts_with(&format!("{name:<15} {control:<6} ")))
-            .unwrap_or_else(|| panic!("no row for {name} with {control}"));
-        let words: Vec<&str> = line[22..].split_whitespace().collect();
-        let cell = |at: usize| {
-            let (sender, receiver) = words[at + 1].split_once('/').expect("sender/receiver");
-            let number = |s: &str| s.parse::<f64>().expect("a figure");
-            (number(words[at]), number(sender), number(receiver))
-        };
-        (
-            [cell(0), cell(2), cell(4)],
-            words[6].parse().expect("the ratio"),
-        )
-    };
+    let (_, table) = tools_table();
     for name in ROWS.map(|row| row[..15].trim_end()) {
         for control in ["cubic", "bbr"] {
-            let ([ours, iperf3, _], ratio) = row(name, control);
+            let row = tools_row(&table, name, control);
+            let [ours, iperf3, _] = row.cells;
             let by_throughput = ours.0 / iperf3.0;
             let by_sender_cpu = iperf3.1 / ours.1;
             assert!(
@@ -207,23 +165,70 @@ fn the_tools_table_shows_what_the_chapter_says_of_it() {
                  {by_sender_cpu:.2} by the sender's CPU per GB"
             );
             if ["loopback", "host network", "published port"].contains(&name) {
-                assert!((ratio - 1.0).abs() <= 0.10, "{name} {control}: {ratio}");
+                assert!((row.ratio - 1.0).abs() <= 0.10, "{}", row.line);
             }
         }
     }
+    let both = |cell: (f64, f64, f64)| cell.1 + cell.2;
     for control in ["cubic", "bbr"] {
-        let (veth, _) = row("veth pair", control);
-        let (overlay, _) = row("overlay", control);
-        for tool in [0, 1] {
-            let both = |cell: (f64, f64, f64)| cell.1 + cell.2;
+        let veth = tools_row(&table, "veth pair", control).cells;
+        let overlay = tools_row(&table, "overlay", control).cells;
+        for (tool, name) in ["ours", "iperf3"].iter().enumerate() {
             assert!(
                 both(overlay[tool]) > both(veth[tool]),
-                "{control}, tool {tool}: the overlay costs more per byte than the veth pair"
+                "{control}, {name}: the overlay costs more per byte than the veth pair"
             );
         }
     }
 }
 
+/// `output-tools.txt`, and where it is.
+fn tools_table() -> (PathBuf, String) {
+    let path = variant_path(EXAMPLE, "tools");
+    let table =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    (path, table)
+}
+
+/// One row of the tools table: per tool (ours, iperf3, iperf2) Gbit/s and
+/// CPU s/GB at the sender and the receiver, ours ÷ iperf3, the verdict.
+struct ToolsRow {
+    line: String,
+    cells: [(f64, f64, f64); 3],
+    ratio: f64,
+    verdict: String,
+}
+
+fn tools_row(table: &str, name: &str, control: &str) -> ToolsRow {
+    let start = format!("{name:<15} {control:<6} ");
+    let line = table
+        .lines()
+        .find(|line| line.starts_with(&start))
+        .unwrap_or_else(|| panic!("the tools table has no row for {name} with {control}"));
+    let words: Vec<&str> = line[start.len()..].split_whitespace().collect();
+    assert!(
+        words.len() >= 9,
+        "{line}: three cells, a ratio and a verdict"
+    );
+    let number = |s: &str| -> f64 {
+        s.parse()
+            .unwrap_or_else(|_| panic!("{line}: `{s}` is no number"))
+    };
+    let cell = |at: usize| {
+        let (sender, receiver) = words[at + 1]
+            .split_once('/')
+            .unwrap_or_else(|| panic!("{line}: no sender/receiver"));
+        (number(words[at]), number(sender), number(receiver))
+    };
+    ToolsRow {
+        line: line.to_string(),
+        cells: [cell(0), cell(2), cell(4)],
+        ratio: number(words[6]),
+        verdict: words[7..].join(" "),
+    }
+}
+
+/// A run of the (debug) example as `who`, which must succeed.
 fn short_run(who: As, args: &[&str]) -> String {
     let output = netlab_tests::run::output(EXAMPLE, who, args);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();

@@ -7,9 +7,12 @@
 //! shows both: that is what a cleanup can find.
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use bollard::Docker;
+use bollard::errors::Error::DockerResponseServerError;
 use bollard::models::{
     ContainerCreateBody, EndpointSettings, HostConfig, NetworkingConfig, PortBinding,
 };
@@ -101,23 +104,28 @@ impl Engine {
             {
                 Err(error) if status(&error) == Some(409) && attempts < 50 => {
                     if !self.remove_leftover_container(&docker_name).await? {
-                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        tokio::time::sleep(Duration::from_millis(100)).await;
                     }
                 }
                 created => break created,
             }
         }
         .with_context(|| format!("create the container {docker_name}"))?;
-        match self.api.start_container(&created.id, None).await {
-            Err(bollard::errors::Error::DockerResponseServerError {
-                status_code,
-                message,
-            }) if attach_timed_out(status_code, &message) && args.network.is_some() => {
-                let network = args.network.unwrap_or_default();
+        match (
+            self.api.start_container(&created.id, None).await,
+            args.network,
+        ) {
+            (
+                Err(DockerResponseServerError {
+                    status_code,
+                    message,
+                }),
+                Some(network),
+            ) if attach_timed_out(status_code, &message) => {
                 self.start_again(&docker_name, network, &message).await?
             }
             // `docker run -d` prints the new container's id.
-            started => {
+            (started, _) => {
                 started.with_context(|| format!("start the container {docker_name}"))?;
                 narrate::output(&created.id);
             }
@@ -133,7 +141,7 @@ impl Engine {
     /// time to attach the container to its overlay `network` (`error`).
     /// Engine 20.10 sets a node up for the swarm at its first container
     /// there: the ingress network's namespace, `docker_gwbridge`, the
-    /// overlay's namespace, and a few dozen `iptables` runs. The swarm
+    /// overlay's namespace, and well over a hundred `iptables` runs. The swarm
     /// gives the attachment 20 s, and on a slow machine (one emulated in
     /// software) that is too short. The setting up goes on, and when it
     /// ends the failed attachment is let go, the overlay's namespace with
@@ -151,7 +159,7 @@ impl Engine {
             self.wait_until_let_go(network).await?;
             match self.api.start_container(docker_name, None).await {
                 Err(error) if retry_start(&error) && attempt < 5 => {
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 started => {
                     started.with_context(|| format!("start the container {docker_name} again"))?;
@@ -176,12 +184,12 @@ impl Engine {
                 .unwrap_or_default(),
         };
         let namespace = format!("{}/1-{}", self.netns_dir, &id[..id.len().min(10)]);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while std::path::Path::new(&namespace).exists() {
-            if std::time::Instant::now() > deadline {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Path::new(&namespace).exists() {
+            if Instant::now() > deadline {
                 bail!("{network}'s namespace {namespace} was still there after a minute");
             }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
         Ok(())
     }
@@ -286,7 +294,7 @@ pub(crate) async fn remove_container(api: &Docker, id: &str) -> Result<()> {
             while std::time::Instant::now() < deadline {
                 match api.inspect_container(id, None).await {
                     Err(gone) if status(&gone) == Some(404) => return Ok(()),
-                    _ => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                    _ => tokio::time::sleep(Duration::from_millis(100)).await,
                 }
             }
             Err(error).context("wait for its removal, already in progress")
@@ -308,7 +316,7 @@ fn attach_timed_out(status: u16, message: &str) -> bool {
 /// first one go ("network ... not found", a 404).
 fn retry_start(error: &bollard::errors::Error) -> bool {
     match error {
-        bollard::errors::Error::DockerResponseServerError {
+        DockerResponseServerError {
             status_code,
             message,
         } => {
@@ -324,7 +332,6 @@ fn retry_start(error: &bollard::errors::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bollard::errors::Error::DockerResponseServerError;
 
     fn answer(status_code: u16, message: &str) -> bollard::errors::Error {
         DockerResponseServerError {
