@@ -6,7 +6,7 @@
 //! One boot per Engine runs them all, each example twice (its transcript,
 //! then its claims with `--check`). Each run starts a fresh `dockerd`
 //! inside the guest, which under software emulation (TCG) answers its API
-//! 15-20 s after it starts, so a run costs 30 s to two minutes; `cargo
+//! 15-20 s after it starts, so a run costs 18 s to two and a half minutes; `cargo
 //! xtask vm` prints each run's time on the guest's clock.
 //!
 //! An example whose run on Debian's kernel differs on purpose has its own
