@@ -159,13 +159,24 @@ impl Trace {
         narrate::command(&self.who, "nft monitor trace");
         let mut printed = Vec::new();
         // nft has read every report when its socket's queue is empty, and
-        // printed them when it then stays quiet for a moment.
-        let deadline = Instant::now() + Duration::from_secs(5);
+        // printed them when it then stays quiet for a while: it looks each
+        // rule up before it prints, which on a slow machine (a VM emulated
+        // in software, beside other work) took longer than a tenth of a
+        // second. Every caller traced a packet, so until the first line
+        // comes, or the deadline, nft is not done.
+        let (deadline, mut quiet) = (Instant::now() + Duration::from_secs(10), Duration::ZERO);
         loop {
             match self.lines.recv_timeout(Duration::from_millis(100)) {
-                Ok(line) => printed.push(line),
+                Ok(line) => {
+                    printed.push(line);
+                    quiet = Duration::ZERO;
+                }
                 Err(RecvTimeoutError::Timeout) => {
-                    if self.queued()? == Some(0) || Instant::now() > deadline {
+                    quiet += Duration::from_millis(100);
+                    let done = !printed.is_empty()
+                        && quiet >= Duration::from_secs(1)
+                        && self.queued()? == Some(0);
+                    if done || Instant::now() > deadline {
                         break;
                     }
                 }
